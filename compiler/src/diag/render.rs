@@ -1,0 +1,390 @@
+//! Rendering findings: for people (miette), as JSON (the shape the specification fixes) and
+//! as SARIF 2.1.0 (for code-scanning dashboards).
+//!
+//! Labels in another file than the primary one are shown as related reports, each with its
+//! own file, because one miette snippet shows one file.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use serde_json::{json, Value};
+
+use super::{Code, Diagnostic, Label, Severity};
+use crate::source::{FileId, Origin, SourceMap};
+
+/// How to render for people.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanStyle {
+    /// ANSI colours.
+    pub color: bool,
+    /// Wrap width.
+    pub width: usize,
+}
+
+/// Renders findings for people, followed by a summary line.
+pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let report = Report::new(d, sources);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("{}: {}\n", d.code, d.message));
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(diags));
+    out.push('\n');
+    out
+}
+
+/// "2 errors, 1 warning" or "no problems found".
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no problems found".into(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// One line per finding: `E0102 error file:line:col message`.
+pub fn short(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let (file, line, col, _, _) = position(sources, &d.primary);
+        out.push_str(&format!(
+            "{} {} {}:{}:{} {}\n",
+            d.code,
+            d.severity.as_str(),
+            file,
+            line,
+            col,
+            d.message
+        ));
+    }
+    out
+}
+
+/// `(file, line, column, end line, end column)`, 1-based.
+fn position(sources: &SourceMap, label: &Label) -> (String, usize, usize, usize, usize) {
+    let name = sources.name(label.span.file).to_string();
+    match sources.get(label.span.file) {
+        Some(f) => {
+            let (l, c) = f.line_col(label.span.start as usize);
+            let (el, ec) = f.line_col(label.span.end as usize);
+            (name, l, c, el, ec)
+        }
+        None => (name, 1, 1, 1, 1),
+    }
+}
+
+/// The JSON document of `--format json`.
+pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let items: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let (file, line, column, end_line, end_column) = position(sources, &d.primary);
+            let labels: Vec<Value> = std::iter::once(&d.primary)
+                .chain(&d.secondary)
+                .map(|l| {
+                    let (file, line, column, end_line, end_column) = position(sources, l);
+                    json!({
+                        "file": file, "line": line, "column": column,
+                        "end_line": end_line, "end_column": end_column,
+                        "message": l.message,
+                    })
+                })
+                .collect();
+            json!({
+                "code": d.code.as_str(),
+                "slug": d.code.slug(),
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "file": file,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "help": d.help,
+                "notes": d.notes,
+                "labels": labels,
+            })
+        })
+        .collect();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let doc = json!({
+        "diagnostics": items,
+        "summary": { "errors": errors, "warnings": diags.len() - errors },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The SARIF 2.1.0 log of `--format sarif`.
+pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut used: Vec<Code> = diags.iter().map(|d| d.code).collect();
+    used.sort();
+    used.dedup();
+    let rules: Vec<Value> = used
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.as_str(),
+                "name": c.slug(),
+                "shortDescription": { "text": c.summary() },
+                "fullDescription": { "text": c.summary() },
+                "help": { "text": format!("Run `ismsc explain {}` for the full description.", c.as_str()), "markdown": c.page() },
+                "defaultConfiguration": { "level": level(c.default_severity()) },
+            })
+        })
+        .collect();
+    let location = |l: &Label| -> Option<Value> {
+        let file = sources.get(l.span.file)?;
+        if file.origin == Origin::Stdlib {
+            return None;
+        }
+        let (name, line, column, end_line, end_column) = position(sources, l);
+        let mut loc = json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": name, "uriBaseId": "%SRCROOT%" },
+                "region": {
+                    "startLine": line, "startColumn": column,
+                    "endLine": end_line, "endColumn": end_column.max(if end_line == line { column + 1 } else { 1 }),
+                },
+            },
+        });
+        if let Some(m) = &l.message {
+            loc["message"] = json!({ "text": m });
+        }
+        Some(loc)
+    };
+    let results: Vec<Value> = diags
+        .iter()
+        .filter_map(|d| {
+            let primary = location(&d.primary)?;
+            let related: Vec<Value> = d
+                .secondary
+                .iter()
+                .filter_map(location)
+                .enumerate()
+                .map(|(i, mut v)| {
+                    v["id"] = json!(i);
+                    v
+                })
+                .collect();
+            let mut text = d.message.clone();
+            text.push_str(&format!("\nhelp: {}", d.help));
+            for n in &d.notes {
+                text.push_str(&format!("\nnote: {n}"));
+            }
+            Some(json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": used.iter().position(|c| *c == d.code),
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [primary],
+                "relatedLocations": related,
+            }))
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "ismsc",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/ismsc/ismsc",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// A file's text with its name, without copying it.
+struct FileSource<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The adapter that shows one [`Diagnostic`] (or one file's part of it) through miette.
+struct Report<'a> {
+    code: Option<Code>,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    labels: Vec<&'a Label>,
+    source: Option<FileSource<'a>>,
+    related: Vec<Report<'a>>,
+}
+
+impl<'a> Report<'a> {
+    fn new(d: &'a Diagnostic, sources: &'a SourceMap) -> Report<'a> {
+        let file = d.primary.span.file;
+        let mut help = d.help.clone();
+        for n in &d.notes {
+            help.push_str("\nnote: ");
+            help.push_str(n);
+        }
+        let mut others: Vec<FileId> = d
+            .secondary
+            .iter()
+            .map(|l| l.span.file)
+            .filter(|f| *f != file)
+            .collect();
+        others.sort();
+        others.dedup();
+        let related = others
+            .into_iter()
+            .map(|other| {
+                let labels: Vec<&Label> = d
+                    .secondary
+                    .iter()
+                    .filter(|l| l.span.file == other)
+                    .collect();
+                let message = labels
+                    .first()
+                    .and_then(|l| l.message.clone())
+                    .unwrap_or_else(|| "related".into());
+                Report {
+                    code: None,
+                    severity: miette::Severity::Advice,
+                    message,
+                    help: None,
+                    labels,
+                    source: source(sources, other),
+                    related: Vec::new(),
+                }
+            })
+            .collect();
+        Report {
+            code: Some(d.code),
+            severity: match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            },
+            message: d.message.clone(),
+            help: Some(help),
+            labels: std::iter::once(&d.primary)
+                .chain(d.secondary.iter().filter(|l| l.span.file == file))
+                .collect(),
+            source: source(sources, file),
+            related,
+        }
+    }
+}
+
+fn source(sources: &SourceMap, file: FileId) -> Option<FileSource<'_>> {
+    sources.get(file).map(|f| FileSource {
+        name: &f.name,
+        text: &f.text,
+    })
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
+            let span = SourceSpan::from((
+                l.span.start as usize,
+                l.span.end.saturating_sub(l.span.start) as usize,
+            ));
+            if i == 0 && self.code.is_some() {
+                LabeledSpan::new_primary_with_span(l.message.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(l.message.clone(), span)
+            }
+        })))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}

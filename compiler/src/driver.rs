@@ -1,0 +1,322 @@
+//! The driver: loads a project, runs the stages in order and owns the diagnostics.
+//!
+//! ```text
+//!  load ──> parse ──> lower ──> resolve ──> graph ──> check ──> (emit)
+//!  I/O      syntax    model     model       model     check
+//! ```
+//!
+//! Loading is the only stage that touches the file system (through [`Fs`], so the language
+//! server and tests can feed files from memory). Every later stage is pure and never fails.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::manifest::{self, Manifest};
+use crate::model::graph::IsmsGraph;
+use crate::model::lower::{normalize, AuxFiles};
+use crate::model::{self, Model};
+use crate::source::{FileId, Origin, SourceMap};
+use crate::syntax::ast::{self, Date, Entry, ValueKind};
+use crate::{check, stdlib, syntax};
+
+/// Why a file named by `file(...)` could not be read.
+#[derive(Debug)]
+pub enum FsError {
+    /// No such file.
+    NotFound,
+    /// It resolves outside the project (through a link).
+    Outside,
+}
+
+/// Where the files named by `file(...)` come from.
+pub trait Fs {
+    /// Reads a project-relative path (already normalised, with `/` separators).
+    fn read(&self, rel: &str) -> Result<String, FsError>;
+}
+
+/// Files under a project folder on disk.
+#[derive(Debug)]
+pub struct DiskFs {
+    root: PathBuf,
+}
+
+impl Fs for DiskFs {
+    fn read(&self, rel: &str) -> Result<String, FsError> {
+        let path = self.root.join(rel);
+        let real = path.canonicalize().map_err(|_| FsError::NotFound)?;
+        if !real.starts_with(&self.root) {
+            return Err(FsError::Outside);
+        }
+        std::fs::read_to_string(&real).map_err(|_| FsError::NotFound)
+    }
+}
+
+/// Files held in memory (tests, the language server's unsaved buffers).
+#[derive(Debug, Default)]
+pub struct MemFs {
+    /// Project-relative path → content.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Fs for MemFs {
+    fn read(&self, rel: &str) -> Result<String, FsError> {
+        self.files.get(rel).cloned().ok_or(FsError::NotFound)
+    }
+}
+
+/// What the compiler reads: the sources (stdlib first) and where `file(...)` looks.
+pub struct Input {
+    /// Every source: the stdlib, `isms.toml` and the `.isms` files.
+    pub sources: SourceMap,
+    /// The `.isms` files to compile, stdlib first, then by name.
+    pub isms_files: Vec<FileId>,
+    /// The manifest file, if the project has one.
+    pub manifest: Option<FileId>,
+    /// Where `file(...)` reads.
+    pub fs: Box<dyn Fs>,
+}
+
+impl Input {
+    fn with_stdlib() -> (SourceMap, Vec<FileId>) {
+        let mut sources = SourceMap::new();
+        let files = stdlib::FILES
+            .iter()
+            .map(|(name, text)| sources.add(*name, *text, Origin::Stdlib))
+            .collect();
+        (sources, files)
+    }
+
+    /// A project from memory: `.isms` files are compiled, `isms.toml` is the manifest, other
+    /// files are readable through `file(...)`.
+    pub fn from_memory(files: Vec<(String, String)>) -> Input {
+        let (mut sources, mut isms_files) = Self::with_stdlib();
+        let mut files = files;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut manifest = None;
+        let mut fs = MemFs::default();
+        for (name, text) in files {
+            if name == "isms.toml" {
+                manifest = Some(sources.add(name, text, Origin::Project));
+            } else if name.ends_with(".isms") {
+                isms_files.push(sources.add(name, text, Origin::Project));
+            } else {
+                fs.files.insert(name, text);
+            }
+        }
+        Input {
+            sources,
+            isms_files,
+            manifest,
+            fs: Box::new(fs),
+        }
+    }
+
+    /// A project folder on disk: `isms.toml` and every `.isms` file below it, except in
+    /// hidden folders, `dist/` and `target/`. Fails only on I/O errors.
+    pub fn from_dir(root: &Path) -> io::Result<Input> {
+        let root = root.canonicalize()?;
+        if !root.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("`{}` is not a folder", root.display()),
+            ));
+        }
+        let (mut sources, mut isms_files) = Self::with_stdlib();
+        let mut found = Vec::new();
+        walk(&root, &root, &mut found)?;
+        found.sort();
+        let manifest_path = root.join("isms.toml");
+        let manifest = if manifest_path.is_file() {
+            Some(sources.add(
+                "isms.toml",
+                std::fs::read_to_string(&manifest_path)?,
+                Origin::Project,
+            ))
+        } else {
+            None
+        };
+        for rel in found {
+            let text = std::fs::read_to_string(root.join(&rel))?;
+            isms_files.push(sources.add(rel, text, Origin::Project));
+        }
+        Ok(Input {
+            sources,
+            isms_files,
+            manifest,
+            fs: Box::new(DiskFs { root }),
+        })
+    }
+}
+
+/// Collects project-relative paths of `.isms` files, skipping hidden folders, `dist` and
+/// `target`, and links that lead outside the project.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let ty = entry.file_type()?;
+        if ty.is_symlink() {
+            // Follow a link only when it stays inside the project, and never into folders.
+            match path.canonicalize() {
+                Ok(real) if real.starts_with(root) && real.is_file() => {}
+                _ => continue,
+            }
+        } else if ty.is_dir() {
+            if dir == root && (name == "dist" || name == "target") {
+                continue;
+            }
+            walk(root, &path, out)?;
+            continue;
+        }
+        if name.ends_with(".isms") {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(rel.join("/"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Settings of one run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The date that date-based checks judge against.
+    pub today: Date,
+    /// Report warnings as errors.
+    pub deny_warnings: bool,
+}
+
+/// Everything the compiler knows about a project after checking.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Every source, including the files read through `file(...)`.
+    pub sources: SourceMap,
+    /// The syntax trees of the `.isms` files, in load order.
+    pub asts: Vec<ast::File>,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The lowered, resolved model.
+    pub model: Model,
+    /// The graph view of the model.
+    pub graph: IsmsGraph,
+    /// Findings, sorted by file and position, with the project's severities applied.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Runs every stage. Never fails; problems are in [`Analysis::diagnostics`].
+pub fn analyze(input: Input, options: &Options) -> Analysis {
+    let Input {
+        mut sources,
+        isms_files,
+        manifest: manifest_file,
+        fs,
+    } = input;
+    let mut diags = Diagnostics::new();
+    let mut stdlib_diags = Diagnostics::new();
+
+    let manifest = manifest::read(&sources, manifest_file, &mut diags);
+
+    let mut asts = Vec::with_capacity(isms_files.len());
+    for &file in &isms_files {
+        let origin = sources.get(file).map(|f| f.origin);
+        let sink = if origin == Some(Origin::Stdlib) {
+            &mut stdlib_diags
+        } else {
+            &mut diags
+        };
+        asts.push(syntax::parse_file(&sources, file, sink));
+    }
+
+    let aux = load_aux(&mut sources, &asts, fs.as_ref());
+    let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
+    model::resolve::resolve(&mut model, &mut diags);
+    let graph = IsmsGraph::build(&model);
+    check::run(&sources, &model, &graph, options, &mut diags);
+
+    // The stdlib is compiled with the project; any finding in it is a bug of ours.
+    for d in stdlib_diags.into_vec() {
+        diags.push(d.note(
+            "this finding is in the embedded standard library: please report it as a bug of ismsc",
+        ));
+    }
+    manifest.apply_lints(&mut diags, options.deny_warnings);
+    diags.sort(&sources);
+    Analysis {
+        sources,
+        asts,
+        manifest,
+        model,
+        graph,
+        diagnostics: diags.into_vec(),
+    }
+}
+
+/// Reads every file named by `file(...)` into the source map.
+fn load_aux(sources: &mut SourceMap, asts: &[ast::File], fs: &dyn Fs) -> AuxFiles {
+    let mut aux = AuxFiles::default();
+    let mut wanted = Vec::new();
+    for file in asts {
+        let from = sources.name(file.file).to_string();
+        if sources.get(file.file).map(|f| f.origin) == Some(Origin::Stdlib) {
+            continue;
+        }
+        for item in &file.items {
+            collect_files(&item.body.entries, &from, &mut wanted);
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    for rel in wanted {
+        if aux.loaded.contains_key(&rel) || aux.outside.contains(&rel) {
+            continue;
+        }
+        match fs.read(&rel) {
+            Ok(text) => {
+                let id = sources.add(rel.clone(), text, Origin::Project);
+                aux.loaded.insert(rel, id);
+            }
+            Err(FsError::Outside) => {
+                aux.outside.insert(rel);
+            }
+            Err(FsError::NotFound) => {}
+        }
+    }
+    aux
+}
+
+fn collect_files(entries: &[Entry], from: &str, out: &mut Vec<String>) {
+    for e in entries {
+        match e {
+            Entry::Field(f) => {
+                if let ValueKind::File(path) = &f.value.kind {
+                    if let Ok(rel) = normalize(from, &path.value) {
+                        out.push(rel);
+                    }
+                }
+            }
+            Entry::Block(b) => collect_files(&b.body.entries, from, out),
+            Entry::Statement(_) => {}
+        }
+    }
+}

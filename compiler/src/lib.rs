@@ -1,0 +1,16 @@
+#![doc = include_str!("../../ARCHITECTURE.md")]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod check;
+pub mod diag;
+pub mod driver;
+pub mod manifest;
+pub mod model;
+pub mod source;
+pub mod stdlib;
+pub mod suggest;
+pub mod syntax;
+
+pub use driver::{analyze, Analysis, Input, Options};

@@ -1,0 +1,172 @@
+//! The project manifest, `isms.toml`, and the per-code severities it configures.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::source::{FileId, Origin, SourceMap, Span};
+
+/// What a project sets for a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Report as an error.
+    Deny,
+    /// Report as a warning.
+    Warn,
+    /// Do not report.
+    Allow,
+}
+
+/// The manifest.
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    /// `[project] name`.
+    pub name: Option<String>,
+    /// `[lints]`.
+    pub lints: BTreeMap<Code, Level>,
+}
+
+/// Reads the manifest; problems become E0010 findings.
+pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) -> Manifest {
+    let mut m = Manifest::default();
+    let Some(file) = file else {
+        // Without a manifest the findings are anchored on the first project file.
+        let anchor = sources
+            .iter()
+            .find(|(_, f)| f.origin == Origin::Project)
+            .map(|(id, _)| id);
+        if let Some(anchor) = anchor {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    Span::new(anchor, 0, 0),
+                    "the project has no `isms.toml`",
+                )
+                .primary_label("in this project")
+                .help("create `isms.toml` at the project root with `[project]` and `name = \"…\"`"),
+            );
+        }
+        return m;
+    };
+    let text = sources.get(file).map(|f| f.text.as_str()).unwrap_or("");
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    Span::new(file, span.start, span.end),
+                    format!("`isms.toml` is not valid TOML: {}", e.message()),
+                )
+                .primary_label("here")
+                .help("fix the TOML syntax; see docs/language.md for the manifest's keys"),
+            );
+            return m;
+        }
+    };
+    let find = |needle: &str| -> Span {
+        let at = text.find(needle).unwrap_or(0);
+        Span::new(
+            file,
+            at,
+            at + needle.len().min(text.len().saturating_sub(at)),
+        )
+    };
+    for (key, _) in table
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "project" | "lints"))
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::E0010,
+                find(key),
+                format!("`isms.toml` has no section `{key}`"),
+            )
+            .primary_label("unknown section")
+            .help("the manifest has the sections `[project]` and `[lints]`"),
+        );
+    }
+    match table.get("project").and_then(|p| p.as_table()) {
+        None => diags.push(
+            Diagnostic::new(
+                Code::E0010,
+                Span::new(file, 0, 0),
+                "`isms.toml` has no `[project]` section",
+            )
+            .primary_label("in this manifest")
+            .help("add `[project]` with `name = \"…\"`"),
+        ),
+        Some(project) => {
+            for (key, _) in project
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "name" | "description" | "version"))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0010,
+                        find(key),
+                        format!("`[project]` has no key `{key}`"),
+                    )
+                    .primary_label("unknown key")
+                    .help("`[project]` takes `name`, `description` and `version`"),
+                );
+            }
+            match project.get("name").and_then(|n| n.as_str()) {
+                Some(name) => m.name = Some(name.to_string()),
+                None => diags.push(
+                    Diagnostic::new(Code::E0010, find("[project]"), "`[project]` has no `name`")
+                        .primary_label("missing `name`")
+                        .help("add `name = \"…\"` under `[project]`"),
+                ),
+            }
+        }
+    }
+    if let Some(lints) = table.get("lints").and_then(|l| l.as_table()) {
+        for (key, value) in lints {
+            let Some(code) = Code::parse(key) else {
+                diags.push(
+                    Diagnostic::new(Code::E0010, find(key), format!("`{key}` is not a diagnostic code"))
+                        .primary_label("unknown code")
+                        .help("name a code such as `W0601` or its slug; `ismsc explain CODE` describes each"),
+                );
+                continue;
+            };
+            let level = match value.as_str() {
+                Some("deny") => Level::Deny,
+                Some("warn") => Level::Warn,
+                Some("allow") => Level::Allow,
+                _ => {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::E0010,
+                            find(key),
+                            format!("`{key}` must be \"deny\", \"warn\" or \"allow\""),
+                        )
+                        .primary_label("invalid level")
+                        .help("write `W0601 = \"deny\"`"),
+                    );
+                    continue;
+                }
+            };
+            m.lints.insert(code, level);
+        }
+    }
+    m
+}
+
+impl Manifest {
+    /// Applies `[lints]` and `--deny-warnings` to the findings.
+    pub fn apply_lints(&self, diags: &mut Diagnostics, deny_warnings: bool) {
+        for d in diags.iter_mut() {
+            match self.lints.get(&d.code) {
+                Some(Level::Deny) => d.severity = Severity::Error,
+                Some(Level::Warn) if d.code.configurable() => d.severity = Severity::Warning,
+                _ => {}
+            }
+            if deny_warnings && d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
+        diags.retain(|d| self.lints.get(&d.code) != Some(&Level::Allow) || !d.code.configurable());
+    }
+}

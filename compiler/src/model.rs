@@ -1,0 +1,767 @@
+//! The model: the project after lowering and name resolution.
+//!
+//! Lowering (`model::lower`) turns syntax trees into typed items and reports unknown items,
+//! fields and values; resolution (`model::resolve`) fills every [`Link`] and [`ReqLink`] with
+//! its target; `model::graph` builds the petgraph view. Later stages (checks, emitters, the
+//! language server) read this model and never the syntax tree.
+//!
+//! **Architecture Invariant:** the model is built whatever the input; a reference that could
+//! not be resolved has `target: None` and has been reported once, so later stages skip it
+//! silently instead of reporting a cascade.
+
+pub mod graph;
+pub mod lower;
+pub mod resolve;
+
+use std::collections::HashMap;
+
+use crate::source::{Origin, Span};
+use crate::syntax::ast::{Date, Duration};
+
+/// Index of a named item in [`Model::entities`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(pub u32);
+
+/// Index of a requirement in [`Model::requirements`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReqId(pub u32);
+
+/// The kinds of named item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `person`
+    Person,
+    /// `team`
+    Team,
+    /// `party`
+    Party,
+    /// `asset`
+    Asset,
+    /// `risk`
+    Risk,
+    /// `control`
+    Control,
+    /// `policy`
+    Policy,
+    /// `obligation`
+    Obligation,
+    /// `objective`
+    Objective,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 9] = [
+        Kind::Person,
+        Kind::Team,
+        Kind::Party,
+        Kind::Asset,
+        Kind::Risk,
+        Kind::Control,
+        Kind::Policy,
+        Kind::Obligation,
+        Kind::Objective,
+    ];
+
+    /// The keyword, which is also how messages name the kind.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Team => "team",
+            Kind::Party => "party",
+            Kind::Asset => "asset",
+            Kind::Risk => "risk",
+            Kind::Control => "control",
+            Kind::Policy => "policy",
+            Kind::Obligation => "obligation",
+            Kind::Objective => "objective",
+        }
+    }
+
+    /// The kind for a keyword.
+    pub fn from_keyword(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.keyword() == s)
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    /// "a person", "an asset", "an obligation", "an objective".
+    pub fn with_article(self) -> String {
+        let k = self.keyword();
+        if k.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            format!("an {k}")
+        } else {
+            format!("a {k}")
+        }
+    }
+}
+
+/// A set of kinds a reference accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindSet(u16);
+
+impl KindSet {
+    /// The set of the given kinds.
+    pub const fn of(kinds: &[Kind]) -> KindSet {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < kinds.len() {
+            bits |= 1 << (kinds[i] as u16);
+            i += 1;
+        }
+        KindSet(bits)
+    }
+
+    /// Whether the set holds `k`.
+    pub fn contains(self, k: Kind) -> bool {
+        self.0 & k.bit() != 0
+    }
+
+    /// "a person or team", "an asset, team or party".
+    pub fn describe(self) -> String {
+        let kinds: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| self.contains(*k))
+            .collect();
+        let Some(first) = kinds.first() else {
+            return "nothing".into();
+        };
+        let mut s = first.with_article();
+        for (i, k) in kinds.iter().enumerate().skip(1) {
+            s.push_str(if i + 1 == kinds.len() { " or " } else { ", " });
+            s.push_str(k.keyword());
+        }
+        s
+    }
+}
+
+/// Who can own something.
+pub const OWNER: KindSet = KindSet::of(&[Kind::Person, Kind::Team]);
+
+/// A reference to a named item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The id as written.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// The kinds the field accepts.
+    pub expects: KindSet,
+    /// Filled by resolution when the id exists and has an accepted kind.
+    pub target: Option<EntityId>,
+}
+
+/// A reference to a requirement of a framework (`A.5.17`, `iso27001:2013/A.9.4.2`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReqLink {
+    /// `Some("iso27001:2013")` when written qualified; `None` means the project's standard.
+    pub framework: Option<String>,
+    /// The requirement id.
+    pub id: String,
+    /// Where it is written.
+    pub span: Span,
+    /// Filled by resolution.
+    pub target: Option<ReqId>,
+}
+
+impl ReqLink {
+    /// The reference as written.
+    pub fn written(&self) -> String {
+        match &self.framework {
+            Some(f) => format!("{f}/{}", self.id),
+            None => self.id.clone(),
+        }
+    }
+}
+
+/// A word from a closed vocabulary or a scale, with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The word.
+    pub text: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// `who @ date until date`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignOff {
+    /// Who signed.
+    pub who: Link,
+    /// When.
+    pub date: Date,
+    /// Until when it holds.
+    pub until: Option<Date>,
+    /// The whole sign-off.
+    pub span: Span,
+}
+
+/// A text given inline or through `file(...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// The content (empty when the file could not be read).
+    pub content: String,
+    /// The project-relative path for `file(...)`.
+    pub path: Option<String>,
+    /// Where the value is written.
+    pub span: Span,
+}
+
+/// One named item.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its id.
+    pub id: String,
+    /// Its title, if written.
+    pub title: Option<String>,
+    /// The id as written in the header.
+    pub id_span: Span,
+    /// The whole item.
+    pub span: Span,
+    /// Kind-specific fields.
+    pub data: Data,
+}
+
+impl Entity {
+    /// The title, or the id when there is none.
+    pub fn display(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Kind-specific fields of an entity.
+#[derive(Clone, Debug)]
+pub enum Data {
+    /// A person.
+    Person(Person),
+    /// A team.
+    Team(Team),
+    /// An interested party.
+    Party(Party),
+    /// An asset.
+    Asset(Asset),
+    /// A risk.
+    Risk(Box<Risk>),
+    /// A control.
+    Control(Box<Control>),
+    /// A policy.
+    Policy(Box<Policy>),
+    /// An obligation.
+    Obligation(Obligation),
+    /// An objective.
+    Objective(Objective),
+}
+
+/// `person`.
+#[derive(Clone, Debug, Default)]
+pub struct Person {
+    /// Role.
+    pub role: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// `team`.
+#[derive(Clone, Debug, Default)]
+pub struct Team {
+    /// Lead.
+    pub lead: Option<Link>,
+    /// Members.
+    pub members: Vec<Link>,
+    /// Parent team.
+    pub parent: Option<Link>,
+}
+
+/// `party`.
+#[derive(Clone, Debug, Default)]
+pub struct Party {
+    /// Needs and expectations.
+    pub needs: Vec<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// `asset`.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// `information`, `software`, …
+    pub asset_type: Option<Word>,
+    /// Owner.
+    pub owner: Option<Link>,
+    /// Classification level.
+    pub classification: Option<Word>,
+    /// Description.
+    pub description: Option<String>,
+    /// Assets it depends on.
+    pub depends_on: Vec<Link>,
+}
+
+/// Likelihood and impact levels.
+#[derive(Clone, Debug, Default)]
+pub struct Rating {
+    /// Likelihood level.
+    pub likelihood: Option<Word>,
+    /// Impact level.
+    pub impact: Option<Word>,
+    /// Where the rating is written (the `residual` block, or the risk).
+    pub span: Span,
+}
+
+/// `risk`.
+#[derive(Clone, Debug, Default)]
+pub struct Risk {
+    /// Owner.
+    pub owner: Option<Link>,
+    /// Assets at risk.
+    pub assets: Vec<Link>,
+    /// Threat.
+    pub threat: Option<String>,
+    /// Vulnerability.
+    pub vulnerability: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Inherent rating.
+    pub inherent: Rating,
+    /// `mitigate`, `accept`, `avoid`, `transfer`.
+    pub treatment: Option<Word>,
+    /// Treating controls.
+    pub controls: Vec<Link>,
+    /// Residual rating.
+    pub residual: Option<Rating>,
+    /// Acceptance of the residual risk.
+    pub accepted: Option<SignOff>,
+    /// When it was identified.
+    pub identified: Option<Date>,
+}
+
+/// `evidence "…" { … }`.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    /// Title.
+    pub title: String,
+    /// Where it is kept.
+    pub at: Option<String>,
+    /// When it was last collected.
+    pub collected: Option<Date>,
+    /// How often it must be collected.
+    pub every: Option<Duration>,
+    /// Description.
+    pub description: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// `control`.
+#[derive(Clone, Debug, Default)]
+pub struct Control {
+    /// Requirements it satisfies.
+    pub satisfies: Vec<ReqLink>,
+    /// Owner.
+    pub owner: Option<Link>,
+    /// `planned`, `partial`, `implemented`.
+    pub status: Option<Word>,
+    /// Due date.
+    pub due: Option<Date>,
+    /// Policies.
+    pub policies: Vec<Link>,
+    /// Description.
+    pub description: Option<String>,
+    /// Evidence.
+    pub evidence: Vec<Evidence>,
+}
+
+/// `policy`.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// Owner.
+    pub owner: Option<Link>,
+    /// Approval.
+    pub approved: Option<SignOff>,
+    /// Version.
+    pub version: Option<String>,
+    /// Classification level.
+    pub classification: Option<Word>,
+    /// Review interval.
+    pub review: Option<Duration>,
+    /// Requirements it covers.
+    pub covers: Vec<ReqLink>,
+    /// The policy text.
+    pub text: Option<Text>,
+    /// Parent policy.
+    pub parent: Option<Link>,
+    /// Effective date.
+    pub effective: Option<Date>,
+}
+
+/// `obligation`.
+#[derive(Clone, Debug, Default)]
+pub struct Obligation {
+    /// `legal`, `regulatory`, `contractual`.
+    pub kind: Option<Word>,
+    /// Controls it calls for.
+    pub controls: Vec<Link>,
+    /// Description.
+    pub description: Option<String>,
+    /// Reference (article, URL).
+    pub reference: Option<String>,
+}
+
+/// `objective`.
+#[derive(Clone, Debug, Default)]
+pub struct Objective {
+    /// Owner.
+    pub owner: Option<Link>,
+    /// What is measured.
+    pub measure: Option<String>,
+    /// Target.
+    pub target: Option<String>,
+    /// Due date.
+    pub due: Option<Date>,
+    /// Controls that serve it.
+    pub controls: Vec<Link>,
+}
+
+/// The `isms` block.
+#[derive(Clone, Debug)]
+pub struct Isms {
+    /// Title.
+    pub title: Option<String>,
+    /// Organisation.
+    pub organization: Option<String>,
+    /// The framework the SoA is made against.
+    pub standard: Option<(String, Span)>,
+    /// Owner.
+    pub owner: Option<Link>,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// Version.
+    pub version: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// The `scope` block.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// Description.
+    pub description: Option<String>,
+    /// What is in scope.
+    pub includes: Vec<Link>,
+    /// What is out of scope, with the reason.
+    pub excludes: Vec<(Link, String)>,
+    /// Interfaces and dependencies.
+    pub interfaces: Vec<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// A scale of `risk_method`.
+#[derive(Clone, Debug, Default)]
+pub struct Scale {
+    /// Levels with their values, in written order.
+    pub levels: Vec<(Word, u32)>,
+}
+
+impl Scale {
+    /// The value of a level.
+    pub fn value(&self, level: &str) -> Option<u32> {
+        self.levels
+            .iter()
+            .find(|(w, _)| w.text == level)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// The `risk_method` block.
+#[derive(Clone, Debug)]
+pub struct RiskMethod {
+    /// Likelihood scale.
+    pub likelihood: Scale,
+    /// Impact scale.
+    pub impact: Scale,
+    /// Acceptance threshold on likelihood × impact.
+    pub accept_at_or_below: Option<u32>,
+    /// Description.
+    pub description: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// The `context` block.
+#[derive(Clone, Debug)]
+pub struct Context {
+    /// Issues.
+    pub issues: Vec<String>,
+    /// Internal issues.
+    pub internal: Vec<String>,
+    /// External issues.
+    pub external: Vec<String>,
+    /// The climate-change determination (Amd 1:2024).
+    pub climate_change: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// Included or excluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// `included`
+    Included,
+    /// `excluded`
+    Excluded,
+}
+
+/// `A.7.12 excluded "…"`.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// The requirement.
+    pub req: ReqLink,
+    /// Included or excluded.
+    pub verdict: Verdict,
+    /// The justification.
+    pub reason: Option<String>,
+    /// The statement.
+    pub span: Span,
+}
+
+/// A declared framework.
+#[derive(Clone, Debug)]
+pub struct Framework {
+    /// `iso27001:2022`.
+    pub key: String,
+    /// Title.
+    pub title: Option<String>,
+    /// The key as written in the header.
+    pub key_span: Span,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+/// A requirement of a framework.
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    /// Index in [`Model::frameworks`].
+    pub framework: usize,
+    /// `A.5.1`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The enclosing groups, outermost first: `(id, title)`.
+    pub groups: Vec<(String, String)>,
+    /// Attributes, in written order.
+    pub attributes: Vec<(String, Vec<String>)>,
+    /// The id as written in the header.
+    pub span: Span,
+}
+
+impl Requirement {
+    /// The values of an attribute.
+    pub fn attribute(&self, name: &str) -> &[String] {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+/// How two requirements relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    /// Same intent.
+    Equal,
+    /// Left is part of right.
+    Subset,
+    /// Left contains right.
+    Superset,
+    /// They overlap.
+    Intersects,
+}
+
+impl Relation {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Relation::Equal => "equal",
+            Relation::Subset => "subset",
+            Relation::Superset => "superset",
+            Relation::Intersects => "intersects",
+        }
+    }
+}
+
+/// One line of a `mapping`.
+#[derive(Clone, Debug)]
+pub struct MappingLink {
+    /// Left requirement (of the mapping's source framework).
+    pub from: ReqLink,
+    /// Relation.
+    pub relation: Relation,
+    /// Right requirement (of the target framework).
+    pub to: ReqLink,
+    /// The statement.
+    pub span: Span,
+}
+
+/// A `mapping` item.
+#[derive(Clone, Debug)]
+pub struct Mapping {
+    /// Source framework key.
+    pub from: String,
+    /// Target framework key.
+    pub to: String,
+    /// The links.
+    pub links: Vec<MappingLink>,
+    /// The header.
+    pub span: Span,
+}
+
+/// A clause of a management-system standard.
+#[derive(Clone, Debug)]
+pub struct Clause {
+    /// Framework key.
+    pub framework: String,
+    /// `6.1.3`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Parent clause id.
+    pub parent: Option<String>,
+}
+
+/// Documented information a clause mandates.
+#[derive(Clone, Debug)]
+pub struct Documented {
+    /// Framework key.
+    pub framework: String,
+    /// `isms_scope`.
+    pub key: String,
+    /// Name.
+    pub title: String,
+    /// `6.1.3 d)`.
+    pub clause: String,
+    /// `available`, `retain`, `produce`, `determined`.
+    pub form: String,
+    /// The item kind that expresses it in the language, if any.
+    pub expressed_by: Option<String>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// Classification scheme.
+#[derive(Clone, Debug)]
+pub struct Classification {
+    /// Levels in rising order.
+    pub levels: Vec<Word>,
+    /// The block, if declared.
+    pub span: Option<Span>,
+}
+
+impl Default for Classification {
+    fn default() -> Self {
+        Classification {
+            levels: ["public", "internal", "confidential", "restricted"]
+                .into_iter()
+                .map(|t| Word {
+                    text: t.into(),
+                    span: Span::default(),
+                })
+                .collect(),
+            span: None,
+        }
+    }
+}
+
+/// The whole project, lowered and resolved.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Named items in load order (stdlib first, then files by name, then source order).
+    pub entities: Vec<Entity>,
+    /// Id → entity.
+    pub index: HashMap<String, EntityId>,
+    /// The `isms` block.
+    pub isms: Option<Isms>,
+    /// The `scope` block.
+    pub scope: Option<Scope>,
+    /// The `risk_method` block.
+    pub risk_method: Option<RiskMethod>,
+    /// The `context` block.
+    pub context: Option<Context>,
+    /// The classification scheme.
+    pub classification: Classification,
+    /// Annex A decisions from `applicability` blocks.
+    pub decisions: Vec<Decision>,
+    /// Spans of the `applicability` blocks.
+    pub applicability_spans: Vec<Span>,
+    /// Declared frameworks.
+    pub frameworks: Vec<Framework>,
+    /// Requirements of all frameworks, in catalogue order.
+    pub requirements: Vec<Requirement>,
+    /// `(framework key, requirement id)` → requirement.
+    pub req_index: HashMap<(String, String), ReqId>,
+    /// Mappings between frameworks.
+    pub mappings: Vec<Mapping>,
+    /// Management-system clauses.
+    pub clauses: Vec<Clause>,
+    /// Documented information the clauses mandate.
+    pub documented: Vec<Documented>,
+}
+
+impl Model {
+    /// The entity with this id.
+    pub fn entity(&self, id: EntityId) -> Option<&Entity> {
+        self.entities.get(id.0 as usize)
+    }
+
+    /// The entity a link points to.
+    pub fn target(&self, link: &Link) -> Option<&Entity> {
+        link.target.and_then(|t| self.entity(t))
+    }
+
+    /// The requirement with this id.
+    pub fn requirement(&self, id: ReqId) -> Option<&Requirement> {
+        self.requirements.get(id.0 as usize)
+    }
+
+    /// The project's standard (`iso27001:2022`), if declared and known.
+    pub fn standard(&self) -> Option<&str> {
+        let (key, _) = self.isms.as_ref()?.standard.as_ref()?;
+        self.frameworks
+            .iter()
+            .any(|f| &f.key == key)
+            .then_some(key.as_str())
+    }
+
+    /// Index of a framework by key.
+    pub fn framework_index(&self, key: &str) -> Option<usize> {
+        self.frameworks.iter().position(|f| f.key == key)
+    }
+
+    /// The requirements of one framework, in catalogue order.
+    pub fn requirements_of<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> impl Iterator<Item = (ReqId, &'a Requirement)> + 'a {
+        let fw = self.framework_index(key);
+        self.requirements
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| Some(r.framework) == fw)
+            .map(|(i, r)| (ReqId(i as u32), r))
+    }
+
+    /// Entities of one kind, in load order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (EntityId, &Entity)> + '_ {
+        self.entities
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| e.kind == kind)
+            .map(|(i, e)| (EntityId(i as u32), e))
+    }
+}

@@ -1,0 +1,1537 @@
+//! Lowering: syntax trees to the model's items, checking item kinds, headers, fields and
+//! closed vocabularies (E0101, E0106–E0108, E0201–E0208).
+//!
+//! Each item kind has a field table (`FieldSpec`); one reader (`read_fields`) checks every
+//! body against its table, so unknown, duplicate, missing and mistyped fields are reported
+//! the same way everywhere. References are recorded unresolved; `model::resolve` fills them.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{
+    Asset, Classification, Clause, Context, Control, Data, Decision, Documented, Entity, EntityId,
+    Evidence, Framework, Isms, Kind, KindSet, Link, Mapping, MappingLink, Model, Objective,
+    Obligation, Party, Person, Policy, Rating, Relation, ReqId, ReqLink, Requirement, Risk,
+    RiskMethod, Scale, Scope, SignOff, Team, Text, Verdict, Word, OWNER,
+};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::{Origin, SourceMap, Span};
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, Entry, HeadName, Item, Value, ValueKind};
+
+/// Files that `file(...)` values name, as found by the loader.
+#[derive(Debug, Default)]
+pub struct AuxFiles {
+    /// Project-relative path → the file in the source map.
+    pub loaded: HashMap<String, crate::source::FileId>,
+    /// Project-relative paths that resolve outside the project (through a link).
+    pub outside: HashSet<String>,
+}
+
+/// Why a `file(...)` path is refused before the file system is asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathError {
+    /// `/etc/passwd`, `C:\…`.
+    Absolute,
+    /// `../secret.md` climbing above the project root.
+    Escapes,
+    /// An empty path.
+    Empty,
+}
+
+/// Resolves `raw` relative to the folder of the project file `from` (both with `/`
+/// separators) to a project-relative path, without touching the file system.
+pub fn normalize(from: &str, raw: &str) -> Result<String, PathError> {
+    let raw = raw.replace('\\', "/");
+    if raw.trim().is_empty() {
+        return Err(PathError::Empty);
+    }
+    let b = raw.as_bytes();
+    if raw.starts_with('/') || (b.len() >= 2 && b[1] == b':') {
+        return Err(PathError::Absolute);
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for c in raw.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(PathError::Escapes);
+                }
+            }
+            c => parts.push(c),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+#[derive(Clone, Copy)]
+enum Ty {
+    Str,
+    Strs,
+    Date,
+    Duration,
+    Int,
+    Ref(KindSet),
+    Refs(KindSet),
+    Reqs,
+    Framework,
+    Enum(&'static [&'static str]),
+    Level,
+    SignOff,
+    Text,
+    Scale,
+    Pairs(KindSet),
+    Words,
+}
+
+impl Ty {
+    fn describe(self) -> String {
+        match self {
+            Ty::Str => "a string".into(),
+            Ty::Strs => "a list of strings".into(),
+            Ty::Date => "a date such as `2026-02-01`".into(),
+            Ty::Duration => "a duration such as `90d`, `12mo` or `1y`".into(),
+            Ty::Int => "an integer".into(),
+            Ty::Ref(k) => format!("{} id", k.describe()),
+            Ty::Refs(k) => format!(
+                "a list of ids of {}",
+                k.describe()
+                    .trim_start_matches("a ")
+                    .trim_start_matches("an ")
+            ),
+            Ty::Reqs => "a list of requirement ids such as `[A.5.15, A.8.5]`".into(),
+            Ty::Framework => "a framework such as `iso27001:2022`".into(),
+            Ty::Enum(words) => format!(
+                "one of {}",
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Ty::Level => "a level name".into(),
+            Ty::SignOff => "a sign-off such as `ceo @ 2026-02-01`".into(),
+            Ty::Text => "a string, a `\"\"\"` text block or `file(\"…\")`".into(),
+            Ty::Scale => "a scale such as `scale { low = 1, high = 2 }`".into(),
+            Ty::Pairs(_) => "a list of `id: \"reason\"` pairs".into(),
+            Ty::Words => "a list of names".into(),
+        }
+    }
+}
+
+struct FieldSpec {
+    name: &'static str,
+    ty: Ty,
+    required: bool,
+}
+
+const fn f(name: &'static str, ty: Ty) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required: false,
+    }
+}
+
+const fn req(name: &'static str, ty: Ty) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required: true,
+    }
+}
+
+const PERSON: KindSet = KindSet::of(&[Kind::Person]);
+const TEAM: KindSet = KindSet::of(&[Kind::Team]);
+const ASSET: KindSet = KindSet::of(&[Kind::Asset]);
+const CONTROL: KindSet = KindSet::of(&[Kind::Control]);
+const POLICY: KindSet = KindSet::of(&[Kind::Policy]);
+const SCOPE_MEMBER: KindSet = KindSet::of(&[Kind::Team, Kind::Party, Kind::Asset]);
+
+/// Asset types.
+pub const ASSET_TYPES: &[&str] = &[
+    "information",
+    "software",
+    "hardware",
+    "service",
+    "people",
+    "site",
+    "supplier",
+];
+/// Control statuses.
+pub const STATUSES: &[&str] = &["planned", "partial", "implemented"];
+/// Risk treatments.
+pub const TREATMENTS: &[&str] = &["mitigate", "accept", "avoid", "transfer"];
+/// Obligation kinds.
+pub const OBLIGATION_KINDS: &[&str] = &["legal", "regulatory", "contractual"];
+const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
+
+const ISMS_FIELDS: &[FieldSpec] = &[
+    req("organization", Ty::Str),
+    req("standard", Ty::Framework),
+    req("owner", Ty::Ref(OWNER)),
+    f("effective", Ty::Date),
+    f("version", Ty::Str),
+    f("description", Ty::Str),
+];
+const PERSON_FIELDS: &[FieldSpec] = &[f("role", Ty::Str), f("email", Ty::Str)];
+const TEAM_FIELDS: &[FieldSpec] = &[
+    f("lead", Ty::Ref(PERSON)),
+    f("members", Ty::Refs(PERSON)),
+    f("parent", Ty::Ref(TEAM)),
+];
+const PARTY_FIELDS: &[FieldSpec] = &[f("needs", Ty::Strs), f("description", Ty::Str)];
+const ASSET_FIELDS: &[FieldSpec] = &[
+    req("type", Ty::Enum(ASSET_TYPES)),
+    req("owner", Ty::Ref(OWNER)),
+    f("classification", Ty::Level),
+    f("description", Ty::Str),
+    f("depends_on", Ty::Refs(ASSET)),
+];
+const SCOPE_FIELDS: &[FieldSpec] = &[
+    f("description", Ty::Str),
+    f("includes", Ty::Refs(SCOPE_MEMBER)),
+    f("excludes", Ty::Pairs(SCOPE_MEMBER)),
+    f("interfaces", Ty::Strs),
+];
+const CLASSIFICATION_FIELDS: &[FieldSpec] = &[req("levels", Ty::Words)];
+const RISK_METHOD_FIELDS: &[FieldSpec] = &[
+    req("likelihood", Ty::Scale),
+    req("impact", Ty::Scale),
+    req("accept_at_or_below", Ty::Int),
+    f("description", Ty::Str),
+];
+const RISK_FIELDS: &[FieldSpec] = &[
+    f("owner", Ty::Ref(OWNER)),
+    f("assets", Ty::Refs(ASSET)),
+    f("threat", Ty::Str),
+    f("vulnerability", Ty::Str),
+    f("description", Ty::Str),
+    f("likelihood", Ty::Level),
+    f("impact", Ty::Level),
+    f("treatment", Ty::Enum(TREATMENTS)),
+    f("controls", Ty::Refs(CONTROL)),
+    f("accepted", Ty::SignOff),
+    f("identified", Ty::Date),
+];
+const RESIDUAL_FIELDS: &[FieldSpec] = &[req("likelihood", Ty::Level), req("impact", Ty::Level)];
+const CONTROL_FIELDS: &[FieldSpec] = &[
+    f("satisfies", Ty::Reqs),
+    req("owner", Ty::Ref(OWNER)),
+    req("status", Ty::Enum(STATUSES)),
+    f("due", Ty::Date),
+    f("policy", Ty::Refs(POLICY)),
+    f("description", Ty::Str),
+];
+const EVIDENCE_FIELDS: &[FieldSpec] = &[
+    f("at", Ty::Str),
+    f("collected", Ty::Date),
+    f("every", Ty::Duration),
+    f("description", Ty::Str),
+];
+const POLICY_FIELDS: &[FieldSpec] = &[
+    req("owner", Ty::Ref(OWNER)),
+    f("approved", Ty::SignOff),
+    f("version", Ty::Str),
+    f("classification", Ty::Level),
+    f("review", Ty::Duration),
+    f("covers", Ty::Reqs),
+    f("text", Ty::Text),
+    f("parent", Ty::Ref(POLICY)),
+    f("effective", Ty::Date),
+];
+const OBLIGATION_FIELDS: &[FieldSpec] = &[
+    req("kind", Ty::Enum(OBLIGATION_KINDS)),
+    f("controls", Ty::Refs(CONTROL)),
+    f("description", Ty::Str),
+    f("reference", Ty::Str),
+];
+const CONTEXT_FIELDS: &[FieldSpec] = &[
+    f("issues", Ty::Strs),
+    f("internal", Ty::Strs),
+    f("external", Ty::Strs),
+    f("climate_change", Ty::Str),
+];
+const OBJECTIVE_FIELDS: &[FieldSpec] = &[
+    f("owner", Ty::Ref(OWNER)),
+    f("measure", Ty::Str),
+    f("target", Ty::Str),
+    f("due", Ty::Date),
+    f("controls", Ty::Refs(CONTROL)),
+];
+const DOCUMENTED_FIELDS: &[FieldSpec] = &[
+    f("clause", Ty::Str),
+    req("form", Ty::Enum(FORMS)),
+    f("expressed_by", Ty::Words),
+];
+
+/// Item keywords that are not named entities.
+const BLOCK_KEYWORDS: &[&str] = &[
+    "isms",
+    "scope",
+    "classification",
+    "risk_method",
+    "context",
+    "applicability",
+    "framework",
+    "mapping",
+    "clauses",
+];
+
+/// A field value after type checking.
+enum FV {
+    Str(String),
+    Strs(Vec<String>),
+    Date(ast::Date),
+    Duration(ast::Duration),
+    Int(u32),
+    Link(Link),
+    Links(Vec<Link>),
+    Reqs(Vec<ReqLink>),
+    Framework(String, Span),
+    Word(Word),
+    SignOff(SignOff),
+    Text(Text),
+    Scale(Scale),
+    Pairs(Vec<(Link, String)>),
+    Words(Vec<Word>),
+}
+
+/// The checked fields of one body.
+struct Fields {
+    values: Vec<(&'static str, FV)>,
+}
+
+macro_rules! take {
+    ($fn:ident, $variant:ident, $t:ty) => {
+        fn $fn(&mut self, name: &str) -> Option<$t> {
+            match self.take(name)? {
+                FV::$variant(v) => Some(v),
+                _ => None,
+            }
+        }
+    };
+}
+
+impl Fields {
+    fn take(&mut self, name: &str) -> Option<FV> {
+        let i = self.values.iter().position(|(n, _)| *n == name)?;
+        Some(self.values.swap_remove(i).1)
+    }
+    take!(str, Str, String);
+    take!(strs, Strs, Vec<String>);
+    take!(date, Date, ast::Date);
+    take!(duration, Duration, ast::Duration);
+    take!(int, Int, u32);
+    take!(link, Link, Link);
+    take!(links, Links, Vec<Link>);
+    take!(reqs, Reqs, Vec<ReqLink>);
+    take!(word, Word, Word);
+    take!(sign_off, SignOff, SignOff);
+    take!(text, Text, Text);
+    take!(scale, Scale, Scale);
+    take!(pairs, Pairs, Vec<(Link, String)>);
+    take!(words, Words, Vec<Word>);
+    fn framework(&mut self, name: &str) -> Option<(String, Span)> {
+        match self.take(name)? {
+            FV::Framework(k, s) => Some((k, s)),
+            _ => None,
+        }
+    }
+}
+
+/// Lowers all parsed files into a model (unresolved). Files must come in load order.
+pub fn lower(
+    sources: &SourceMap,
+    files: &[ast::File],
+    aux: &AuxFiles,
+    diags: &mut Diagnostics,
+) -> Model {
+    let mut cx = Lower {
+        sources,
+        aux,
+        diags,
+        model: Model::default(),
+        singletons: HashMap::new(),
+        classification_seen: false,
+    };
+    for file in files {
+        for item in &file.items {
+            cx.item(item);
+        }
+    }
+    cx.model
+}
+
+struct Lower<'a> {
+    sources: &'a SourceMap,
+    aux: &'a AuxFiles,
+    diags: &'a mut Diagnostics,
+    model: Model,
+    singletons: HashMap<&'static str, Span>,
+    classification_seen: bool,
+}
+
+impl Lower<'_> {
+    fn item(&mut self, item: &Item) {
+        let kw = item.keyword.text.as_str();
+        if let Some(kind) = Kind::from_keyword(kw) {
+            self.entity(kind, item);
+            return;
+        }
+        match kw {
+            "isms" => self.isms(item),
+            "scope" => self.scope(item),
+            "classification" => self.classification(item),
+            "risk_method" => self.risk_method(item),
+            "context" => self.context(item),
+            "applicability" => self.applicability(item),
+            "framework" => self.framework(item),
+            "mapping" => self.mapping(item),
+            "clauses" => self.clauses(item),
+            _ => {
+                let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
+                known.extend_from_slice(BLOCK_KEYWORDS);
+                let mut d = Diagnostic::new(
+                    Code::E0107,
+                    item.keyword.span,
+                    format!("unknown item `{kw}`"),
+                )
+                .primary_label("not an item keyword");
+                d = match did_you_mean(kw, known.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("items are {}", known.join(", "))),
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
+    // ----- headers -------------------------------------------------------------------------
+
+    /// Checks that an item has no id and no title; returns false if it has an id.
+    fn header_bare(&mut self, item: &Item, title_ok: bool) {
+        let kw = &item.keyword.text;
+        if let Some(name) = &item.name {
+            self.diags.push(
+                Diagnostic::new(Code::E0108, name.span(), format!("`{kw}` takes no id"))
+                    .primary_label("unexpected id")
+                    .help(format!(
+                        "write `{kw} {{ … }}`{}",
+                        if title_ok {
+                            " or `… \"Title\" { … }`"
+                        } else {
+                            ""
+                        }
+                    )),
+            );
+        }
+        if !title_ok {
+            if let Some(t) = &item.title {
+                self.diags.push(
+                    Diagnostic::new(Code::E0108, t.span, format!("`{kw}` takes no title"))
+                        .primary_label("unexpected title")
+                        .help(format!("write `{kw} {{ … }}`")),
+                );
+            }
+        }
+    }
+
+    /// A singleton block: reports the second one.
+    fn singleton(&mut self, item: &Item, name: &'static str) -> bool {
+        if let Some(first) = self.singletons.get(name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0106,
+                    item.keyword.span,
+                    format!("`{name}` is declared more than once"),
+                )
+                .primary_label("second declaration")
+                .label(*first, "first declared here")
+                .help(format!("a project has one `{name}` block: merge the two")),
+            );
+            return false;
+        }
+        self.singletons.insert(name, item.keyword.span);
+        true
+    }
+
+    // ----- the field reader ----------------------------------------------------------------
+
+    /// Checks a body against its field table. `blocks` lists the nested block keywords the
+    /// body accepts; those are returned for the caller to lower.
+    fn read_fields<'i>(
+        &mut self,
+        item: &'i Item,
+        specs: &'static [FieldSpec],
+        blocks: &[&str],
+    ) -> (Fields, Vec<&'i Item>) {
+        let mut fields = Fields { values: Vec::new() };
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut nested = Vec::new();
+        let what = describe_item(item);
+        for entry in &item.body.entries {
+            match entry {
+                Entry::Field(field) => {
+                    let name = field.name.text.as_str();
+                    let Some(spec) = specs.iter().find(|s| s.name == name) else {
+                        self.unknown_field(&field.name, &what, specs, blocks);
+                        continue;
+                    };
+                    if let Some(first) = seen.get(spec.name) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::E0205,
+                                field.name.span,
+                                format!("field `{name}` is given twice in {what}"),
+                            )
+                            .primary_label("given again here")
+                            .label(*first, "first given here")
+                            .help(
+                                "remove one of them; a list field takes all its values in one list",
+                            ),
+                        );
+                        continue;
+                    }
+                    seen.insert(spec.name, field.name.span);
+                    if let Some(v) = self.value(&field.value, spec) {
+                        fields.values.push((spec.name, v));
+                    }
+                }
+                Entry::Block(b) => {
+                    if blocks.contains(&b.keyword.text.as_str()) {
+                        nested.push(b);
+                    } else {
+                        self.unknown_field(&b.keyword, &what, specs, blocks);
+                    }
+                }
+                Entry::Statement(s) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0208,
+                            s.span,
+                            format!("{what} does not take statements such as `{} {}`", s.subject.text, s.verb.text),
+                        )
+                        .primary_label("statement here")
+                        .help("fields are written `name = value`; decisions such as `A.7.12 excluded \"…\"` go in an `applicability` block"),
+                    );
+                }
+            }
+        }
+        for spec in specs.iter().filter(|s| s.required) {
+            if !seen.contains_key(spec.name) {
+                let at = item
+                    .name
+                    .as_ref()
+                    .map(|n| n.span())
+                    .unwrap_or(item.keyword.span);
+                self.diags.push(
+                    Diagnostic::new(Code::E0202, at, format!("{what} has no `{}`", spec.name))
+                        .primary_label(format!("`{}` is required", spec.name))
+                        .help(format!(
+                            "add `{} = …` with {}",
+                            spec.name,
+                            spec.ty.describe()
+                        )),
+                );
+            }
+        }
+        (fields, nested)
+    }
+
+    fn unknown_field(
+        &mut self,
+        name: &ast::Name,
+        what: &str,
+        specs: &[FieldSpec],
+        blocks: &[&str],
+    ) {
+        let mut known: Vec<&str> = specs.iter().map(|s| s.name).collect();
+        known.extend_from_slice(blocks);
+        let mut d = Diagnostic::new(
+            Code::E0201,
+            name.span,
+            format!("{what} has no field `{}`", name.text),
+        )
+        .primary_label("unknown field");
+        d = match did_you_mean(&name.text, known.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if known.is_empty() => d.help("this block takes no fields"),
+            None => d.help(format!(
+                "the fields are {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        self.diags.push(d);
+    }
+
+    fn wrong_type(&mut self, v: &Value, expected: &str) {
+        if v.kind == ValueKind::Invalid {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::E0203,
+                v.span,
+                format!("expected {expected}, found {}", v.kind.describe()),
+            )
+            .primary_label(format!("expected {expected}"))
+            .help(format!("write {expected} here")),
+        );
+    }
+
+    fn value(&mut self, v: &Value, spec: &FieldSpec) -> Option<FV> {
+        let expected = spec.ty.describe();
+        let as_list = |v: &Value| -> Vec<Value> {
+            match &v.kind {
+                ValueKind::List(items) => items.clone(),
+                _ => vec![v.clone()],
+            }
+        };
+        let out = match (spec.ty, &v.kind) {
+            (_, ValueKind::Invalid) => return None,
+            (Ty::Str, ValueKind::Str(s)) => FV::Str(s.value.clone()),
+            (Ty::Strs, _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Str(s) => out.push(s.value.clone()),
+                        _ => self.wrong_type(&e, "a string"),
+                    }
+                }
+                FV::Strs(out)
+            }
+            (Ty::Date, ValueKind::Date(d)) => FV::Date(*d),
+            (Ty::Duration, ValueKind::Duration(d)) => FV::Duration(*d),
+            (Ty::Int, ValueKind::Int(n)) => FV::Int(*n),
+            (Ty::Ref(k), ValueKind::Ref(n)) => FV::Link(link(n, k)),
+            (Ty::Refs(k), _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Ref(n) => out.push(link(n, k)),
+                        _ => self.wrong_type(&e, &format!("{} id", k.describe())),
+                    }
+                }
+                FV::Links(out)
+            }
+            (Ty::Reqs, _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Ref(n) => out.push(ReqLink {
+                            framework: None,
+                            id: n.text.clone(),
+                            span: n.span,
+                            target: None,
+                        }),
+                        ValueKind::Qualified { framework, id } => out.push(ReqLink {
+                            framework: Some(framework.key.clone()),
+                            id: id.text.clone(),
+                            span: e.span,
+                            target: None,
+                        }),
+                        _ => self.wrong_type(&e, "a requirement id such as `A.5.15`"),
+                    }
+                }
+                FV::Reqs(out)
+            }
+            (Ty::Framework, ValueKind::Framework(fw)) => FV::Framework(fw.key.clone(), fw.span),
+            (Ty::Enum(words), ValueKind::Ref(n)) => {
+                if !words.contains(&n.text.as_str()) {
+                    let mut d = Diagnostic::new(
+                        Code::E0204,
+                        n.span,
+                        format!("`{}` is not a valid `{}`", n.text, spec.name),
+                    )
+                    .primary_label(format!("expected {expected}"));
+                    d = match did_you_mean(&n.text, words.iter().copied()) {
+                        Some(s) => {
+                            d.help(format!("did you mean `{s}`? `{}` is {expected}", spec.name))
+                        }
+                        None => d.help(format!("`{}` is {expected}", spec.name)),
+                    };
+                    self.diags.push(d);
+                    return None;
+                }
+                FV::Word(word(n))
+            }
+            (Ty::Level, ValueKind::Ref(n)) => FV::Word(word(n)),
+            (Ty::SignOff, ValueKind::SignOff { who, date, until }) => FV::SignOff(SignOff {
+                who: link(who, PERSON),
+                date: *date,
+                until: *until,
+                span: v.span,
+            }),
+            (Ty::Text, ValueKind::Str(s)) => FV::Text(Text {
+                content: s.value.clone(),
+                path: None,
+                span: v.span,
+            }),
+            (Ty::Text, ValueKind::File(path)) => FV::Text(self.file_text(path, v.span)?),
+            (Ty::Scale, ValueKind::Scale(body)) => FV::Scale(self.scale(body)),
+            (Ty::Pairs(k), _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Pair { key, value } => {
+                            out.push((link(key, k), value.value.clone()))
+                        }
+                        _ => self.wrong_type(&e, "an `id: \"reason\"` pair"),
+                    }
+                }
+                FV::Pairs(out)
+            }
+            (Ty::Words, _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Ref(n) => out.push(word(n)),
+                        _ => self.wrong_type(&e, "a name"),
+                    }
+                }
+                FV::Words(out)
+            }
+            _ => {
+                self.wrong_type(v, &expected);
+                return None;
+            }
+        };
+        Some(out)
+    }
+
+    fn scale(&mut self, body: &ast::Body) -> Scale {
+        let mut scale = Scale::default();
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for entry in &body.entries {
+            let Entry::Field(field) = entry else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0208,
+                        entry.span(),
+                        "a scale holds only `level = number` entries",
+                    )
+                    .primary_label("not a level")
+                    .help("write levels as `rare = 1, likely = 4`"),
+                );
+                continue;
+            };
+            if let Some(first) = seen.get(&field.name.text) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0205,
+                        field.name.span,
+                        format!("level `{}` is given twice in the scale", field.name.text),
+                    )
+                    .primary_label("given again here")
+                    .label(*first, "first given here")
+                    .help("each level of a scale has one name"),
+                );
+                continue;
+            }
+            seen.insert(field.name.text.clone(), field.name.span);
+            match field.value.kind {
+                ValueKind::Int(n) => scale.levels.push((word(&field.name), n)),
+                _ => self.wrong_type(&field.value, "an integer"),
+            }
+        }
+        scale
+    }
+
+    fn file_text(&mut self, path: &ast::Str, span: Span) -> Option<Text> {
+        let from = self.sources.name(span.file);
+        let rel = match normalize(from, &path.value) {
+            Ok(p) if !self.aux.outside.contains(&p) => p,
+            result => {
+                let why = match result {
+                    Err(PathError::Absolute) => "an absolute path",
+                    Err(PathError::Empty) => "an empty path",
+                    _ => "a path that leads outside the project",
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0207,
+                        path.span,
+                        format!("`{}` is {why}", path.value),
+                    )
+                    .primary_label("outside the project")
+                    .help("`file(...)` reads only files inside the project folder, relative to the file that names them; nothing outside was read"),
+                );
+                return None;
+            }
+        };
+        let Some(id) = self.aux.loaded.get(&rel).copied() else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0206,
+                    path.span,
+                    format!("file `{rel}` does not exist"),
+                )
+                .primary_label("no such file")
+                .help("the path is relative to the file that names it; check the spelling or create the file"),
+            );
+            return None;
+        };
+        Some(Text {
+            content: self
+                .sources
+                .get(id)
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+            path: Some(rel),
+            span,
+        })
+    }
+
+    // ----- named entities ------------------------------------------------------------------
+
+    fn entity(&mut self, kind: Kind, item: &Item) {
+        let Some(HeadName::Id(id)) = &item.name else {
+            let span = item
+                .name
+                .as_ref()
+                .map(|n| n.span())
+                .unwrap_or(item.keyword.span);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    span,
+                    format!("{} needs an id", kind.with_article()),
+                )
+                .primary_label("expected an id after the keyword")
+                .help(format!(
+                    "write `{} my-id \"Title\" {{ … }}`; ids start with a letter and go on with letters, digits, `-` and `_`",
+                    kind.keyword()
+                )),
+            );
+            return;
+        };
+        if !id.text.starts_with(|c: char| c.is_ascii_alphabetic()) || id.text.contains('.') {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    id.span,
+                    format!("`{}` is not a valid id", id.text),
+                )
+                .primary_label("invalid id")
+                .help("ids start with a letter and go on with letters, digits, `-` and `_`"),
+            );
+            return;
+        }
+        let data = match kind {
+            Kind::Person => {
+                let (mut fl, _) = self.read_fields(item, PERSON_FIELDS, &[]);
+                Data::Person(Person {
+                    role: fl.str("role"),
+                    email: fl.str("email"),
+                })
+            }
+            Kind::Team => {
+                let (mut fl, _) = self.read_fields(item, TEAM_FIELDS, &[]);
+                Data::Team(Team {
+                    lead: fl.link("lead"),
+                    members: fl.links("members").unwrap_or_default(),
+                    parent: fl.link("parent"),
+                })
+            }
+            Kind::Party => {
+                let (mut fl, _) = self.read_fields(item, PARTY_FIELDS, &[]);
+                Data::Party(Party {
+                    needs: fl.strs("needs").unwrap_or_default(),
+                    description: fl.str("description"),
+                })
+            }
+            Kind::Asset => {
+                let (mut fl, _) = self.read_fields(item, ASSET_FIELDS, &[]);
+                Data::Asset(Asset {
+                    asset_type: fl.word("type"),
+                    owner: fl.link("owner"),
+                    classification: fl.word("classification"),
+                    description: fl.str("description"),
+                    depends_on: fl.links("depends_on").unwrap_or_default(),
+                })
+            }
+            Kind::Risk => Data::Risk(Box::new(self.risk(item))),
+            Kind::Control => Data::Control(Box::new(self.control(item))),
+            Kind::Policy => {
+                let (mut fl, _) = self.read_fields(item, POLICY_FIELDS, &[]);
+                Data::Policy(Box::new(Policy {
+                    owner: fl.link("owner"),
+                    approved: fl.sign_off("approved"),
+                    version: fl.str("version"),
+                    classification: fl.word("classification"),
+                    review: fl.duration("review"),
+                    covers: fl.reqs("covers").unwrap_or_default(),
+                    text: fl.text("text"),
+                    parent: fl.link("parent"),
+                    effective: fl.date("effective"),
+                }))
+            }
+            Kind::Obligation => {
+                let (mut fl, _) = self.read_fields(item, OBLIGATION_FIELDS, &[]);
+                Data::Obligation(Obligation {
+                    kind: fl.word("kind"),
+                    controls: fl.links("controls").unwrap_or_default(),
+                    description: fl.str("description"),
+                    reference: fl.str("reference"),
+                })
+            }
+            Kind::Objective => {
+                let (mut fl, _) = self.read_fields(item, OBJECTIVE_FIELDS, &[]);
+                Data::Objective(Objective {
+                    owner: fl.link("owner"),
+                    measure: fl.str("measure"),
+                    target: fl.str("target"),
+                    due: fl.date("due"),
+                    controls: fl.links("controls").unwrap_or_default(),
+                })
+            }
+        };
+        if let Some(&first) = self.model.index.get(&id.text) {
+            let prev = &self.model.entities[first.0 as usize];
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0101,
+                    id.span,
+                    format!("`{}` is defined more than once", id.text),
+                )
+                .primary_label(format!("{} `{}` defined again here", kind.keyword(), id.text))
+                .label(prev.id_span, format!("first defined here as {}", prev.kind.with_article()))
+                .help("ids are unique across the whole project, whatever their kind; rename one of them"),
+            );
+            return;
+        }
+        let eid = EntityId(self.model.entities.len() as u32);
+        self.model.index.insert(id.text.clone(), eid);
+        self.model.entities.push(Entity {
+            kind,
+            id: id.text.clone(),
+            title: item.title.as_ref().map(|t| t.value.clone()),
+            id_span: id.span,
+            span: item.span,
+            data,
+        });
+    }
+
+    fn risk(&mut self, item: &Item) -> Risk {
+        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, &["residual"]);
+        let mut residual = None;
+        for b in blocks {
+            self.header_bare(b, false);
+            let (mut rf, _) = self.read_fields(b, RESIDUAL_FIELDS, &[]);
+            let rating = Rating {
+                likelihood: rf.word("likelihood"),
+                impact: rf.word("impact"),
+                span: b.span,
+            };
+            if residual.is_some() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0205,
+                        b.keyword.span,
+                        "`residual` is given twice in the risk",
+                    )
+                    .primary_label("given again here")
+                    .help("a risk has one residual rating"),
+                );
+            } else {
+                residual = Some(rating);
+            }
+        }
+        Risk {
+            owner: fl.link("owner"),
+            assets: fl.links("assets").unwrap_or_default(),
+            threat: fl.str("threat"),
+            vulnerability: fl.str("vulnerability"),
+            description: fl.str("description"),
+            inherent: Rating {
+                likelihood: fl.word("likelihood"),
+                impact: fl.word("impact"),
+                span: item
+                    .name
+                    .as_ref()
+                    .map(|n| n.span())
+                    .unwrap_or(item.keyword.span),
+            },
+            treatment: fl.word("treatment"),
+            controls: fl.links("controls").unwrap_or_default(),
+            residual,
+            accepted: fl.sign_off("accepted"),
+            identified: fl.date("identified"),
+        }
+    }
+
+    fn control(&mut self, item: &Item) -> Control {
+        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, &["evidence"]);
+        let mut evidence = Vec::new();
+        for b in blocks {
+            if let Some(n) = &b.name {
+                self.diags.push(
+                    Diagnostic::new(Code::E0108, n.span(), "`evidence` takes a title, not an id")
+                        .primary_label("unexpected id")
+                        .help(
+                            "write `evidence \"What it is\" { at = \"…\" collected = 2026-01-01 }`",
+                        ),
+                );
+            }
+            let Some(title) = &b.title else {
+                self.diags.push(
+                    Diagnostic::new(Code::E0108, b.keyword.span, "`evidence` needs a title")
+                        .primary_label("expected a title string")
+                        .help("write `evidence \"What it is\" { … }`"),
+                );
+                continue;
+            };
+            let (mut ef, _) = self.read_fields(b, EVIDENCE_FIELDS, &[]);
+            evidence.push(Evidence {
+                title: title.value.clone(),
+                at: ef.str("at"),
+                collected: ef.date("collected"),
+                every: ef.duration("every"),
+                description: ef.str("description"),
+                span: b.span,
+            });
+        }
+        Control {
+            satisfies: fl.reqs("satisfies").unwrap_or_default(),
+            owner: fl.link("owner"),
+            status: fl.word("status"),
+            due: fl.date("due"),
+            policies: fl.links("policy").unwrap_or_default(),
+            description: fl.str("description"),
+            evidence,
+        }
+    }
+
+    // ----- singletons ----------------------------------------------------------------------
+
+    fn isms(&mut self, item: &Item) {
+        self.header_bare(item, true);
+        let (mut fl, _) = self.read_fields(item, ISMS_FIELDS, &[]);
+        if !self.singleton(item, "isms") {
+            return;
+        }
+        self.model.isms = Some(Isms {
+            title: item.title.as_ref().map(|t| t.value.clone()),
+            organization: fl.str("organization"),
+            standard: fl.framework("standard"),
+            owner: fl.link("owner"),
+            effective: fl.date("effective"),
+            version: fl.str("version"),
+            description: fl.str("description"),
+            span: item.span,
+        });
+    }
+
+    fn scope(&mut self, item: &Item) {
+        self.header_bare(item, false);
+        let (mut fl, _) = self.read_fields(item, SCOPE_FIELDS, &[]);
+        if !self.singleton(item, "scope") {
+            return;
+        }
+        self.model.scope = Some(Scope {
+            description: fl.str("description"),
+            includes: fl.links("includes").unwrap_or_default(),
+            excludes: fl.pairs("excludes").unwrap_or_default(),
+            interfaces: fl.strs("interfaces").unwrap_or_default(),
+            span: item.span,
+        });
+    }
+
+    fn classification(&mut self, item: &Item) {
+        self.header_bare(item, false);
+        let (mut fl, _) = self.read_fields(item, CLASSIFICATION_FIELDS, &[]);
+        if !self.singleton(item, "classification") {
+            return;
+        }
+        self.classification_seen = true;
+        if let Some(levels) = fl.words("levels") {
+            self.model.classification = Classification {
+                levels,
+                span: Some(item.span),
+            };
+        }
+    }
+
+    fn risk_method(&mut self, item: &Item) {
+        self.header_bare(item, false);
+        let (mut fl, _) = self.read_fields(item, RISK_METHOD_FIELDS, &[]);
+        if !self.singleton(item, "risk_method") {
+            return;
+        }
+        self.model.risk_method = Some(RiskMethod {
+            likelihood: fl.scale("likelihood").unwrap_or_default(),
+            impact: fl.scale("impact").unwrap_or_default(),
+            accept_at_or_below: fl.int("accept_at_or_below"),
+            description: fl.str("description"),
+            span: item.span,
+        });
+    }
+
+    fn context(&mut self, item: &Item) {
+        self.header_bare(item, false);
+        let (mut fl, _) = self.read_fields(item, CONTEXT_FIELDS, &[]);
+        if !self.singleton(item, "context") {
+            return;
+        }
+        self.model.context = Some(Context {
+            issues: fl.strs("issues").unwrap_or_default(),
+            internal: fl.strs("internal").unwrap_or_default(),
+            external: fl.strs("external").unwrap_or_default(),
+            climate_change: fl.str("climate_change"),
+            span: item.span,
+        });
+    }
+
+    fn applicability(&mut self, item: &Item) {
+        self.header_bare(item, false);
+        self.model.applicability_spans.push(item.keyword.span);
+        for entry in &item.body.entries {
+            let Entry::Statement(s) = entry else {
+                let span = match entry {
+                    Entry::Field(f) => f.name.span,
+                    Entry::Block(b) => b.keyword.span,
+                    Entry::Statement(s) => s.span,
+                };
+                self.diags.push(
+                    Diagnostic::new(Code::E0208, span, "an `applicability` block holds only decisions")
+                        .primary_label("not a decision")
+                        .help("write each decision as `A.7.12 excluded \"justification\"` or `A.5.7 included \"reason\"`"),
+                );
+                continue;
+            };
+            let verdict = match s.verb.text.as_str() {
+                "included" => Verdict::Included,
+                "excluded" => Verdict::Excluded,
+                other => {
+                    let mut d = Diagnostic::new(
+                        Code::E0208,
+                        s.verb.span,
+                        format!("`{other}` is not a decision"),
+                    )
+                    .primary_label("expected `included` or `excluded`");
+                    d = match did_you_mean(other, ["included", "excluded"]) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None => {
+                            d.help("a decision is `included` or `excluded`, followed by the reason")
+                        }
+                    };
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            let reason = match &s.arg {
+                None => None,
+                Some(Value {
+                    kind: ValueKind::Str(r),
+                    ..
+                }) => Some(r.value.clone()),
+                Some(v) => {
+                    self.wrong_type(v, "a string with the reason");
+                    continue;
+                }
+            };
+            self.model.decisions.push(Decision {
+                req: ReqLink {
+                    framework: None,
+                    id: s.subject.text.clone(),
+                    span: s.subject.span,
+                    target: None,
+                },
+                verdict,
+                reason,
+                span: s.span,
+            });
+        }
+    }
+
+    // ----- frameworks ----------------------------------------------------------------------
+
+    fn framework(&mut self, item: &Item) {
+        let Some(HeadName::Framework(key)) = &item.name else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    item.name
+                        .as_ref()
+                        .map(|n| n.span())
+                        .unwrap_or(item.keyword.span),
+                    "a framework needs a key such as `acme-controls:1`",
+                )
+                .primary_label("expected `name:version`")
+                .help("write `framework acme-controls:1 \"Title\" { requirement AC.1 \"…\" { } }`"),
+            );
+            return;
+        };
+        if let Some(prev) = self.model.frameworks.iter().find(|f| f.key == key.key) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0101,
+                    key.span,
+                    format!("framework `{}` is declared more than once", key.key),
+                )
+                .primary_label("declared again here")
+                .label(prev.key_span, "first declared here")
+                .help("give your own framework another name or version"),
+            );
+            return;
+        }
+        let origin = self
+            .sources
+            .get(key.span.file)
+            .map(|f| f.origin)
+            .unwrap_or(Origin::Project);
+        let fw = self.model.frameworks.len();
+        self.model.frameworks.push(Framework {
+            key: key.key.clone(),
+            title: item.title.as_ref().map(|t| t.value.clone()),
+            key_span: key.span,
+            origin,
+        });
+        let mut groups = Vec::new();
+        self.framework_body(item, fw, &key.key, &mut groups);
+    }
+
+    fn framework_body(
+        &mut self,
+        item: &Item,
+        fw: usize,
+        key: &str,
+        groups: &mut Vec<(String, String)>,
+    ) {
+        for entry in &item.body.entries {
+            let Entry::Block(b) = entry else {
+                let span = entry.span();
+                self.diags.push(
+                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks")
+                        .primary_label("not a group or requirement")
+                        .help("write `requirement ID \"Title\" { attribute = [values] }`, optionally inside `group ID \"Title\" { … }`"),
+                );
+                continue;
+            };
+            let (id, title) = match (&b.name, &b.title) {
+                (Some(HeadName::Id(id)), Some(t)) => (id, t.value.clone()),
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0108,
+                            b.keyword.span,
+                            format!("`{}` needs an id and a title", b.keyword.text),
+                        )
+                        .primary_label("expected an id and a title")
+                        .help(format!("write `{} ID \"Title\" {{ … }}`", b.keyword.text)),
+                    );
+                    continue;
+                }
+            };
+            match b.keyword.text.as_str() {
+                "group" => {
+                    groups.push((id.text.clone(), title));
+                    self.framework_body(b, fw, key, groups);
+                    groups.pop();
+                }
+                "requirement" => {
+                    let k = (key.to_string(), id.text.clone());
+                    if let Some(prev) = self.model.req_index.get(&k) {
+                        let prev = self.model.requirements[prev.0 as usize].span;
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::E0101,
+                                id.span,
+                                format!(
+                                    "requirement `{}` is defined more than once in `{key}`",
+                                    id.text
+                                ),
+                            )
+                            .primary_label("defined again here")
+                            .label(prev, "first defined here")
+                            .help("requirement ids are unique within their framework"),
+                        );
+                        continue;
+                    }
+                    let attributes = self.attributes(b);
+                    let rid = ReqId(self.model.requirements.len() as u32);
+                    self.model.req_index.insert(k, rid);
+                    self.model.requirements.push(Requirement {
+                        framework: fw,
+                        id: id.text.clone(),
+                        title,
+                        groups: groups.clone(),
+                        attributes,
+                        span: id.span,
+                    });
+                }
+                other => {
+                    let mut d = Diagnostic::new(
+                        Code::E0201,
+                        b.keyword.span,
+                        format!("a framework has no `{other}` block"),
+                    )
+                    .primary_label("unknown block");
+                    d = match did_you_mean(other, ["group", "requirement"]) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("a framework holds `group` and `requirement` blocks"),
+                    };
+                    self.diags.push(d);
+                }
+            }
+        }
+    }
+
+    fn attributes(&mut self, b: &Item) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for entry in &b.body.entries {
+            let Entry::Field(field) = entry else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0208,
+                        entry.span(),
+                        "a requirement holds only attributes",
+                    )
+                    .primary_label("not an attribute")
+                    .help("write attributes as `name = value` or `name = [values]`"),
+                );
+                continue;
+            };
+            if out.iter().any(|(n, _)| *n == field.name.text) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0205,
+                        field.name.span,
+                        format!("attribute `{}` is given twice", field.name.text),
+                    )
+                    .primary_label("given again here")
+                    .help("give all values of an attribute in one list"),
+                );
+                continue;
+            }
+            let items = match &field.value.kind {
+                ValueKind::List(items) => items.clone(),
+                _ => vec![field.value.clone()],
+            };
+            let mut values = Vec::new();
+            for v in &items {
+                match &v.kind {
+                    ValueKind::Ref(n) => values.push(n.text.clone()),
+                    ValueKind::Str(s) => values.push(s.value.clone()),
+                    ValueKind::Bool(x) => values.push(x.to_string()),
+                    ValueKind::Int(x) => values.push(x.to_string()),
+                    _ => self.wrong_type(v, "a name, a string, a boolean or an integer"),
+                }
+            }
+            out.push((field.name.text.clone(), values));
+        }
+        out
+    }
+
+    fn mapping(&mut self, item: &Item) {
+        let Some(HeadName::Mapping(from, to)) = &item.name else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    item.name
+                        .as_ref()
+                        .map(|n| n.span())
+                        .unwrap_or(item.keyword.span),
+                    "a mapping needs two frameworks",
+                )
+                .primary_label("expected `from:version -> to:version`")
+                .help("write `mapping iso27001:2013 -> iso27001:2022 { A.5.1.1 equal A.5.1 }`"),
+            );
+            return;
+        };
+        let mut links = Vec::new();
+        for entry in &item.body.entries {
+            let Entry::Statement(s) = entry else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0208,
+                        entry.span(),
+                        "a mapping holds only `left relation right` lines",
+                    )
+                    .primary_label("not a mapping line")
+                    .help("write `A.5.1.1 equal A.5.1` (equal, subset, superset or intersects)"),
+                );
+                continue;
+            };
+            let relation = match s.verb.text.as_str() {
+                "equal" => Relation::Equal,
+                "subset" => Relation::Subset,
+                "superset" => Relation::Superset,
+                "intersects" => Relation::Intersects,
+                other => {
+                    let words = ["equal", "subset", "superset", "intersects"];
+                    let mut d = Diagnostic::new(
+                        Code::E0208,
+                        s.verb.span,
+                        format!("`{other}` is not a relation"),
+                    )
+                    .primary_label("expected a relation");
+                    d = match did_you_mean(other, words) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None => {
+                            d.help("a relation is `equal`, `subset`, `superset` or `intersects`")
+                        }
+                    };
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            let Some(Value {
+                kind: ValueKind::Ref(target),
+                ..
+            }) = &s.arg
+            else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0208,
+                        s.span,
+                        "a mapping line needs a requirement on the right",
+                    )
+                    .primary_label("expected a requirement id after the relation")
+                    .help("write `A.5.1.1 equal A.5.1`"),
+                );
+                continue;
+            };
+            links.push(MappingLink {
+                from: ReqLink {
+                    framework: Some(from.key.clone()),
+                    id: s.subject.text.clone(),
+                    span: s.subject.span,
+                    target: None,
+                },
+                relation,
+                to: ReqLink {
+                    framework: Some(to.key.clone()),
+                    id: target.text.clone(),
+                    span: target.span,
+                    target: None,
+                },
+                span: s.span,
+            });
+        }
+        self.model.mappings.push(Mapping {
+            from: from.key.clone(),
+            to: to.key.clone(),
+            links,
+            span: item
+                .name
+                .as_ref()
+                .map(|n| n.span())
+                .unwrap_or(item.keyword.span),
+        });
+    }
+
+    fn clauses(&mut self, item: &Item) {
+        let Some(HeadName::Framework(key)) = &item.name else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    item.keyword.span,
+                    "`clauses` needs a framework key",
+                )
+                .primary_label("expected `name:version`")
+                .help("write `clauses iso27001:2022 \"Title\" { clause 4 \"…\" { } }`"),
+            );
+            return;
+        };
+        self.clause_body(item, &key.key, None);
+    }
+
+    fn clause_body(&mut self, item: &Item, key: &str, parent: Option<&str>) {
+        for entry in &item.body.entries {
+            let Entry::Block(b) = entry else {
+                if parent.is_none() || !matches!(entry, Entry::Field(_)) {
+                    self.diags.push(
+                        Diagnostic::new(Code::E0208, entry.span(), "`clauses` holds only `clause` and `documented` blocks")
+                            .primary_label("unexpected entry")
+                            .help("write `clause 4.3 \"Title\" { documented key \"Name\" { form = available } }`"),
+                    );
+                }
+                continue;
+            };
+            let (Some(HeadName::Id(id)), Some(title)) = (&b.name, &b.title) else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0108,
+                        b.keyword.span,
+                        format!("`{}` needs an id and a title", b.keyword.text),
+                    )
+                    .primary_label("expected an id and a title")
+                    .help(format!("write `{} ID \"Title\" {{ … }}`", b.keyword.text)),
+                );
+                continue;
+            };
+            match b.keyword.text.as_str() {
+                "clause" => {
+                    self.model.clauses.push(Clause {
+                        framework: key.to_string(),
+                        id: id.text.clone(),
+                        title: title.value.clone(),
+                        parent: parent.map(str::to_string),
+                    });
+                    self.clause_body(b, key, Some(&id.text));
+                }
+                "documented" => {
+                    let (mut fl, _) = self.read_fields(b, DOCUMENTED_FIELDS, &[]);
+                    self.model.documented.push(Documented {
+                        framework: key.to_string(),
+                        key: id.text.clone(),
+                        title: title.value.clone(),
+                        clause: fl
+                            .str("clause")
+                            .or_else(|| parent.map(str::to_string))
+                            .unwrap_or_default(),
+                        form: fl.word("form").map(|w| w.text).unwrap_or_default(),
+                        expressed_by: fl
+                            .words("expressed_by")
+                            .and_then(|w| w.into_iter().next())
+                            .map(|w| w.text),
+                        span: id.span,
+                    });
+                }
+                other => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0201,
+                            b.keyword.span,
+                            format!("`clauses` has no `{other}` block"),
+                        )
+                        .primary_label("unknown block")
+                        .help("`clauses` holds `clause` and `documented` blocks"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn link(n: &ast::Name, expects: KindSet) -> Link {
+    Link {
+        name: n.text.clone(),
+        span: n.span,
+        expects,
+        target: None,
+    }
+}
+
+fn word(n: &ast::Name) -> Word {
+    Word {
+        text: n.text.clone(),
+        span: n.span,
+    }
+}
+
+/// "control `mfa`", "the `scope` block".
+fn describe_item(item: &Item) -> String {
+    match (&item.name, Kind::from_keyword(&item.keyword.text)) {
+        (Some(HeadName::Id(id)), Some(kind)) => format!("{} `{}`", kind.keyword(), id.text),
+        (Some(HeadName::Id(id)), None) => format!("`{} {}`", item.keyword.text, id.text),
+        _ => format!("the `{}` block", item.keyword.text),
+    }
+}

@@ -1,0 +1,326 @@
+//! Name resolution: every [`Link`] and [`ReqLink`] gets its target, or one diagnostic
+//! (E0102 unknown reference, E0103 wrong kind, E0104 unknown requirement, E0105 unknown
+//! framework, E0204 unknown level).
+
+use super::{Data, EntityId, Kind, Link, Model, ReqId, ReqLink, Word};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::suggest::did_you_mean;
+
+/// Resolves every reference of the model in place.
+pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
+    let kinds: Vec<(Kind, String, crate::source::Span)> = model
+        .entities
+        .iter()
+        .map(|e| (e.kind, e.id.clone(), e.id_span))
+        .collect();
+    let names = Names {
+        index: &model.index,
+        kinds: &kinds,
+    };
+
+    // The standard.
+    let mut standard = None;
+    if let Some(isms) = &model.isms {
+        if let Some((key, span)) = &isms.standard {
+            if model.frameworks.iter().any(|f| &f.key == key) {
+                standard = Some(key.clone());
+            } else {
+                diags.push(unknown_framework(model, key, *span));
+            }
+        }
+    }
+    let reqs = Reqs {
+        model_index: &model.req_index,
+        frameworks: model.frameworks.iter().map(|f| f.key.clone()).collect(),
+        ids: model
+            .requirements
+            .iter()
+            .map(|r| (r.framework, r.id.clone()))
+            .collect(),
+        standard: standard.clone(),
+    };
+
+    let mut req_links: Vec<&mut ReqLink> = Vec::new();
+    let mut links: Vec<&mut Link> = Vec::new();
+    let mut levels: Vec<(LevelKind, &mut Word)> = Vec::new();
+    for e in &mut model.entities {
+        match &mut e.data {
+            Data::Person(_) | Data::Party(_) => {}
+            Data::Team(t) => {
+                links.extend(t.lead.as_mut());
+                links.extend(t.members.iter_mut());
+                links.extend(t.parent.as_mut());
+            }
+            Data::Asset(a) => {
+                links.extend(a.owner.as_mut());
+                links.extend(a.depends_on.iter_mut());
+                levels.extend(
+                    a.classification
+                        .as_mut()
+                        .map(|w| (LevelKind::Classification, w)),
+                );
+            }
+            Data::Risk(r) => {
+                links.extend(r.owner.as_mut());
+                links.extend(r.assets.iter_mut());
+                links.extend(r.controls.iter_mut());
+                links.extend(r.accepted.as_mut().map(|s| &mut s.who));
+                levels.extend(
+                    r.inherent
+                        .likelihood
+                        .as_mut()
+                        .map(|w| (LevelKind::Likelihood, w)),
+                );
+                levels.extend(r.inherent.impact.as_mut().map(|w| (LevelKind::Impact, w)));
+                if let Some(res) = r.residual.as_mut() {
+                    levels.extend(res.likelihood.as_mut().map(|w| (LevelKind::Likelihood, w)));
+                    levels.extend(res.impact.as_mut().map(|w| (LevelKind::Impact, w)));
+                }
+            }
+            Data::Control(c) => {
+                links.extend(c.owner.as_mut());
+                links.extend(c.policies.iter_mut());
+                req_links.extend(c.satisfies.iter_mut());
+            }
+            Data::Policy(p) => {
+                links.extend(p.owner.as_mut());
+                links.extend(p.approved.as_mut().map(|s| &mut s.who));
+                links.extend(p.parent.as_mut());
+                levels.extend(
+                    p.classification
+                        .as_mut()
+                        .map(|w| (LevelKind::Classification, w)),
+                );
+                req_links.extend(p.covers.iter_mut());
+            }
+            Data::Obligation(o) => links.extend(o.controls.iter_mut()),
+            Data::Objective(o) => {
+                links.extend(o.owner.as_mut());
+                links.extend(o.controls.iter_mut());
+            }
+        }
+    }
+    if let Some(isms) = &mut model.isms {
+        links.extend(isms.owner.as_mut());
+    }
+    if let Some(scope) = &mut model.scope {
+        links.extend(scope.includes.iter_mut());
+        links.extend(scope.excludes.iter_mut().map(|(l, _)| l));
+    }
+    for d in &mut model.decisions {
+        req_links.push(&mut d.req);
+    }
+
+    for link in links {
+        names.resolve(link, diags);
+    }
+    if standard.is_some() || req_links.iter().any(|r| r.framework.is_some()) {
+        for r in req_links {
+            reqs.resolve(r, diags, &model.frameworks);
+        }
+    }
+    for m in &mut model.mappings {
+        let mut ok = true;
+        for (key, span) in [(&m.from, m.span), (&m.to, m.span)] {
+            if !model.frameworks.iter().any(|f| &f.key == key) {
+                diags.push(
+                    Diagnostic::new(Code::E0105, span, format!("framework `{key}` is not declared"))
+                        .primary_label("unknown framework")
+                        .help("declare it with `framework KEY \"Title\" { … }` or use one of the standard library's"),
+                );
+                ok = false;
+            }
+        }
+        if ok {
+            for l in &mut m.links {
+                reqs.resolve(&mut l.from, diags, &model.frameworks);
+                reqs.resolve(&mut l.to, diags, &model.frameworks);
+            }
+        }
+    }
+
+    let classification: Vec<String> = model
+        .classification
+        .levels
+        .iter()
+        .map(|w| w.text.clone())
+        .collect();
+    let (likelihood, impact): (Vec<String>, Vec<String>) = match &model.risk_method {
+        Some(m) => (
+            m.likelihood
+                .levels
+                .iter()
+                .map(|(w, _)| w.text.clone())
+                .collect(),
+            m.impact
+                .levels
+                .iter()
+                .map(|(w, _)| w.text.clone())
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    for (kind, word) in levels {
+        let (scheme, what, help) = match kind {
+            LevelKind::Classification => (&classification, "classification level", "the levels come from the `classification { levels = [...] }` block, by default `public`, `internal`, `confidential`, `restricted`"),
+            LevelKind::Likelihood if model.risk_method.is_some() => (&likelihood, "likelihood level", "the levels come from `likelihood = scale { … }` in `risk_method`"),
+            LevelKind::Impact if model.risk_method.is_some() => (&impact, "impact level", "the levels come from `impact = scale { … }` in `risk_method`"),
+            _ => continue,
+        };
+        if !scheme.contains(&word.text) {
+            let mut d = Diagnostic::new(
+                Code::E0204,
+                word.span,
+                format!("`{}` is not a {what}", word.text),
+            )
+            .primary_label(format!("unknown {what}"));
+            d = match did_you_mean(&word.text, scheme.iter().map(String::as_str)) {
+                Some(s) => d.help(format!("did you mean `{s}`? {help}")),
+                None => d.help(format!(
+                    "expected one of {}; {help}",
+                    scheme
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            diags.push(d);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum LevelKind {
+    Classification,
+    Likelihood,
+    Impact,
+}
+
+struct Names<'a> {
+    index: &'a std::collections::HashMap<String, EntityId>,
+    kinds: &'a [(Kind, String, crate::source::Span)],
+}
+
+impl Names<'_> {
+    fn resolve(&self, link: &mut Link, diags: &mut Diagnostics) {
+        let Some(&id) = self.index.get(&link.name) else {
+            let expected = link.expects.describe();
+            let wanted = self
+                .kinds
+                .iter()
+                .filter(|(k, _, _)| link.expects.contains(*k))
+                .map(|(_, n, _)| n.as_str());
+            let mut d = Diagnostic::new(
+                Code::E0102,
+                link.span,
+                format!("`{}` is not defined", link.name),
+            )
+            .primary_label(format!("expected {expected} id"));
+            d = match did_you_mean(&link.name, wanted) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "define {expected} with this id, or fix the reference"
+                )),
+            };
+            diags.push(d);
+            return;
+        };
+        let Some((kind, _, def)) = self.kinds.get(id.0 as usize) else {
+            return;
+        };
+        if !link.expects.contains(*kind) {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0103,
+                    link.span,
+                    format!(
+                        "expected {}, found {} `{}`",
+                        link.expects.describe(),
+                        kind.keyword(),
+                        link.name
+                    ),
+                )
+                .primary_label(format!("this is {}", kind.with_article()))
+                .label(*def, format!("`{}` is defined here", link.name))
+                .help(format!("this field takes {}", link.expects.describe())),
+            );
+            return;
+        }
+        link.target = Some(id);
+    }
+}
+
+struct Reqs<'a> {
+    model_index: &'a std::collections::HashMap<(String, String), ReqId>,
+    frameworks: Vec<String>,
+    ids: Vec<(usize, String)>,
+    standard: Option<String>,
+}
+
+impl Reqs<'_> {
+    fn resolve(&self, r: &mut ReqLink, diags: &mut Diagnostics, frameworks: &[super::Framework]) {
+        let key = match (&r.framework, &self.standard) {
+            (Some(k), _) => k.clone(),
+            (None, Some(s)) => s.clone(),
+            (None, None) => return,
+        };
+        let Some(fw) = self.frameworks.iter().position(|k| *k == key) else {
+            let span = r.span;
+            diags.push(unknown_framework_in(frameworks, &key, span));
+            return;
+        };
+        if let Some(&id) = self.model_index.get(&(key.clone(), r.id.clone())) {
+            r.target = Some(id);
+            return;
+        }
+        let candidates = self
+            .ids
+            .iter()
+            .filter(|(f, _)| *f == fw)
+            .map(|(_, id)| id.as_str());
+        let mut d = Diagnostic::new(
+            Code::E0104,
+            r.span,
+            format!("`{}` is not a requirement of `{key}`", r.id),
+        )
+        .primary_label(format!("unknown in `{key}`"));
+        d = match did_you_mean(&r.id, candidates) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if r.framework.is_none() => d.help(format!(
+                "bare ids name requirements of the project's standard `{key}`; write `framework:version/ID` for another framework"
+            )),
+            None => d.help(format!("check the id against the `{key}` catalogue")),
+        };
+        diags.push(d);
+    }
+}
+
+fn unknown_framework(model: &Model, key: &str, span: crate::source::Span) -> Diagnostic {
+    unknown_framework_in(&model.frameworks, key, span)
+}
+
+fn unknown_framework_in(
+    frameworks: &[super::Framework],
+    key: &str,
+    span: crate::source::Span,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::E0105,
+        span,
+        format!("framework `{key}` is not declared"),
+    )
+    .primary_label("unknown framework");
+    d = match did_you_mean(key, frameworks.iter().map(|f| f.key.as_str())) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!(
+            "known frameworks: {}",
+            frameworks
+                .iter()
+                .map(|f| format!("`{}`", f.key))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    };
+    d
+}

@@ -1,0 +1,365 @@
+//! The syntax tree: an owned, spanned value with no semantics.
+//!
+//! The tree keeps every item in source order and every comment, so the formatter can print
+//! the file back and the language server can find what is under the cursor. Nothing here
+//! knows which keywords or fields exist; lowering to the model decides that.
+
+use crate::source::{FileId, Span};
+
+/// One parsed file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    /// The file.
+    pub file: FileId,
+    /// Top-level items in source order (those that parsed).
+    pub items: Vec<Item>,
+    /// Every comment, in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// A comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// Its text, including `//` or `/* */`.
+    pub text: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A word with its span: a keyword, a field name, an id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The text.
+    pub text: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A framework reference: `iso27001:2022`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameworkRef {
+    /// `iso27001:2022`.
+    pub key: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The name part of an item header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeadName {
+    /// `control mfa …`, `requirement A.5.1 …`, `clause 6.1.3 …`.
+    Id(Name),
+    /// `framework iso27001:2022 …`.
+    Framework(FrameworkRef),
+    /// `mapping iso27001:2013 -> iso27001:2022 …`.
+    Mapping(FrameworkRef, FrameworkRef),
+}
+
+impl HeadName {
+    /// The span of the whole name.
+    pub fn span(&self) -> Span {
+        match self {
+            HeadName::Id(n) => n.span,
+            HeadName::Framework(f) => f.span,
+            HeadName::Mapping(a, b) => a.span.to(b.span),
+        }
+    }
+}
+
+/// An item or a nested block: `keyword name? "title"? { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// `control`, `risk`, `residual`, `evidence`, …
+    pub keyword: Name,
+    /// The id, if any.
+    pub name: Option<HeadName>,
+    /// The title string, if any.
+    pub title: Option<Str>,
+    /// The entries between the braces.
+    pub body: Body,
+    /// From the keyword to the closing brace.
+    pub span: Span,
+}
+
+/// `{ … }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// Entries in source order.
+    pub entries: Vec<Entry>,
+    /// From `{` to `}`.
+    pub span: Span,
+}
+
+/// One entry of a body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry {
+    /// `name = value`.
+    Field(Field),
+    /// A nested block.
+    Block(Item),
+    /// `A.7.12 excluded "…"`.
+    Statement(Statement),
+}
+
+impl Entry {
+    /// Where the entry is.
+    pub fn span(&self) -> Span {
+        match self {
+            Entry::Field(f) => f.span,
+            Entry::Block(b) => b.span,
+            Entry::Statement(s) => s.span,
+        }
+    }
+}
+
+/// `name = value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The field name.
+    pub name: Name,
+    /// The value.
+    pub value: Value,
+    /// The whole field.
+    pub span: Span,
+}
+
+/// `subject verb argument?`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// `A.7.12`.
+    pub subject: Name,
+    /// `excluded`.
+    pub verb: Name,
+    /// `"…"` or `A.5.1`.
+    pub arg: Option<Value>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A string literal after unescaping, with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str {
+    /// The value.
+    pub value: String,
+    /// Where it is (with the quotes).
+    pub span: Span,
+    /// Whether it was written as a `"""` text block.
+    pub block: bool,
+}
+
+/// A calendar date, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// A date if it exists in the proleptic Gregorian calendar.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (day >= 1 && day <= days).then_some(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD` (only the shape; `None` for impossible dates).
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut it = s.split('-');
+        let y = it.next()?.parse().ok()?;
+        let m = it.next()?.parse().ok()?;
+        let d = it.next()?.parse().ok()?;
+        if it.next().is_some() {
+            return None;
+        }
+        Date::new(y, m, d)
+    }
+
+    /// Days since 0000-03-01, for arithmetic.
+    pub fn day_number(self) -> i64 {
+        let (y, m) = if self.month <= 2 {
+            (i64::from(self.year) - 1, i64::from(self.month) + 9)
+        } else {
+            (i64::from(self.year), i64::from(self.month) - 3)
+        };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + i64::from(self.day) - 1
+    }
+
+    /// This date plus a duration (months and years keep the day, clamped to the month's end).
+    pub fn add(self, d: Duration) -> Date {
+        let (mut year, mut month) = (i64::from(self.year), i64::from(self.month));
+        let months = match d.unit {
+            DurationUnit::Months => i64::from(d.amount),
+            DurationUnit::Years => i64::from(d.amount) * 12,
+            _ => 0,
+        };
+        month += months;
+        year += (month - 1).div_euclid(12);
+        month = (month - 1).rem_euclid(12) + 1;
+        let year = year.clamp(0, 9999) as u16;
+        let mut day = self.day;
+        let base = loop {
+            if let Some(date) = Date::new(year, month as u8, day) {
+                break date;
+            }
+            day -= 1;
+        };
+        let days = match d.unit {
+            DurationUnit::Days => i64::from(d.amount),
+            DurationUnit::Weeks => i64::from(d.amount) * 7,
+            _ => 0,
+        };
+        Date::from_day_number(base.day_number() + days)
+    }
+
+    /// Inverse of [`Date::day_number`].
+    pub fn from_day_number(n: i64) -> Date {
+        let n = n.clamp(0, 3_652_424);
+        let mut y = (10000 * n + 14780) / 3_652_425;
+        let mut ddd = n - (365 * y + y / 4 - y / 100 + y / 400);
+        if ddd < 0 {
+            y -= 1;
+            ddd = n - (365 * y + y / 4 - y / 100 + y / 400);
+        }
+        let mi = (100 * ddd + 52) / 3060;
+        let mm = (mi + 2) % 12 + 1;
+        y += (mi + 2) / 12;
+        let dd = ddd - (mi * 306 + 5) / 10 + 1;
+        Date {
+            year: y.clamp(0, 9999) as u16,
+            month: mm as u8,
+            day: dd as u8,
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Unit of a duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationUnit {
+    /// `d`
+    Days,
+    /// `w`
+    Weeks,
+    /// `mo`
+    Months,
+    /// `y`
+    Years,
+}
+
+/// `90d`, `12mo`, `1y`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    /// How many units.
+    pub amount: u32,
+    /// Which unit.
+    pub unit: DurationUnit,
+}
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            DurationUnit::Days => "d",
+            DurationUnit::Weeks => "w",
+            DurationUnit::Months => "mo",
+            DurationUnit::Years => "y",
+        };
+        write!(f, "{}{}", self.amount, unit)
+    }
+}
+
+/// A value with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    /// What it is.
+    pub kind: ValueKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The kinds of value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    /// `"…"` or `"""…"""`.
+    Str(Str),
+    /// `2026-02-01`.
+    Date(Date),
+    /// `90d`.
+    Duration(Duration),
+    /// `6`.
+    Int(u32),
+    /// `true`.
+    Bool(bool),
+    /// An id or a requirement id, written bare.
+    Ref(Name),
+    /// `iso27001:2013/A.9.4.2`.
+    Qualified {
+        /// `iso27001:2013`.
+        framework: FrameworkRef,
+        /// `A.9.4.2`.
+        id: Name,
+    },
+    /// `iso27001:2022`.
+    Framework(FrameworkRef),
+    /// `[ … ]`.
+    List(Vec<Value>),
+    /// `payroll: "reason"` (only in lists).
+    Pair {
+        /// `payroll`.
+        key: Name,
+        /// `"reason"`.
+        value: Str,
+    },
+    /// `ceo @ 2026-02-01 until 2027-02-01`.
+    SignOff {
+        /// `ceo`.
+        who: Name,
+        /// `2026-02-01`.
+        date: Date,
+        /// Optional expiry.
+        until: Option<Date>,
+    },
+    /// `file("…")`.
+    File(Str),
+    /// `scale { … }`.
+    Scale(Body),
+    /// A literal that was reported as invalid while parsing; later stages skip it.
+    Invalid,
+}
+
+impl ValueKind {
+    /// How the kind is named in messages ("found a date").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ValueKind::Str(s) if s.block => "a text block",
+            ValueKind::Str(_) => "a string",
+            ValueKind::Date(_) => "a date",
+            ValueKind::Duration(_) => "a duration",
+            ValueKind::Int(_) => "an integer",
+            ValueKind::Bool(_) => "a boolean",
+            ValueKind::Ref(_) => "a name",
+            ValueKind::Qualified { .. } => "a qualified requirement id",
+            ValueKind::Framework(_) => "a framework",
+            ValueKind::List(_) => "a list",
+            ValueKind::Pair { .. } => "a `name: \"reason\"` pair",
+            ValueKind::SignOff { .. } => "a sign-off",
+            ValueKind::File(_) => "a `file(...)`",
+            ValueKind::Scale(_) => "a scale",
+            ValueKind::Invalid => "an invalid value",
+        }
+    }
+}

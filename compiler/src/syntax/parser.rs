@@ -1,0 +1,296 @@
+//! The pest parser, driven one top-level item at a time, and its error messages.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser as _;
+
+use super::ast;
+use super::lower::Lowerer;
+use super::MAX_DEPTH;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "syntax/grammar.pest"]
+pub(super) struct IsmsParser;
+
+/// Keywords that start a top-level item; after a syntax error, parsing resumes at the next
+/// line that starts with one of them.
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "isms",
+    "person",
+    "team",
+    "party",
+    "asset",
+    "scope",
+    "classification",
+    "risk_method",
+    "risk",
+    "control",
+    "policy",
+    "obligation",
+    "context",
+    "objective",
+    "applicability",
+    "framework",
+    "mapping",
+    "clauses",
+];
+
+/// Parses a whole file.
+pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> ast::File {
+    let mut out = ast::File {
+        file,
+        ..Default::default()
+    };
+    if let Some(at) = too_deep(text) {
+        diags.push(
+            Diagnostic::new(
+                Code::E0002,
+                Span::new(file, at, at + 1),
+                format!("brackets and braces are nested more than {MAX_DEPTH} levels deep"),
+            )
+            .primary_label("nested too deeply here")
+            .help("flatten the structure: items do not nest this deeply"),
+        );
+        return out;
+    }
+    let mut pos = 0;
+    while pos <= text.len() {
+        let rest = text.get(pos..).unwrap_or("");
+        match IsmsParser::parse(Rule::one, rest) {
+            Ok(mut pairs) => {
+                let Some(one) = pairs.next() else { break };
+                let mut lowerer = Lowerer::new(file, pos, diags, &mut out.comments);
+                let mut end = None;
+                for pair in one.into_inner() {
+                    match pair.as_rule() {
+                        Rule::COMMENT => lowerer.comment(pair),
+                        Rule::item => {
+                            end = Some(pair.as_span().end());
+                            let item = lowerer.item(pair, 0);
+                            out.items.push(item);
+                        }
+                        _ => {}
+                    }
+                }
+                match end {
+                    Some(end) if end > 0 => pos += end,
+                    _ => break,
+                }
+            }
+            Err(err) => {
+                let at = match err.location {
+                    InputLocation::Pos(p) => p,
+                    InputLocation::Span((s, _)) => s,
+                };
+                let next = resync(text, pos, pos + at);
+                let (message, label) = match &err.variant {
+                    ErrorVariant::ParsingError {
+                        positives,
+                        negatives: _,
+                    } => {
+                        let expected = expected(positives);
+                        let found = found(rest, at);
+                        (
+                            format!("expected {expected}, found {found}"),
+                            format!("expected {expected}"),
+                        )
+                    }
+                    ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
+                };
+                let start = pos + at;
+                let mut d = if next.is_some_and(|n| n <= start) {
+                    // The item ran into the next item: it was not closed.
+                    let n = next.unwrap_or(start);
+                    let end_prev = text[..n].trim_end().len();
+                    Diagnostic::new(
+                        Code::E0001,
+                        Span::new(file, end_prev, end_prev),
+                        "expected `}` to close this item before the next item begins",
+                    )
+                    .primary_label("expected `}` here")
+                } else {
+                    let end = (start + token_len(text, start)).min(text.len());
+                    Diagnostic::new(Code::E0001, Span::new(file, start, end), message)
+                        .primary_label(label)
+                };
+                d = d.label(Span::new(file, pos + leading_blank(rest), pos + leading_blank(rest)), "in the item that starts here")
+                    .help("check the item against the syntax in docs/language.md; the items after it are still checked");
+                d.secondary.retain(|l| l.span.start != d.primary.span.start);
+                diags.push(d);
+                match next {
+                    Some(n) if n > pos => pos = n,
+                    _ => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The offset of the first line after `from` that starts with an item keyword at column 0.
+fn resync(text: &str, item_start: usize, _err: usize) -> Option<usize> {
+    let first_line_end = text
+        .get(item_start..)?
+        .find('\n')
+        .map(|i| item_start + i + 1)?;
+    let mut at = first_line_end;
+    // Skip the blank lines and comments that lead into the broken item.
+    let lead = leading_blank(text.get(item_start..)?);
+    if item_start + lead >= first_line_end {
+        at = item_start + lead;
+        at = text.get(at..)?.find('\n').map(|i| at + i + 1)?;
+    }
+    while at < text.len() {
+        let line = text.get(at..)?;
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        if ITEM_KEYWORDS.contains(&word.as_str()) {
+            let after = line[word.len()..].chars().next();
+            if matches!(after, Some(' ' | '\t' | '{' | '"')) {
+                return Some(at);
+            }
+        }
+        at = line.find('\n').map(|i| at + i + 1)?;
+    }
+    None
+}
+
+/// Length of blanks and comments at the start of `s`.
+fn leading_blank(s: &str) -> usize {
+    let mut i = 0;
+    let b = s.as_bytes();
+    loop {
+        while i < b.len() && (b[i] as char).is_ascii_whitespace() {
+            i += 1;
+        }
+        if s[i..].starts_with("//") {
+            i += s[i..].find('\n').unwrap_or(s.len() - i);
+        } else if s[i..].starts_with("/*") {
+            match s[i..].find("*/") {
+                Some(e) => i += e + 2,
+                None => return i,
+            }
+        } else {
+            return i;
+        }
+    }
+}
+
+/// Length of the token at `at`, for the error span.
+fn token_len(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    let n: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        .map(char::len_utf8)
+        .sum();
+    if n > 0 {
+        n
+    } else {
+        rest.chars().next().map(char::len_utf8).unwrap_or(0)
+    }
+}
+
+/// How the text at the error position is named in the message.
+fn found(rest: &str, at: usize) -> String {
+    let tail = rest.get(at..).unwrap_or("");
+    let Some(c) = tail.chars().next() else {
+        return "the end of the file".into();
+    };
+    if c == '"' {
+        return "a string".into();
+    }
+    if tail.starts_with("/*") {
+        return "a comment that is never closed".into();
+    }
+    let n = token_len(tail, 0);
+    let tok: String = tail[..n].chars().take(40).collect();
+    format!("`{}`", tok.replace('`', "'"))
+}
+
+/// The words for what the parser expected.
+fn expected(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = rules.iter().filter_map(|r| describe(*r)).collect();
+    words.sort_unstable();
+    words.dedup();
+    match words.len() {
+        0 => "something else".into(),
+        1 => words[0].into(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+/// A rule as words; `None` for rules that never show up alone.
+pub(super) fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::item | Rule::keyword => "an item keyword such as `control`",
+        Rule::head_name | Rule::head_id | Rule::framework_ref => "an id",
+        Rule::title => "a title string",
+        Rule::body | Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::entry | Rule::field | Rule::field_name => "a field name",
+        Rule::statement => "a statement",
+        Rule::verb => "a word such as `excluded`",
+        Rule::statement_arg => "a string",
+        Rule::value | Rule::list_value | Rule::list_elem => "a value",
+        Rule::pair => "a `name: \"reason\"` pair",
+        Rule::string | Rule::text_block => "a string",
+        Rule::date => "a date",
+        Rule::path | Rule::word => "a name",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::eq => "`=`",
+        Rule::comma => "`,`",
+        Rule::colon => "`:`",
+        Rule::at => "`@`",
+        Rule::arrow => "`->`",
+        Rule::kw_until => "`until`",
+        Rule::EOI => "the end of the file",
+        _ => return None,
+    })
+}
+
+/// The offset where nesting first exceeds [`MAX_DEPTH`], skipping strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                if text[i..].starts_with("\"\"\"") {
+                    i += text[i + 3..]
+                        .find("\"\"\"")
+                        .map(|e| e + 6)
+                        .unwrap_or(b.len() - i);
+                    continue;
+                }
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i += text[i..].find('\n').unwrap_or(b.len() - i);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += text[i..].find("*/").map(|e| e + 1).unwrap_or(b.len() - i);
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
