@@ -28,6 +28,8 @@ pub enum FsError {
     NotFound,
     /// It resolves outside the project (through a link).
     Outside,
+    /// It exists but is not a readable UTF-8 text file.
+    Unreadable(String),
 }
 
 /// Where the files named by `file(...)` come from.
@@ -49,7 +51,13 @@ impl Fs for DiskFs {
         if !real.starts_with(&self.root) {
             return Err(FsError::Outside);
         }
-        std::fs::read_to_string(&real).map_err(|_| FsError::NotFound)
+        if real.is_dir() {
+            return Err(FsError::Unreadable("it is a folder".into()));
+        }
+        std::fs::read_to_string(&real).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => FsError::Unreadable("it is not UTF-8 text".into()),
+            _ => FsError::Unreadable(e.to_string()),
+        })
     }
 }
 
@@ -137,6 +145,12 @@ impl Input {
         } else {
             None
         };
+        if manifest.is_none() && found.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "not an ISMS project: the folder has no `isms.toml` and no `.isms` files",
+            ));
+        }
         for rel in found {
             let text = std::fs::read_to_string(root.join(&rel))?;
             isms_files.push(sources.add(rel, text, Origin::Project));
@@ -298,6 +312,9 @@ fn load_aux(sources: &mut SourceMap, asts: &[ast::File], fs: &dyn Fs) -> AuxFile
             }
             Err(FsError::Outside) => {
                 aux.outside.insert(rel);
+            }
+            Err(FsError::Unreadable(why)) => {
+                aux.unreadable.insert(rel, why);
             }
             Err(FsError::NotFound) => {}
         }

@@ -111,8 +111,17 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
                     .help("`[project]` takes `name`, `description` and `version`"),
                 );
             }
-            match project.get("name").and_then(|n| n.as_str()) {
-                Some(name) => m.name = Some(name.to_string()),
+            match project.get("name") {
+                Some(toml::Value::String(name)) => m.name = Some(name.clone()),
+                Some(_) => diags.push(
+                    Diagnostic::new(
+                        Code::E0010,
+                        find("name"),
+                        "`name` in `[project]` must be a string",
+                    )
+                    .primary_label("not a string")
+                    .help("write `name = \"my-isms\"`"),
+                ),
                 None => diags.push(
                     Diagnostic::new(Code::E0010, find("[project]"), "`[project]` has no `name`")
                         .primary_label("missing `name`")
@@ -148,6 +157,14 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
                     continue;
                 }
             };
+            if level != Level::Deny && !code.configurable() {
+                diags.push(
+                    Diagnostic::new(Code::E0010, find(key), format!("`{key}` cannot be lowered to \"{}\"", if level == Level::Warn { "warn" } else { "allow" }))
+                        .primary_label("has no effect")
+                        .help("errors in the language itself (E0001 to E0299) stay errors: later checks rely on them; only `deny` is accepted for them"),
+                );
+                continue;
+            }
             m.lints.insert(code, level);
         }
     }

@@ -5,7 +5,9 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    // One edit in three characters, and none for ids too short to tell a typo apart.
+    let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     let lower = word.to_lowercase();
     candidates
         .into_iter()

@@ -25,6 +25,8 @@ pub struct AuxFiles {
     pub loaded: HashMap<String, crate::source::FileId>,
     /// Project-relative paths that resolve outside the project (through a link).
     pub outside: HashSet<String>,
+    /// Project-relative paths that exist but cannot be read as text, with the reason.
+    pub unreadable: HashMap<String, String>,
 }
 
 /// Why a `file(...)` path is refused before the file system is asked.
@@ -748,23 +750,39 @@ impl Lower<'_> {
         let rel = match normalize(from, &path.value) {
             Ok(p) if !self.aux.outside.contains(&p) => p,
             result => {
-                let why = match result {
-                    Err(PathError::Absolute) => "an absolute path",
-                    Err(PathError::Empty) => "an empty path",
-                    _ => "a path that leads outside the project",
+                let (message, label) = match result {
+                    Err(PathError::Absolute) => (
+                        format!("`{}` is an absolute path", path.value),
+                        "outside the project",
+                    ),
+                    Err(PathError::Empty) => {
+                        ("`file(...)` has an empty path".to_string(), "no file named")
+                    }
+                    _ => (
+                        format!("`{}` leads outside the project", path.value),
+                        "outside the project",
+                    ),
                 };
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::E0207,
-                        path.span,
-                        format!("`{}` is {why}", path.value),
-                    )
-                    .primary_label("outside the project")
+                    Diagnostic::new(Code::E0207, path.span, message)
+                    .primary_label(label)
                     .help("`file(...)` reads only files inside the project folder, relative to the file that names them; nothing outside was read"),
                 );
                 return None;
             }
         };
+        if let Some(why) = self.aux.unreadable.get(&rel) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0206,
+                    path.span,
+                    format!("file `{rel}` cannot be read: {why}"),
+                )
+                .primary_label("unreadable")
+                .help("`file(...)` reads UTF-8 text files such as markdown"),
+            );
+            return None;
+        }
         let Some(id) = self.aux.loaded.get(&rel).copied() else {
             self.diags.push(
                 Diagnostic::new(

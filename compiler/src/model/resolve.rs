@@ -38,6 +38,18 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             .map(|r| (r.framework, r.id.clone()))
             .collect(),
         standard: standard.clone(),
+        successors: model
+            .mappings
+            .iter()
+            .flat_map(|m| {
+                m.links.iter().map(move |l| {
+                    (
+                        l.from.id.clone(),
+                        (m.from.clone(), m.to.clone(), l.to.id.clone()),
+                    )
+                })
+            })
+            .collect(),
     };
 
     let mut req_links: Vec<&mut ReqLink> = Vec::new();
@@ -256,6 +268,8 @@ struct Reqs<'a> {
     frameworks: Vec<String>,
     ids: Vec<(usize, String)>,
     standard: Option<String>,
+    /// Requirement id → (its framework, the mapped framework, the mapped id).
+    successors: Vec<(String, (String, String, String))>,
 }
 
 impl Reqs<'_> {
@@ -285,6 +299,28 @@ impl Reqs<'_> {
             format!("`{}` is not a requirement of `{key}`", r.id),
         )
         .primary_label(format!("unknown in `{key}`"));
+        let moved: Vec<&(String, String, String)> = self
+            .successors
+            .iter()
+            .filter(|(id, (_, to, _))| *id == r.id && *to == key)
+            .map(|(_, m)| m)
+            .collect();
+        if let (Some((from, _, _)), None) = (moved.first(), &r.framework) {
+            let to: Vec<String> = moved.iter().map(|(_, _, t)| format!("`{t}`")).collect();
+            d = d
+                .note(format!(
+                    "`{}` is a control of `{from}`; in `{key}` it became {}",
+                    r.id,
+                    to.join(" and ")
+                ))
+                .help(format!(
+                    "write the `{key}` id ({}), or `{from}/{}` to name the old control",
+                    to.join(" or "),
+                    r.id
+                ));
+            diags.push(d);
+            return;
+        }
         d = match did_you_mean(&r.id, candidates) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if r.framework.is_none() => d.help(format!(

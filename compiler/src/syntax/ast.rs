@@ -161,7 +161,7 @@ pub struct Date {
 impl Date {
     /// A date if it exists in the proleptic Gregorian calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -195,7 +195,7 @@ impl Date {
     }
 
     /// This date plus a duration (months and years keep the day, clamped to the month's end).
-    pub fn add(self, d: Duration) -> Date {
+    pub fn plus(self, d: Duration) -> Date {
         let (mut year, mut month) = (i64::from(self.year), i64::from(self.month));
         let months = match d.unit {
             DurationUnit::Months => i64::from(d.amount),

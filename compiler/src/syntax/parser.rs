@@ -201,7 +201,20 @@ fn found(rest: &str, at: usize) -> String {
         return "the end of the file".into();
     };
     if c == '"' {
-        return "a string".into();
+        let line = tail.lines().next().unwrap_or("");
+        let closed = line.get(1..).is_some_and(|rest| {
+            let mut escaped = false;
+            rest.chars().any(|ch| {
+                let end = ch == '"' && !escaped;
+                escaped = ch == '\\' && !escaped;
+                end
+            })
+        });
+        return if closed || tail.starts_with("\"\"\"") {
+            "a string".into()
+        } else {
+            "a string that is not closed on its line".into()
+        };
     }
     if tail.starts_with("/*") {
         return "a comment that is never closed".into();
@@ -213,7 +226,14 @@ fn found(rest: &str, at: usize) -> String {
 
 /// The words for what the parser expected.
 fn expected(rules: &[Rule]) -> String {
-    let mut words: Vec<&str> = rules.iter().filter_map(|r| describe(*r)).collect();
+    // `:` and `@` are only ever alternatives inside lists (pairs and sign-offs): naming
+    // them next to `,` or `]` confuses more than it helps.
+    let has_other = rules.iter().any(|r| !matches!(r, Rule::colon | Rule::at));
+    let mut words: Vec<&str> = rules
+        .iter()
+        .filter(|r| !(has_other && matches!(r, Rule::colon | Rule::at)))
+        .filter_map(|r| describe(*r))
+        .collect();
     words.sort_unstable();
     words.dedup();
     match words.len() {

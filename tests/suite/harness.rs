@@ -1,0 +1,76 @@
+//! Shared helpers: compile a fixture and render its findings deterministically.
+
+use std::path::{Path, PathBuf};
+
+use isms_compiler::diag::render::{self, HumanStyle};
+use isms_compiler::syntax::ast::Date;
+use isms_compiler::{analyze, Analysis, Input, Options};
+
+/// The date fixtures are judged against.
+pub const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The shared reference folder beside the repository, if present.
+pub fn shared() -> Option<PathBuf> {
+    let p = repo().parent()?.join("shared");
+    p.is_dir().then_some(p)
+}
+
+/// Options with the fixed date.
+pub fn options() -> Options {
+    Options {
+        today: TODAY,
+        deny_warnings: false,
+    }
+}
+
+/// Compiles a fixture: a folder is a project on disk; a file is a one-file project in memory
+/// with a default manifest.
+pub fn compile(path: &Path) -> Analysis {
+    if path.is_dir() {
+        let input = Input::from_dir(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return analyze(input, &options());
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    compile_text(&name, &text)
+}
+
+/// Compiles one `.isms` text as a project with a default manifest.
+pub fn compile_text(name: &str, text: &str) -> Analysis {
+    let input = Input::from_memory(vec![
+        (name.to_string(), text.to_string()),
+        ("isms.toml".into(), "[project]\nname = \"fixture\"\n".into()),
+    ]);
+    analyze(input, &options())
+}
+
+/// The snapshot text: one line per finding, then the rendering for people.
+pub fn render(a: &Analysis) -> String {
+    let mut out = String::from("----- CODES\n");
+    out.push_str(&render::short(&a.diagnostics, &a.sources));
+    out.push_str("----- DIAGNOSTICS\n");
+    out.push_str(&render::human(
+        &a.diagnostics,
+        &a.sources,
+        HumanStyle {
+            color: false,
+            width: 80,
+        },
+    ));
+    out
+}
