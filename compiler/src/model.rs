@@ -330,6 +330,8 @@ pub struct Risk {
     pub treatment: Option<Word>,
     /// Treating controls.
     pub controls: Vec<Link>,
+    /// Annex A controls the treatment needs, named directly (6.1.3 b, c).
+    pub requires: Vec<ReqLink>,
     /// Residual rating.
     pub residual: Option<Rating>,
     /// Acceptance of the residual risk.
@@ -485,8 +487,11 @@ pub struct RiskMethod {
     pub likelihood: Scale,
     /// Impact scale.
     pub impact: Scale,
-    /// Acceptance threshold on likelihood × impact.
+    /// Acceptance threshold on the score.
     pub accept_at_or_below: Option<u32>,
+    /// A declared score matrix: one row per likelihood level (by name), one score per impact
+    /// level in scale order. Without it a score is likelihood × impact.
+    pub matrix: Option<Vec<(Word, Vec<u32>)>>,
     /// Description.
     pub description: Option<String>,
     /// The block.

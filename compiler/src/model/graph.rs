@@ -59,6 +59,7 @@ impl IsmsGraph {
                     links.extend(r.assets.iter().map(|l| ("asset", l)));
                     links.extend(r.controls.iter().map(|l| ("treated_by", l)));
                     links.extend(r.accepted.iter().map(|s| ("accepted_by", &s.who)));
+                    reqs.extend(r.requires.iter().map(|q| ("requires", q)));
                 }
                 Data::Control(c) => {
                     links.extend(c.owner.iter().map(|l| ("owner", l)));

@@ -214,6 +214,7 @@ const RISK_FIELDS: &[FieldSpec] = &[
     f("impact", Ty::Level),
     f("treatment", Ty::Enum(TREATMENTS)),
     f("controls", Ty::Refs(CONTROL)),
+    f("requires", Ty::Reqs),
     f("accepted", Ty::SignOff),
     f("identified", Ty::Date),
 ];
@@ -978,6 +979,7 @@ impl Lower<'_> {
             },
             treatment: fl.word("treatment"),
             controls: fl.links("controls").unwrap_or_default(),
+            requires: fl.reqs("requires").unwrap_or_default(),
             residual,
             accepted: fl.sign_off("accepted"),
             identified: fl.date("identified"),
@@ -1078,14 +1080,43 @@ impl Lower<'_> {
 
     fn risk_method(&mut self, item: &Item) {
         self.header_bare(item, false);
-        let (mut fl, _) = self.read_fields(item, RISK_METHOD_FIELDS, &[]);
+        let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, &["matrix"]);
         if !self.singleton(item, "risk_method") {
             return;
+        }
+        let mut matrix = None;
+        for b in blocks {
+            self.header_bare(b, false);
+            let mut rows = Vec::new();
+            for entry in &b.body.entries {
+                let Entry::Field(field) = entry else {
+                    self.diags.push(
+                        Diagnostic::new(Code::E0208, entry.span(), "a matrix holds one row per likelihood level")
+                            .primary_label("not a row")
+                            .help("write `rare = [1, 2, 3, 4, 5]`: a score per impact level, in scale order"),
+                    );
+                    continue;
+                };
+                let items = match &field.value.kind {
+                    ValueKind::List(items) => items.clone(),
+                    _ => vec![field.value.clone()],
+                };
+                let mut scores = Vec::new();
+                for v in &items {
+                    match v.kind {
+                        ValueKind::Int(n) => scores.push(n),
+                        _ => self.wrong_type(v, "an integer score"),
+                    }
+                }
+                rows.push((word(&field.name), scores));
+            }
+            matrix = Some(rows);
         }
         self.model.risk_method = Some(RiskMethod {
             likelihood: fl.scale("likelihood").unwrap_or_default(),
             impact: fl.scale("impact").unwrap_or_default(),
             accept_at_or_below: fl.int("accept_at_or_below"),
+            matrix,
             description: fl.str("description"),
             span: item.span,
         });

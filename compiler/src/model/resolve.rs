@@ -76,6 +76,7 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
                 links.extend(r.owner.as_mut());
                 links.extend(r.assets.iter_mut());
                 links.extend(r.controls.iter_mut());
+                req_links.extend(r.requires.iter_mut());
                 links.extend(r.accepted.as_mut().map(|s| &mut s.who));
                 levels.extend(
                     r.inherent

@@ -1,0 +1,1 @@
+//! Emitters: the documents `ismsc build` writes, through serialisable DTOs.
