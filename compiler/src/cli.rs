@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::render::{self, HumanStyle};
 use crate::diag::Code;
+use crate::emit;
 use crate::syntax::ast::Date;
 use crate::{analyze, Analysis, Input, Options};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +46,28 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Print the Statement of Applicability of a project.
+    Soa {
+        /// The project folder (with `isms.toml`).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// How to print the SoA.
+        #[arg(long, value_enum, default_value_t = SoaFormat::Table)]
+        format: SoaFormat,
+    },
+    /// Check a project and write its documents (SoA, risk register, graph) into a folder.
+    Build {
+        /// The project folder (with `isms.toml`).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// The output folder, replaced as a whole (default: `PROJECT/dist`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, e.g. `ismsc explain E0102`.
     Explain {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
@@ -80,6 +103,16 @@ enum GraphFormat {
     Dot,
     /// Mermaid flowchart.
     Mermaid,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SoaFormat {
+    /// A table for the terminal.
+    Table,
+    /// The JSON of `soa.json`.
+    Json,
+    /// The CSV of `soa.csv`.
+    Csv,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -179,6 +212,16 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             common,
             format,
         } => graph(&project, &common, format, io),
+        Command::Soa {
+            project,
+            common,
+            format,
+        } => soa(&project, &common, format, io),
+        Command::Build {
+            project,
+            common,
+            out,
+        } => build(&project, &common, out, io),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -223,5 +266,66 @@ fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) 
         GraphFormat::Mermaid => analysis.graph.to_mermaid(&analysis.model),
     };
     io.print(&text)?;
+    Ok(0)
+}
+
+/// Prints the findings for people on standard error, if there are any.
+fn report(analysis: &Analysis, io: &mut Io<'_>) {
+    if analysis.diagnostics.is_empty() {
+        return;
+    }
+    let style = io.style();
+    io.eprint(&render::human(
+        &analysis.diagnostics,
+        &analysis.sources,
+        style,
+    ));
+}
+
+fn no_standard(io: &mut Io<'_>) -> u8 {
+    io.eprint("error: the project has no Statement of Applicability: its `isms` block names no known `standard` (e.g. `standard = iso27001:2022`)\n");
+    1
+}
+
+fn soa(project: &Path, common: &Common, format: SoaFormat, io: &mut Io<'_>) -> Result<u8, u8> {
+    let analysis = load(project, common, io)?;
+    if analysis.has_errors() {
+        report(&analysis, io);
+        return Ok(1);
+    }
+    let Some(doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
+        return Ok(no_standard(io));
+    };
+    let text = match format {
+        SoaFormat::Table => emit::table::soa_doc_table(&doc),
+        SoaFormat::Json => emit::json::to_json(&doc),
+        SoaFormat::Csv => emit::csv::soa_doc_csv(&doc),
+    };
+    io.print(&text)?;
+    Ok(0)
+}
+
+fn build(project: &Path, common: &Common, out: Option<PathBuf>, io: &mut Io<'_>) -> Result<u8, u8> {
+    let analysis = load(project, common, io)?;
+    // Warnings are shown but do not stop the build; errors do, before anything is written.
+    report(&analysis, io);
+    if analysis.has_errors() {
+        return Ok(1);
+    }
+    let Some(files) = emit::build(&analysis.model, &analysis.graph) else {
+        return Ok(no_standard(io));
+    };
+    let out = out.unwrap_or_else(|| project.join("dist"));
+    if let Err(e) = emit::write::replace_dir(&out, &files) {
+        io.eprint(&format!("error: {e}\n"));
+        return Err(2);
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name).collect();
+    io.eprint(&format!(
+        "wrote {} files to `{}`: {}\n",
+        files.len(),
+        out.display(),
+        names.join(", ")
+    ));
     Ok(0)
 }

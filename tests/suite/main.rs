@@ -6,10 +6,13 @@
 //! - `stdlib`: the embedded catalogues compile clean and match the reference data.
 //! - `examples`: every bundled example project checks clean.
 //! - `cli`: the command line's exit codes and machine-readable formats.
+//! - `emit`: `soa.json` against its schema, CSV snapshots and the injection guard, `ismsc soa`
+//!   and `ismsc build` (determinism, atomic replacement of the output folder).
 //! - `props`: no generated input panics the parser or the checker.
 
 mod cli;
 mod codes;
+mod emit;
 mod examples;
 mod harness;
 mod props;

@@ -1,0 +1,385 @@
+//! The output types: plain data in the shape of the published documents.
+//!
+//! **API Boundary:** these are the only `Serialize` types of the compiler. The model can
+//! change freely; what a user's tooling reads is what is declared here, versioned by
+//! `schema_version` (and, for `soa.json`, by `docs/schema/soa.schema.json`). Keys are
+//! `snake_case`; every list is in a defined order (catalogue order for requirements, model
+//! order for items) and maps are `BTreeMap`s, so the same model always gives the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Data, EntityId, Kind, Model, Rating, RiskMethod};
+use crate::risk;
+use crate::soa::{self, Applicability, ReasonKind};
+
+/// The version of the output formats; raised on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `soa.json`: the Statement of Applicability.
+#[derive(Clone, Debug, Serialize)]
+pub struct SoaDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The standard's key, e.g. `iso27001:2022`.
+    pub standard: String,
+    /// The standard's title from the catalogue.
+    pub standard_title: Option<String>,
+    /// The organisation, from the `isms` block.
+    pub organization: Option<String>,
+    /// The ISMS title, from the `isms` block.
+    pub isms: Option<String>,
+    /// Counts over the rows.
+    pub summary: SoaSummary,
+    /// One row per requirement of the standard, in catalogue order.
+    pub controls: Vec<SoaControl>,
+}
+
+/// Counts over the rows of the SoA.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SoaSummary {
+    /// Rows.
+    pub total: usize,
+    /// Applicable rows.
+    pub applicable: usize,
+    /// Excluded rows.
+    pub excluded: usize,
+    /// Rows without a decision.
+    pub undecided: usize,
+    /// Rows with status `implemented`.
+    pub implemented: usize,
+    /// Rows with status `partial`.
+    pub partial: usize,
+    /// Rows with status `planned`.
+    pub planned: usize,
+    /// Rows with status `not-implemented`.
+    pub not_implemented: usize,
+}
+
+/// One requirement (Annex A control) in the SoA.
+#[derive(Clone, Debug, Serialize)]
+pub struct SoaControl {
+    /// The requirement id, e.g. `A.5.1`.
+    pub id: String,
+    /// Its title from the catalogue.
+    pub title: String,
+    /// The outermost group id, e.g. `organizational` (2022) or `A.5` (2013).
+    pub theme: String,
+    /// The outermost group title, e.g. `Organizational controls`.
+    pub theme_title: String,
+    /// True when applicable; false when excluded or undecided.
+    pub applicable: bool,
+    /// `included`, `excluded` or `undecided`.
+    pub decision: &'static str,
+    /// The exclusion text, or a readable summary of the reasons for inclusion.
+    pub justification: Option<String>,
+    /// The reasons for inclusion, by kind.
+    pub reasons: Vec<SoaReason>,
+    /// `implemented`, `partial`, `planned`, `not-implemented` or `not-applicable`.
+    pub status: &'static str,
+    /// Ids of the controls that satisfy it.
+    pub implemented_by: Vec<String>,
+    /// Ids of the risks behind it.
+    pub risks: Vec<String>,
+    /// Ids of the obligations behind it.
+    pub obligations: Vec<String>,
+    /// Ids of the policies of its controls, and of policies that cover it.
+    pub policies: Vec<String>,
+    /// Ids of the owners of its controls.
+    pub owners: Vec<String>,
+    /// Evidence recorded on its controls.
+    pub evidence: Vec<SoaEvidence>,
+    /// The requirement's attributes from the catalogue, e.g. `control_type`.
+    pub attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// One reason for including a requirement.
+#[derive(Clone, Debug, Serialize)]
+pub struct SoaReason {
+    /// `risk`, `legal`, `regulatory`, `contractual` or `business`.
+    pub kind: &'static str,
+    /// The risks or obligations behind it (empty for `business`).
+    pub ids: Vec<String>,
+    /// The text of an explicit `included` statement.
+    pub text: Option<String>,
+}
+
+/// One piece of evidence of an implementing control.
+#[derive(Clone, Debug, Serialize)]
+pub struct SoaEvidence {
+    /// The control that records it.
+    pub control: String,
+    /// Its title.
+    pub title: String,
+    /// Where it is kept.
+    pub at: Option<String>,
+    /// When it was last collected, `YYYY-MM-DD`.
+    pub collected: Option<String>,
+}
+
+/// `risk-register.json`: every risk with its assessment and treatment.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskRegisterDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The organisation, from the `isms` block.
+    pub organization: Option<String>,
+    /// The ISMS title, from the `isms` block.
+    pub isms: Option<String>,
+    /// The acceptance threshold of the risk method.
+    pub accept_at_or_below: Option<u32>,
+    /// The risks, in model order.
+    pub risks: Vec<RiskEntry>,
+}
+
+/// One risk of the register.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskEntry {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Id of its owner.
+    pub owner: Option<String>,
+    /// Ids of the assets at risk.
+    pub assets: Vec<String>,
+    /// The threat.
+    pub threat: Option<String>,
+    /// The vulnerability.
+    pub vulnerability: Option<String>,
+    /// The rating before treatment.
+    pub inherent: RiskRating,
+    /// `mitigate`, `accept`, `avoid` or `transfer`.
+    pub treatment: Option<String>,
+    /// Ids of the treating controls.
+    pub controls: Vec<String>,
+    /// Requirements the treatment needs, as written (`A.8.24`).
+    pub requires: Vec<String>,
+    /// The rating after treatment, if assessed.
+    pub residual: Option<RiskRating>,
+    /// Whether the remaining risk (residual if assessed, else inherent) is at or below the
+    /// acceptance threshold.
+    pub acceptable: bool,
+    /// The acceptance of the remaining risk, if recorded.
+    pub accepted: Option<RiskAcceptance>,
+}
+
+/// Likelihood, impact and their score.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskRating {
+    /// Likelihood level.
+    pub likelihood: Option<String>,
+    /// Impact level.
+    pub impact: Option<String>,
+    /// The score under the risk method, when both levels are known.
+    pub score: Option<u32>,
+}
+
+/// Who accepted a risk, when, and until when.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskAcceptance {
+    /// Id of the person or team.
+    pub by: String,
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    /// `YYYY-MM-DD`, if limited.
+    pub until: Option<String>,
+}
+
+fn ids(model: &Model, ids: &[EntityId]) -> Vec<String> {
+    ids.iter()
+        .filter_map(|id| model.entity(*id))
+        .map(|e| e.id.clone())
+        .collect()
+}
+
+fn reason_label(kind: ReasonKind) -> &'static str {
+    match kind {
+        ReasonKind::Risk => "Risk treatment",
+        ReasonKind::Legal => "Legal",
+        ReasonKind::Regulatory => "Regulatory",
+        ReasonKind::Contractual => "Contractual",
+        ReasonKind::Business => "Business",
+    }
+}
+
+/// "Risk treatment; Legal: gdpr; Business: text".
+fn summarize(reasons: &[SoaReason], kinds: &[ReasonKind]) -> Option<String> {
+    let parts: Vec<String> = reasons
+        .iter()
+        .zip(kinds)
+        .map(|(r, k)| {
+            let label = reason_label(*k);
+            let mut what: Vec<String> = r.ids.clone();
+            what.extend(r.text.clone());
+            if what.is_empty() {
+                label.to_string()
+            } else {
+                format!("{label}: {}", what.join(", "))
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+impl SoaDoc {
+    /// The SoA of the project's standard; `None` when the project has no known standard.
+    pub fn from_model(model: &Model) -> Option<SoaDoc> {
+        let soa = soa::derive(model)?;
+        let standard_title = model
+            .framework_index(soa.standard)
+            .and_then(|i| model.frameworks.get(i))
+            .and_then(|f| f.title.clone());
+        let mut summary = SoaSummary::default();
+        let mut controls = Vec::with_capacity(soa.rows.len());
+        for row in &soa.rows {
+            let Some(req) = model.requirement(row.req) else {
+                continue;
+            };
+            let (theme, theme_title) = req.groups.first().cloned().unwrap_or_default();
+            let kinds: Vec<ReasonKind> = row.reasons.iter().map(|r| r.kind).collect();
+            let reasons: Vec<SoaReason> = row
+                .reasons
+                .iter()
+                .map(|r| SoaReason {
+                    kind: r.kind.as_str(),
+                    ids: ids(model, &r.sources),
+                    text: r.text.clone(),
+                })
+                .collect();
+            let (decision, justification) = match row.applicability {
+                Applicability::Applicable => ("included", summarize(&reasons, &kinds)),
+                Applicability::Excluded => {
+                    ("excluded", row.exclusion.and_then(|d| d.reason.clone()))
+                }
+                Applicability::Undecided => ("undecided", None),
+            };
+            let mut evidence = Vec::new();
+            for c in &row.implemented_by {
+                let Some(e) = model.entity(*c) else { continue };
+                let Data::Control(ctl) = &e.data else {
+                    continue;
+                };
+                evidence.extend(ctl.evidence.iter().map(|ev| SoaEvidence {
+                    control: e.id.clone(),
+                    title: ev.title.clone(),
+                    at: ev.at.clone(),
+                    collected: ev.collected.map(|d| d.to_string()),
+                }));
+            }
+            let mut attributes = BTreeMap::new();
+            for (name, values) in &req.attributes {
+                attributes
+                    .entry(name.clone())
+                    .or_insert_with(|| values.clone());
+            }
+            summary.total += 1;
+            match row.applicability {
+                Applicability::Applicable => summary.applicable += 1,
+                Applicability::Excluded => summary.excluded += 1,
+                Applicability::Undecided => summary.undecided += 1,
+            }
+            match row.status {
+                soa::Status::Implemented => summary.implemented += 1,
+                soa::Status::Partial => summary.partial += 1,
+                soa::Status::Planned => summary.planned += 1,
+                soa::Status::NotImplemented => summary.not_implemented += 1,
+                soa::Status::NotApplicable => {}
+            }
+            controls.push(SoaControl {
+                id: req.id.clone(),
+                title: req.title.clone(),
+                theme,
+                theme_title,
+                applicable: row.applicability == Applicability::Applicable,
+                decision,
+                justification,
+                reasons,
+                status: row.status.as_str(),
+                implemented_by: ids(model, &row.implemented_by),
+                risks: ids(model, &row.risks),
+                obligations: ids(model, &row.obligations),
+                policies: ids(model, &row.policies),
+                owners: ids(model, &row.owners),
+                evidence,
+                attributes,
+            });
+        }
+        let isms = model.isms.as_ref();
+        Some(SoaDoc {
+            schema_version: SCHEMA_VERSION,
+            standard: soa.standard.to_string(),
+            standard_title,
+            organization: isms.and_then(|i| i.organization.clone()),
+            isms: isms.and_then(|i| i.title.clone()),
+            summary,
+            controls,
+        })
+    }
+}
+
+fn rating(method: Option<&RiskMethod>, r: &Rating) -> RiskRating {
+    RiskRating {
+        likelihood: r.likelihood.as_ref().map(|w| w.text.clone()),
+        impact: r.impact.as_ref().map(|w| w.text.clone()),
+        score: method.and_then(|m| risk::score(m, r)),
+    }
+}
+
+impl RiskRegisterDoc {
+    /// The risk register of the project.
+    pub fn from_model(model: &Model) -> RiskRegisterDoc {
+        let method = model.risk_method.as_ref();
+        let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
+        let mut risks = Vec::new();
+        for (_, e) in model.of_kind(Kind::Risk) {
+            let Data::Risk(r) = &e.data else { continue };
+            let inherent = rating(method, &r.inherent);
+            let residual = r.residual.as_ref().map(|res| rating(method, res));
+            // The risk that remains: the residual if assessed, else the inherent one.
+            let remaining = residual
+                .as_ref()
+                .and_then(|res| res.score)
+                .or(inherent.score);
+            let acceptable = match (method, remaining) {
+                (Some(m), Some(s)) => risk::acceptable(m, s),
+                _ => false,
+            };
+            risks.push(RiskEntry {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                owner: r.owner.as_ref().and_then(link_id),
+                assets: r.assets.iter().filter_map(link_id).collect(),
+                threat: r.threat.clone(),
+                vulnerability: r.vulnerability.clone(),
+                inherent,
+                treatment: r.treatment.as_ref().map(|w| w.text.clone()),
+                controls: r.controls.iter().filter_map(link_id).collect(),
+                requires: r
+                    .requires
+                    .iter()
+                    .filter(|q| q.target.is_some())
+                    .map(|q| q.written())
+                    .collect(),
+                residual,
+                acceptable,
+                accepted: r.accepted.as_ref().and_then(|a| {
+                    Some(RiskAcceptance {
+                        by: link_id(&a.who)?,
+                        on: a.date.to_string(),
+                        until: a.until.map(|d| d.to_string()),
+                    })
+                }),
+            });
+        }
+        let isms = model.isms.as_ref();
+        RiskRegisterDoc {
+            schema_version: SCHEMA_VERSION,
+            organization: isms.and_then(|i| i.organization.clone()),
+            isms: isms.and_then(|i| i.title.clone()),
+            accept_at_or_below: method.and_then(|m| m.accept_at_or_below),
+            risks,
+        }
+    }
+}

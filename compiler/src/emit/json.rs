@@ -1,0 +1,24 @@
+//! `soa.json` and `risk-register.json`: the DTOs of [`super::dto`], pretty-printed.
+
+use serde::Serialize;
+
+use super::dto::{RiskRegisterDoc, SoaDoc};
+use crate::model::Model;
+
+/// Pretty JSON with a trailing newline.
+pub fn to_json<T: Serialize>(doc: &T) -> String {
+    // The DTOs are plain structs with string keys written to memory: this cannot fail.
+    let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `soa.json` of the project; `None` when the project has no known standard.
+pub fn soa_json(model: &Model) -> Option<String> {
+    SoaDoc::from_model(model).map(|doc| to_json(&doc))
+}
+
+/// `risk-register.json` of the project.
+pub fn risk_register_json(model: &Model) -> String {
+    to_json(&RiskRegisterDoc::from_model(model))
+}

@@ -1,0 +1,107 @@
+//! The SoA as a plain-text table for the terminal (`ismsc soa`): fixed column widths, no
+//! colour, one line per requirement, then the counts.
+
+use std::fmt::Write;
+
+use super::dto::SoaDoc;
+use crate::model::Model;
+
+const ID: usize = 9;
+const TITLE: usize = 48;
+const APPLICABLE: usize = 10;
+const STATUS: usize = 15;
+
+/// Cuts `s` to at most `width` characters, ending with `…` when cut; control characters
+/// become spaces so that every row stays on one line.
+fn cell(s: &str, width: usize) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.chars().count() <= width {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Left-aligns `s` in `width` characters (counting characters, not bytes).
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// The table of a document.
+pub fn soa_doc_table(doc: &SoaDoc) -> String {
+    let mut out = String::new();
+    let name = doc
+        .isms
+        .as_deref()
+        .or(doc.organization.as_deref())
+        .unwrap_or("ISMS");
+    let _ = writeln!(
+        out,
+        "Statement of Applicability: {} ({})\n",
+        cell(name, 80),
+        doc.standard
+    );
+    let _ = writeln!(
+        out,
+        "{}  {}  {}  {}  IMPLEMENTED BY",
+        pad("ID", ID),
+        pad("TITLE", TITLE),
+        pad("APPLICABLE", APPLICABLE),
+        pad("STATUS", STATUS)
+    );
+    for c in &doc.controls {
+        let applicable = match c.decision {
+            "included" => "yes",
+            "excluded" => "no",
+            _ => "undecided",
+        };
+        let line = format!(
+            "{}  {}  {}  {}  {}",
+            pad(&cell(&c.id, ID), ID),
+            pad(&cell(&c.title, TITLE), TITLE),
+            pad(applicable, APPLICABLE),
+            pad(c.status, STATUS),
+            cell(&c.implemented_by.join(", "), 200)
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let s = &doc.summary;
+    let _ = writeln!(
+        out,
+        "\n{} controls: {} applicable, {} excluded, {} undecided; {} implemented, {} partial, {} planned, {} not implemented",
+        s.total,
+        s.applicable,
+        s.excluded,
+        s.undecided,
+        s.implemented,
+        s.partial,
+        s.planned,
+        s.not_implemented
+    );
+    out
+}
+
+/// The table of the project's SoA; `None` when the project has no known standard.
+pub fn soa_table(model: &Model) -> Option<String> {
+    SoaDoc::from_model(model).map(|doc| soa_doc_table(&doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_cut_by_characters() {
+        assert_eq!(cell("abc", 3), "abc");
+        assert_eq!(cell("abcd", 3), "ab…");
+        assert_eq!(cell("äöüß", 3), "äö…");
+        assert_eq!(cell("a\nb", 5), "a b");
+        assert_eq!(pad("ä", 3), "ä  ");
+    }
+}
