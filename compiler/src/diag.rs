@@ -166,9 +166,14 @@ impl Diagnostics {
                 b.primary.span.end,
                 b.code,
             );
-            ka.cmp(&kb).then_with(|| a.message.cmp(&b.message))
+            // Stable: findings at one place keep the order the checks made them in
+            // (catalogue order for Annex A findings).
+            ka.cmp(&kb)
         });
-        self.items.dedup();
+        // Drop exact repeats (a finding reported twice through two paths).
+        let mut seen = std::collections::HashSet::new();
+        self.items
+            .retain(|d| seen.insert((d.code, d.primary.span, d.message.clone())));
     }
 
     /// Takes the findings out.

@@ -489,6 +489,8 @@ pub struct RiskMethod {
     pub impact: Scale,
     /// Acceptance threshold on the score.
     pub accept_at_or_below: Option<u32>,
+    /// Where the threshold is written (the block when it is not).
+    pub threshold_span: Span,
     /// A declared score matrix: one row per likelihood level (by name), one score per impact
     /// level in scale order. Without it a score is likelihood × impact.
     pub matrix: Option<Vec<(Word, Vec<u32>)>>,

@@ -10,7 +10,11 @@ pub fn score(method: &RiskMethod, rating: &Rating) -> Option<u32> {
     let lv = method.likelihood.value(&l.text)?;
     let iv = method.impact.value(&i.text)?;
     if let Some(matrix) = &method.matrix {
-        let col = method.impact.levels.iter().position(|(w, _)| w.text == i.text)?;
+        let col = method
+            .impact
+            .levels
+            .iter()
+            .position(|(w, _)| w.text == i.text)?;
         let (_, row) = matrix.iter().find(|(w, _)| w.text == l.text)?;
         return row.get(col).copied();
     }

@@ -139,7 +139,8 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
     let mut required_by: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
     // control → risks treating it, obligations calling for it
     let mut control_risks: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); model.entities.len()];
-    let mut control_obligations: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); model.entities.len()];
+    let mut control_obligations: Vec<BTreeSet<EntityId>> =
+        vec![BTreeSet::new(); model.entities.len()];
     for (i, e) in model.entities.iter().enumerate() {
         let id = EntityId(i as u32);
         match &e.data {
@@ -251,7 +252,9 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
                 });
             }
         }
-        if let Some(d) = included[i] {
+        if let Some(d) =
+            included[i].filter(|d| d.reason.as_deref().is_some_and(|r| !r.trim().is_empty()))
+        {
             reasons.push(Reason {
                 kind: ReasonKind::Business,
                 sources: Vec::new(),

@@ -12,6 +12,7 @@
 
 mod cli;
 mod codes;
+mod coverage;
 mod emit;
 mod examples;
 mod harness;

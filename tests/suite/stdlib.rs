@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use isms_compiler::model::{Model, Relation};
+use isms_compiler::source::Origin;
 use isms_compiler::stdlib::FILES;
 use serde_json::Value;
 
@@ -15,11 +16,18 @@ fn model() -> Model {
         "main.isms",
         "isms \"x\" { organization = \"x\" standard = iso27001:2022 owner = p }\nperson p \"P\" {}\n",
     );
-    assert!(
-        a.diagnostics.is_empty(),
-        "stdlib is not clean: {:?}",
-        a.diagnostics
-    );
+    // The project is nearly empty, so it has findings of its own (undecided controls, missing
+    // documents); none may be in the catalogues or about the language.
+    let bad: Vec<String> = a
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            a.sources.get(d.primary.span.file).map(|f| f.origin) == Some(Origin::Stdlib)
+                || !d.code.configurable()
+        })
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(bad.is_empty(), "stdlib is not clean: {bad:?}");
     a.model
 }
 

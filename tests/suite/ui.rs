@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::harness::{compile, render};
+use crate::harness::{compile, only_codes, render, retain_codes};
 
 fn fixture_code(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy().into_owned();
@@ -26,7 +26,10 @@ fn project_of(path: &Path) -> &Path {
 fn fail_fixtures() {
     insta::glob!("../ui/fail", "*/{*.isms,*/isms.toml}", |path| {
         let path = project_of(path);
-        let analysis = compile(path);
+        let mut analysis = compile(path);
+        if let Some(codes) = only_codes(path) {
+            retain_codes(&mut analysis, &codes);
+        }
         let text = render(&analysis);
         let code = fixture_code(path)
             .unwrap_or_else(|| panic!("{}: name must start with a code", path.display()));
@@ -51,7 +54,10 @@ fn fail_fixtures() {
 fn pass_fixtures() {
     insta::glob!("../ui/pass", "{*.isms,*/isms.toml}", |path| {
         let path = project_of(path);
-        let analysis = compile(path);
+        let mut analysis = compile(path);
+        if let Some(codes) = only_codes(path) {
+            retain_codes(&mut analysis, &codes);
+        }
         let text = render(&analysis);
         assert!(
             !analysis.has_errors(),

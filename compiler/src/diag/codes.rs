@@ -69,6 +69,7 @@ codes! {
     E0106 "duplicate-singleton"     Error "an item that may appear once appears twice";
     E0107 "unknown-item"            Error "an item keyword the language does not know";
     E0108 "invalid-header"          Error "an item header without the id or title its kind needs";
+    E0109 "missing-isms"            Error "the project declares no `isms` block";
     E0201 "unknown-field"           Error "a field the item does not have";
     E0202 "missing-field"           Error "a required field is missing";
     E0203 "wrong-type"              Error "a value of the wrong type";
@@ -77,6 +78,28 @@ codes! {
     E0206 "file-not-found"          Error "a `file(...)` that does not exist";
     E0207 "file-outside-project"    Error "a `file(...)` that points outside the project";
     E0208 "invalid-statement"       Error "a statement that the block does not accept";
+    E0301 "cycle"                   Error "a hierarchy that must be acyclic has a cycle";
+    E0401 "annex-a-undecided"       Error "an Annex A control with no decision in the SoA";
+    E0402 "exclusion-unjustified"   Error "an Annex A exclusion without a justification";
+    E0403 "excluded-and-satisfied"  Error "an Annex A control both excluded and satisfied by a control";
+    E0404 "exclusion-needed-by-risk" Error "an excluded Annex A control that a risk's treatment needs";
+    E0405 "inclusion-unjustified"   Error "an applicable Annex A control without a reason for inclusion";
+    W0406 "included-not-implemented" Warning "an Annex A control declared included that no control satisfies";
+    W0407 "exclusion-contradicted"  Warning "an Annex A exclusion that the asset inventory contradicts";
+    E0408 "decided-twice"           Error "an Annex A control with two decisions";
+    E0501 "risk-without-owner"      Error "a risk without an owner";
+    E0502 "mitigation-without-controls" Error "a risk to mitigate that names no controls";
+    E0503 "residual-not-accepted"   Error "a residual risk above the acceptance threshold that nobody accepted";
+    E0504 "residual-above-inherent" Error "a residual risk higher than the inherent risk";
+    E0505 "risk-not-rated"          Error "a risk without likelihood or impact";
+    E0506 "risk-without-treatment"  Error "a risk without a treatment decision";
+    W0601 "policy-review-overdue"   Warning "a policy past its review date";
+    W0602 "policy-not-approved"     Warning "a policy without approval";
+    W0603 "evidence-stale"          Warning "evidence older than its collection interval";
+    W0604 "control-overdue"         Warning "a planned or partial control past its due date";
+    W0605 "acceptance-expired"      Warning "a risk acceptance past its `until` date";
+    E0701 "documented-information-missing" Error "documented information that a clause requires is missing";
+    W0702 "climate-change-undetermined" Warning "no determination on climate change (ISO/IEC 27001:2022/Amd 1:2024)";
 }
 
 impl Code {

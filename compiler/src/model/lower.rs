@@ -589,7 +589,6 @@ impl Lower<'_> {
     }
 
     fn value(&mut self, v: &Value, spec: &FieldSpec) -> Option<FV> {
-        let expected = spec.ty.describe();
         let as_list = |v: &Value| -> Vec<Value> {
             match &v.kind {
                 ValueKind::List(items) => items.clone(),
@@ -647,6 +646,7 @@ impl Lower<'_> {
             (Ty::Framework, ValueKind::Framework(fw)) => FV::Framework(fw.key.clone(), fw.span),
             (Ty::Enum(words), ValueKind::Ref(n)) => {
                 if !words.contains(&n.text.as_str()) {
+                    let expected = spec.ty.describe();
                     let mut d = Diagnostic::new(
                         Code::E0204,
                         n.span,
@@ -701,7 +701,7 @@ impl Lower<'_> {
                 FV::Words(out)
             }
             _ => {
-                self.wrong_type(v, &expected);
+                self.wrong_type(v, &spec.ty.describe());
                 return None;
             }
         };
@@ -1116,6 +1116,15 @@ impl Lower<'_> {
             likelihood: fl.scale("likelihood").unwrap_or_default(),
             impact: fl.scale("impact").unwrap_or_default(),
             accept_at_or_below: fl.int("accept_at_or_below"),
+            threshold_span: item
+                .body
+                .entries
+                .iter()
+                .find_map(|e| match e {
+                    Entry::Field(f) if f.name.text == "accept_at_or_below" => Some(f.span),
+                    _ => None,
+                })
+                .unwrap_or(item.keyword.span),
             matrix,
             description: fl.str("description"),
             span: item.span,

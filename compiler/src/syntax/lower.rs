@@ -33,9 +33,16 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The span of a pair, without the blanks pest counts at its end when an optional part
+    /// after them did not match.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let len = pair.as_str().trim_end().len();
+        Span::new(
+            self.file,
+            self.base + s.start(),
+            self.base + s.start() + len,
+        )
     }
 
     fn name(&self, pair: &Pair<'_, Rule>) -> Name {
@@ -182,6 +189,13 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
+        // pest's span of a statement without an argument runs over the blanks after it.
+        let end = arg
+            .as_ref()
+            .map(|a| a.span.end)
+            .or(verb.as_ref().map(|v: &Name| v.span.end))
+            .unwrap_or(span.end);
+        let span = Span { end, ..span };
         let blank = Name {
             text: String::new(),
             span,

@@ -54,6 +54,24 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> ast::F
         );
         return out;
     }
+    // Fast path: a file without syntax errors is parsed in one call. Only a file with an
+    // error is parsed item by item, so that every broken item is reported.
+    if let Ok(pairs) = IsmsParser::parse(Rule::all_items, text) {
+        let mut lowerer = Lowerer::new(file, 0, diags, &mut out.comments);
+        for all in pairs {
+            for pair in all.into_inner() {
+                match pair.as_rule() {
+                    Rule::COMMENT => lowerer.comment(pair),
+                    Rule::item => {
+                        let item = lowerer.item(pair, 0);
+                        out.items.push(item);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        return out;
+    }
     let mut pos = 0;
     while pos <= text.len() {
         let rest = text.get(pos..).unwrap_or("");

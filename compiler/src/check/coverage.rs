@@ -1,0 +1,246 @@
+//! E0401–E0408, W0406, W0407: the Annex A decisions of the Statement of Applicability
+//! (ISO/IEC 27001 6.1.3 c, d).
+
+use std::collections::HashMap;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::{Data, Model, ReqId, Verdict};
+use crate::soa::{self, Applicability};
+use crate::source::{Origin, SourceMap, Span};
+
+pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics) {
+    decided_twice(model, diags);
+    for d in &model.decisions {
+        if d.verdict == Verdict::Excluded && d.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            diags.push(
+                Diagnostic::new(Code::E0402, d.span, format!("the exclusion of `{}` has no justification", d.req.id))
+                    .primary_label("excluded without a reason")
+                    .help(format!("say why the control is not needed: `{} excluded \"…\"` (ISO/IEC 27001 6.1.3 d requires the justification)", d.req.id)),
+            );
+        }
+    }
+    let Some(table) = soa::derive(model) else {
+        return;
+    };
+    let anchor = model
+        .applicability_spans
+        .first()
+        .copied()
+        .or_else(|| {
+            model.isms.as_ref().map(|i| {
+                Span::new(
+                    i.span.file,
+                    i.span.start as usize,
+                    i.span.start as usize + 4,
+                )
+            })
+        })
+        .or_else(|| {
+            sources
+                .iter()
+                .find(|(_, f)| f.origin == Origin::Project && f.name.ends_with(".isms"))
+                .map(|(id, _)| Span::new(id, 0, 0))
+        });
+    let in_scope_types = in_scope_asset_types(model);
+
+    for row in &table.rows {
+        let Some(req) = model.requirement(row.req) else {
+            continue;
+        };
+        let title = &req.title;
+        match row.applicability {
+            Applicability::Undecided => {
+                let Some(at) = anchor else { continue };
+                diags.push(
+                    Diagnostic::new(Code::E0401, at, format!("`{}` ({title}) has no decision in the Statement of Applicability", req.id))
+                        .primary_label(format!("no decision for `{}`", req.id))
+                        .help(format!(
+                            "satisfy it with a control (`satisfies = [{id}]`) or exclude it with a justification in an `applicability` block: `{id} excluded \"…\"`",
+                            id = req.id
+                        )),
+                );
+            }
+            Applicability::Excluded => {
+                let Some(decision) = row.exclusion else {
+                    continue;
+                };
+                let satisfying = satisfying_spans(model, row.req);
+                let risk_links = risk_needs(model, row.req);
+                if !risk_links.is_empty() {
+                    let mut d = Diagnostic::new(
+                        Code::E0404,
+                        decision.span,
+                        format!(
+                            "`{}` ({title}) is excluded, but the treatment of a risk needs it",
+                            req.id
+                        ),
+                    )
+                    .primary_label("excluded here");
+                    for (span, label) in &risk_links {
+                        d = d.label(*span, label.clone());
+                    }
+                    diags.push(d.help("a control that treats a risk is necessary (6.1.3 b): remove the exclusion, or change the risk treatment"));
+                } else if !satisfying.is_empty() {
+                    let mut d = Diagnostic::new(
+                        Code::E0403,
+                        decision.span,
+                        format!(
+                            "`{}` ({title}) is excluded, but a control satisfies it",
+                            req.id
+                        ),
+                    )
+                    .primary_label("excluded here");
+                    for (span, control) in &satisfying {
+                        d = d.label(*span, format!("satisfied by control `{control}`"));
+                    }
+                    diags.push(d.help("a control is either applicable or excluded: remove the exclusion, or remove it from the control's `satisfies`"));
+                } else if let Some(ty) = req
+                    .attribute("implied_by")
+                    .iter()
+                    .find(|t| in_scope_types.contains_key(t.as_str()))
+                {
+                    let (asset_id, asset_span) = &in_scope_types[ty.as_str()];
+                    diags.push(
+                        Diagnostic::new(
+                            Code::W0407,
+                            decision.span,
+                            format!("`{}` ({title}) is excluded while {} asset `{asset_id}` is in scope", req.id, article(ty)),
+                        )
+                        .primary_label("excluded here")
+                        .label(*asset_span, format!("{ty} asset in scope"))
+                        .help("check that the justification explains why the control is not needed despite that asset, or include the control"),
+                    );
+                }
+            }
+            Applicability::Applicable => {
+                if row.implemented_by.is_empty() {
+                    if let Some(decision) = row.inclusion {
+                        diags.push(
+                            Diagnostic::new(Code::W0406, decision.span, format!("`{}` ({title}) is included, but no control satisfies it", req.id))
+                                .primary_label("included here")
+                                .help(format!("add a control with `satisfies = [{}]`; until then the SoA shows it as not implemented", req.id)),
+                        );
+                    }
+                } else if row.reasons.is_empty() {
+                    let Some((span, _)) = satisfying_spans(model, row.req).into_iter().next()
+                    else {
+                        continue;
+                    };
+                    diags.push(
+                        Diagnostic::new(Code::E0405, span, format!("`{}` ({title}) is applicable, but nothing says why", req.id))
+                            .primary_label("applicable through this control")
+                            .help(format!(
+                                "link the control to a risk (`controls = [...]` in a risk) or an obligation, or state the reason: `{} included \"…\"` (6.1.3 d)",
+                                req.id
+                            )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn article(word: &str) -> String {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {word}")
+    } else {
+        format!("a {word}")
+    }
+}
+
+/// Two decisions for one requirement.
+fn decided_twice(model: &Model, diags: &mut Diagnostics) {
+    let mut first: HashMap<ReqId, (Span, Verdict)> = HashMap::new();
+    for d in &model.decisions {
+        let Some(t) = d.req.target else { continue };
+        match first.get(&t) {
+            Some((span, verdict)) => {
+                let word = |v: &Verdict| {
+                    if *v == Verdict::Included {
+                        "included"
+                    } else {
+                        "excluded"
+                    }
+                };
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0408,
+                        d.span,
+                        format!("`{}` is decided twice", d.req.id),
+                    )
+                    .primary_label(format!("{} here", word(&d.verdict)))
+                    .label(*span, format!("first {} here", word(verdict)))
+                    .help("keep one decision per Annex A control"),
+                );
+            }
+            None => {
+                first.insert(t, (d.span, d.verdict));
+            }
+        }
+    }
+}
+
+/// `(span of the satisfies entry, control id)` for each control that satisfies `req`.
+fn satisfying_spans(model: &Model, req: ReqId) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for e in &model.entities {
+        if let Data::Control(c) = &e.data {
+            for r in c.satisfies.iter().filter(|r| r.target == Some(req)) {
+                out.push((r.span, e.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Places where a risk's treatment needs `req`: its `requires`, or a treating control that
+/// satisfies `req`.
+fn risk_needs(model: &Model, req: ReqId) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for e in &model.entities {
+        let Data::Risk(r) = &e.data else { continue };
+        for q in r.requires.iter().filter(|q| q.target == Some(req)) {
+            out.push((q.span, format!("risk `{}` requires it", e.id)));
+        }
+        for l in &r.controls {
+            let satisfies = model.target(l).is_some_and(|c| match &c.data {
+                Data::Control(ctl) => ctl.satisfies.iter().any(|s| s.target == Some(req)),
+                _ => false,
+            });
+            if satisfies {
+                out.push((
+                    l.span,
+                    format!(
+                        "risk `{}` is treated by `{}`, which satisfies it",
+                        e.id, l.name
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Asset types in scope (assets not listed in the scope's `excludes`), with the first asset
+/// of each type.
+fn in_scope_asset_types(model: &Model) -> HashMap<&str, (String, Span)> {
+    let excluded: Vec<_> = model
+        .scope
+        .as_ref()
+        .map(|s| s.excludes.iter().filter_map(|(l, _)| l.target).collect())
+        .unwrap_or_default();
+    let mut out = HashMap::new();
+    for (id, e) in model.of_kind(crate::model::Kind::Asset) {
+        if excluded.contains(&id) {
+            continue;
+        }
+        if let Data::Asset(a) = &e.data {
+            if let Some(t) = &a.asset_type {
+                out.entry(t.text.as_str())
+                    .or_insert_with(|| (e.id.clone(), e.id_span));
+            }
+        }
+    }
+    out
+}

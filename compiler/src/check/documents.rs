@@ -1,0 +1,139 @@
+//! E0701, W0702: documented information that clauses 4–10 mandate. Which item kind expresses
+//! which document comes from the standard library (`documented … { expressed_by = … }`).
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::{Documented, Kind, Model};
+use crate::source::{Origin, SourceMap, Span};
+
+/// The documented information that applies to the project: its standard's, or the 2022
+/// edition's clauses when the standard has none of its own.
+fn applicable(model: &Model) -> Vec<&Documented> {
+    let standard = model.standard().unwrap_or("");
+    let own: Vec<&Documented> = model
+        .documented
+        .iter()
+        .filter(|d| d.framework == standard)
+        .collect();
+    if !own.is_empty() {
+        return own;
+    }
+    let first = model
+        .documented
+        .first()
+        .map(|d| d.framework.clone())
+        .unwrap_or_default();
+    model
+        .documented
+        .iter()
+        .filter(|d| d.framework == first)
+        .collect()
+}
+
+fn present(model: &Model, kind: &str) -> bool {
+    match kind {
+        "scope" => model.scope.is_some(),
+        "risk_method" => model.risk_method.is_some(),
+        "context" => model.context.is_some(),
+        "applicability" => {
+            !model.decisions.is_empty() || model.of_kind(Kind::Control).next().is_some()
+        }
+        other => Kind::from_keyword(other).is_some_and(|k| model.of_kind(k).next().is_some()),
+    }
+}
+
+/// Where findings about the project as a whole are labelled: the `isms` header, or the start
+/// of the first project file.
+fn anchor(sources: &SourceMap, model: &Model) -> Option<Span> {
+    if let Some(isms) = &model.isms {
+        return Some(Span::new(
+            isms.span.file,
+            isms.span.start as usize,
+            isms.span.start as usize + 4,
+        ));
+    }
+    sources
+        .iter()
+        .find(|(_, f)| f.origin == Origin::Project && f.name.ends_with(".isms"))
+        .map(|(id, _)| Span::new(id, 0, 0))
+}
+
+pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics) {
+    let Some(at) = anchor(sources, model) else {
+        return;
+    };
+    if model.isms.is_none() {
+        // Without the `isms` block there is no ISMS to hold the documents to: say that once.
+        diags.push(
+            Diagnostic::new(Code::E0109, at, "the project declares no `isms` block")
+                .primary_label("in this project")
+                .help("add `isms \"Title\" { organization = \"…\" standard = iso27001:2022 owner = … }` to one file"),
+        );
+        return;
+    }
+    // One finding per missing item kind, naming every document it would provide.
+    let mut missing: Vec<(&str, Vec<&Documented>)> = Vec::new();
+    for d in applicable(model) {
+        let Some(kind) = d.expressed_by.as_deref() else {
+            continue;
+        };
+        if present(model, kind) {
+            continue;
+        }
+        match missing.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, docs)) => docs.push(d),
+            None => missing.push((kind, vec![d])),
+        }
+    }
+    for (kind, docs) in missing {
+        let clauses: Vec<&str> = docs.iter().map(|d| d.clause.as_str()).collect();
+        let mut diag = Diagnostic::new(
+            Code::E0701,
+            at,
+            format!(
+                "the ISMS has no `{kind}`: documented information required by clause{} {} is missing",
+                if clauses.len() == 1 { "" } else { "s" },
+                clauses.join(", ")
+            ),
+        )
+        .primary_label(format!("no `{kind}` in this project"));
+        for d in &docs {
+            diag = diag.note(format!("clause {}: {}", d.clause, d.title));
+        }
+        diags.push(diag.help(format!(
+            "declare the missing item, `{kind} …`; docs/language.md shows its fields"
+        )));
+    }
+    let climate = model
+        .context
+        .as_ref()
+        .and_then(|c| c.climate_change.as_ref())
+        .filter(|c| !c.trim().is_empty());
+    if climate.is_none() {
+        let span = model
+            .context
+            .as_ref()
+            .map(|c| {
+                Span::new(
+                    c.span.file,
+                    c.span.start as usize,
+                    c.span.start as usize + 7,
+                )
+            })
+            .unwrap_or(at);
+        diags.push(
+            Diagnostic::new(Code::W0702, span, "the ISMS does not say whether climate change is a relevant issue")
+                .primary_label("no `climate_change` determination")
+                .help("ISO/IEC 27001:2022/Amd 1:2024 adds to clause 4.1: write `climate_change = \"…\"` in the `context` block, even to say it is not relevant"),
+        );
+    }
+}
+
+/// The documented information the language does not express yet, for `check --readiness`:
+/// `(clause, name)` pairs an auditor will ask for outside the `.isms` files.
+pub fn readiness(model: &Model) -> Vec<(String, String)> {
+    applicable(model)
+        .into_iter()
+        .filter(|d| d.expressed_by.is_none())
+        .map(|d| (d.clause.clone(), d.title.clone()))
+        .collect()
+}
