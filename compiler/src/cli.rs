@@ -34,6 +34,10 @@ enum Command {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also list the documented information of clauses 4-10 that the language does not
+        /// hold yet (audit programme, management review, competence, ...), for audit readiness.
+        #[arg(long)]
+        readiness: bool,
     },
     /// Print the resolved graph of the ISMS.
     Graph {
@@ -67,12 +71,45 @@ enum Command {
         /// The output folder, replaced as a whole (default: `PROJECT/dist`).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Which outputs to write (default: all), e.g. `--format data,site`.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        format: Vec<BuildFormat>,
+        /// Print this time stamp in the documents (default: none, so builds are byte-identical).
+        #[arg(long)]
+        timestamp: Option<String>,
     },
     /// Explain a diagnostic code, e.g. `ismsc explain E0102`.
     Explain {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
         code: String,
     },
+}
+
+/// Outputs of `ismsc build`.
+#[derive(Clone, Copy, ValueEnum)]
+enum BuildFormat {
+    /// soa.json, soa.csv, risk-register.json and .csv, graph.dot and graph.mmd.
+    Data,
+    /// soa.xlsx, the auditor's workbook.
+    Xlsx,
+    /// site/, the static HTML site.
+    Site,
+    /// pdf/, the policies, the SoA and the risk register.
+    Pdf,
+    /// oscal/, the OSCAL document set.
+    Oscal,
+}
+
+impl From<BuildFormat> for emit::Output {
+    fn from(f: BuildFormat) -> Self {
+        match f {
+            BuildFormat::Data => emit::Output::Data,
+            BuildFormat::Xlsx => emit::Output::Xlsx,
+            BuildFormat::Site => emit::Output::Site,
+            BuildFormat::Pdf => emit::Output::Pdf,
+            BuildFormat::Oscal => emit::Output::Oscal,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -206,7 +243,8 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             project,
             common,
             format,
-        } => check(&project, &common, format, io),
+            readiness,
+        } => check(&project, &common, format, readiness, io),
         Command::Graph {
             project,
             common,
@@ -221,7 +259,18 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             project,
             common,
             out,
-        } => build(&project, &common, out, io),
+            format,
+            timestamp,
+        } => {
+            let mut outputs: Vec<emit::Output> = format.into_iter().map(Into::into).collect();
+            if outputs.is_empty() {
+                outputs = emit::Output::ALL.to_vec();
+            }
+            outputs.sort();
+            outputs.dedup();
+            let options = emit::BuildOptions { outputs, timestamp };
+            build(&project, &common, out, &options, io)
+        }
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -235,17 +284,44 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
     result.unwrap_or_else(|code| code)
 }
 
-fn check(project: &Path, common: &Common, format: Format, io: &mut Io<'_>) -> Result<u8, u8> {
+fn check(
+    project: &Path,
+    common: &Common,
+    format: Format,
+    readiness: bool,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
     let analysis = load(project, common, io)?;
     let diags = &analysis.diagnostics;
+    let records = crate::check::readiness(&analysis.model);
     match format {
         Format::Human => {
             let style = io.style();
             io.eprint(&render::human(diags, &analysis.sources, style));
         }
         Format::Short => io.print(&render::short(diags, &analysis.sources))?,
+        Format::Json if readiness => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&render::json(diags, &analysis.sources)).unwrap_or_default();
+            doc["readiness"] = records
+                .iter()
+                .map(|(clause, name)| serde_json::json!({ "clause": clause, "name": name }))
+                .collect();
+            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            text.push('\n');
+            io.print(&text)?;
+        }
         Format::Json => io.print(&render::json(diags, &analysis.sources))?,
         Format::Sarif => io.print(&render::sarif(diags, &analysis.sources))?,
+    }
+    if readiness && matches!(format, Format::Human | Format::Short) {
+        let mut text = String::from(
+            "Readiness: documented information that clauses 4-10 require and that the .isms files do not hold; have it ready for the auditor:\n",
+        );
+        for (clause, name) in &records {
+            text.push_str(&format!("  - {clause}: {name}\n"));
+        }
+        io.print(&text)?;
     }
     Ok(u8::from(analysis.has_errors()))
 }
@@ -305,14 +381,20 @@ fn soa(project: &Path, common: &Common, format: SoaFormat, io: &mut Io<'_>) -> R
     Ok(0)
 }
 
-fn build(project: &Path, common: &Common, out: Option<PathBuf>, io: &mut Io<'_>) -> Result<u8, u8> {
+fn build(
+    project: &Path,
+    common: &Common,
+    out: Option<PathBuf>,
+    options: &emit::BuildOptions,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
     let analysis = load(project, common, io)?;
     // Warnings are shown but do not stop the build; errors do, before anything is written.
     report(&analysis, io);
     if analysis.has_errors() {
         return Ok(1);
     }
-    let Some(files) = emit::build(&analysis.model, &analysis.graph) else {
+    let Some(files) = emit::build(&analysis, options) else {
         return Ok(no_standard(io));
     };
     let out = out.unwrap_or_else(|| project.join("dist"));
@@ -320,7 +402,11 @@ fn build(project: &Path, common: &Common, out: Option<PathBuf>, io: &mut Io<'_>)
         io.eprint(&format!("error: {e}\n"));
         return Err(2);
     }
-    let names: Vec<&str> = files.iter().map(|f| f.name).collect();
+    let mut names: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.name.split('/').next())
+        .collect();
+    names.dedup();
     io.eprint(&format!(
         "wrote {} files to `{}`: {}\n",
         files.len(),

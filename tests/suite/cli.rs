@@ -144,3 +144,33 @@ fn graph_is_deterministic() {
     assert!(m.starts_with("flowchart LR"));
     assert!(m.contains("-->|satisfies|"));
 }
+
+#[test]
+fn readiness_lists_the_records_the_language_does_not_hold() {
+    let acme = repo().join("examples/acme").to_string_lossy().into_owned();
+    let (code, out, _) = ismsc(&["check", &acme, "--readiness", "--today", "2026-11-22"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("9.2.2: Evidence of the implementation of the audit programme"),
+        "{out}"
+    );
+    assert!(
+        out.contains("9.3.3: Evidence of the results of management reviews"),
+        "{out}"
+    );
+    assert!(!out.contains("4.3:"), "the scope is in the language: {out}");
+    let (_, json, _) = ismsc(&[
+        "check",
+        &acme,
+        "--readiness",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+    ]);
+    let doc: Value = serde_json::from_str(&json).expect("JSON");
+    assert!(
+        doc["readiness"].as_array().is_some_and(|r| r.len() == 7),
+        "{json}"
+    );
+}

@@ -4,16 +4,16 @@
 //! `DIR` by renames; the previous output is removed only once the new one is in place. A
 //! build that fails part-way leaves the previous output as it was.
 //!
-//! An existing `DIR` is replaced only if it holds nothing but files a build writes
-//! ([`super::BUILD_FILES`]), so `--out` pointing at a folder of other files (the project, a
-//! home folder) is refused instead of wiped.
+//! An existing `DIR` is replaced only if it holds nothing but what a build writes (the
+//! top-level names of the files being written), so `--out` pointing at a folder of other
+//! files (the project, a home folder) is refused instead of wiped.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::{OutputFile, BUILD_FILES};
+use super::OutputFile;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -32,7 +32,7 @@ fn io_error(what: &str, path: &Path, e: io::Error) -> WriteError {
 }
 
 /// Refuses a `dir` that is not a folder, or that holds anything a build does not write.
-fn check_existing(dir: &Path) -> Result<bool, WriteError> {
+fn check_existing(dir: &Path, ours: &[&str]) -> Result<bool, WriteError> {
     let meta = match fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
@@ -48,8 +48,8 @@ fn check_existing(dir: &Path) -> Result<bool, WriteError> {
     for entry in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
         let entry = entry.map_err(|e| io_error("read", dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
-        if !is_file || !BUILD_FILES.contains(&name.as_str()) {
+        let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(true);
+        if is_link || !ours.contains(&name.as_str()) {
             foreign.push(name);
         }
     }
@@ -64,9 +64,12 @@ fn check_existing(dir: &Path) -> Result<bool, WriteError> {
     Ok(true)
 }
 
-fn write_file(path: &Path, content: &str) -> Result<(), WriteError> {
+fn write_file(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+    }
     let mut f = fs::File::create(path).map_err(|e| io_error("create", path, e))?;
-    f.write_all(content.as_bytes())
+    f.write_all(content)
         .and_then(|_| f.sync_all())
         .map_err(|e| io_error("write", path, e))
 }
@@ -83,7 +86,13 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let exists = check_existing(dir)?;
+    let mut ours: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.name.split('/').next())
+        .collect();
+    ours.sort_unstable();
+    ours.dedup();
+    let exists = check_existing(dir, &ours)?;
     fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
     let tag = format!(
         "{}-{}",
@@ -97,7 +106,7 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     fs::create_dir(&tmp).map_err(|e| io_error("create", &tmp, e))?;
     let written = files
         .iter()
-        .try_for_each(|f| write_file(&tmp.join(f.name), &f.content));
+        .try_for_each(|f| write_file(&tmp.join(&f.name), &f.content));
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
