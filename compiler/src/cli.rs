@@ -83,6 +83,26 @@ enum Command {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
         code: String,
     },
+    /// Turn a document of another tool into `.isms` text.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An OSCAL catalog (JSON) as a `framework`, e.g. `ismsc import oscal-catalog nist.json`.
+    OscalCatalog {
+        /// The catalog file.
+        file: PathBuf,
+        /// The framework key (default: from the catalog's title and version).
+        #[arg(long)]
+        framework: Option<String>,
+        /// Write the `.isms` file here (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Outputs of `ismsc build`.
@@ -271,6 +291,14 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             let options = emit::BuildOptions { outputs, timestamp };
             build(&project, &common, out, &options, io)
         }
+        Command::Import {
+            what:
+                ImportCommand::OscalCatalog {
+                    file,
+                    framework,
+                    out,
+                },
+        } => import_oscal_catalog(&file, framework, out.as_deref(), io),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -394,7 +422,10 @@ fn build(
     if analysis.has_errors() {
         return Ok(1);
     }
-    let Some(files) = emit::build(&analysis, options) else {
+    let progress = TerminalProgress::new(io.err_is_terminal);
+    let built = emit::build_with_progress(&analysis, options, &progress);
+    progress.finish();
+    let Some(emit::Built { files, failed }) = built else {
         return Ok(no_standard(io));
     };
     let out = out.unwrap_or_else(|| project.join("dist"));
@@ -413,5 +444,130 @@ fn build(
         out.display(),
         names.join(", ")
     ));
+    // A document the typesetter could not make is left out of the build and reported here.
+    for e in &failed {
+        io.eprint(&format!("error: {e}\n"));
+    }
+    Ok(if failed.is_empty() { 0 } else { 2 })
+}
+
+/// The progress bar of `ismsc build`: drawn on standard error only when it is a terminal, and
+/// only once the build has taken more than [`TerminalProgress::QUIET`], so a quick build
+/// prints nothing but its summary line.
+struct TerminalProgress {
+    enabled: bool,
+    started: std::time::Instant,
+    state: std::sync::Mutex<ProgressState>,
+}
+
+#[derive(Default)]
+struct ProgressState {
+    total: u64,
+    done: u64,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl TerminalProgress {
+    /// How long a build runs before its progress bar appears.
+    const QUIET: std::time::Duration = std::time::Duration::from_millis(300);
+
+    fn new(enabled: bool) -> Self {
+        TerminalProgress {
+            enabled,
+            started: std::time::Instant::now(),
+            state: std::sync::Mutex::new(ProgressState::default()),
+        }
+    }
+
+    /// Clears the bar, if one was drawn.
+    fn finish(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            if let Some(bar) = state.bar.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
+
+impl emit::Progress for TerminalProgress {
+    fn start(&self, total: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.total = u64::try_from(total).unwrap_or(u64::MAX);
+        }
+    }
+
+    fn step(&self, what: &str) {
+        if !self.enabled {
+            return;
+        }
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        state.done += 1;
+        if state.bar.is_none() && self.started.elapsed() >= Self::QUIET {
+            let bar = indicatif::ProgressBar::new(state.total);
+            let style = indicatif::ProgressStyle::with_template(
+                "{prefix:>9.bold} [{bar:30}] {pos}/{len} {wide_msg}",
+            )
+            .map(|s| s.progress_chars("=> "));
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            bar.set_prefix("Building");
+            state.bar = Some(bar);
+        }
+        if let Some(bar) = &state.bar {
+            bar.set_position(state.done);
+            bar.set_message(what.to_string());
+        }
+    }
+}
+
+fn import_oscal_catalog(
+    file: &Path,
+    framework: Option<String>,
+    out: Option<&Path>,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let json = std::fs::read_to_string(file).map_err(|e| {
+        io.eprint(&format!("error: cannot read `{}`: {e}\n", file.display()));
+        2
+    })?;
+    let options = crate::import::oscal::CatalogOptions {
+        framework,
+        source: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.display().to_string()),
+    };
+    let imported = crate::import::oscal::catalog(&json, &options).map_err(|e| {
+        io.eprint(&format!("error: {e}\n"));
+        2
+    })?;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let summary = format!(
+        "imported framework `{}`: {} in {} (ids from the controls' {})",
+        imported.key,
+        plural(imported.requirements, "requirement"),
+        plural(imported.groups, "group"),
+        if imported.ids_from_labels {
+            "labels"
+        } else {
+            "OSCAL ids"
+        }
+    );
+    match out {
+        Some(path) => {
+            std::fs::write(path, &imported.text).map_err(|e| {
+                io.eprint(&format!("error: cannot write `{}`: {e}\n", path.display()));
+                2
+            })?;
+            io.eprint(&format!("{summary} into `{}`\n", path.display()));
+        }
+        None => {
+            io.print(&imported.text)?;
+            io.eprint(&format!("{summary}\n"));
+        }
+    }
     Ok(0)
 }

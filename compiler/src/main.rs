@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Not locked for the whole run: the progress bar of `ismsc build` draws on standard error
+    // from the threads that typeset PDFs.
+    let mut err = std::io::stderr();
     let mut io = isms_compiler::cli::Io {
         err_is_terminal: std::io::stderr().is_terminal(),
         out: &mut out,

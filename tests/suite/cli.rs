@@ -174,3 +174,22 @@ fn readiness_lists_the_records_the_language_does_not_hold() {
         "{json}"
     );
 }
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let warn = fixture("pass/warnings-only");
+    let (code, out, _) = ismsc(&["check", &warn, "--format", "short", "--today", "2026-11-22"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("W0602 warning"), "{out}");
+    let (code, out, _) = ismsc(&[
+        "check",
+        &warn,
+        "--format",
+        "short",
+        "--deny-warnings",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("W0602 error"), "{out}");
+}

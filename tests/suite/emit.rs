@@ -1,14 +1,13 @@
 //! The emitters: `soa.json` against its published schema, the CSV files (snapshots and the
 //! formula-injection guard), and `ismsc soa` / `ismsc build` (determinism, atomicity).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use isms_compiler::emit;
 use serde_json::Value;
 
 use crate::cli::ismsc;
-use crate::harness::{compile, repo};
+use crate::harness::{compile, path_str, repo, scratch, tree as files};
 
 const TODAY: &str = "2026-11-22";
 
@@ -18,32 +17,6 @@ fn example(name: &str) -> PathBuf {
 
 fn small() -> PathBuf {
     repo().join("tests/emit/small")
-}
-
-fn path_str(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ismsc-emit-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch folder");
-    dir
-}
-
-/// Every file of a folder by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("read output folder")
-        .map(|e| {
-            let e = e.expect("entry");
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("read output file"),
-            )
-        })
-        .collect()
 }
 
 fn schema() -> jsonschema::JSONSchema {
@@ -196,8 +169,15 @@ fn soa_of_the_small_project() {
         .map(Value::from)
         .to_vec()
     );
-    assert_eq!(pick(0, "justification"), "Risk treatment: R-1; Legal: gdpr");
-    assert_eq!(pick(1, "justification"), "Risk treatment: R-1");
+    // The justification names the risks and obligations by title, with their ids.
+    assert_eq!(
+        pick(0, "justification"),
+        "Risk treatment: Account takeover through a phished password (R-1); Legal: GDPR (gdpr)"
+    );
+    assert_eq!(
+        pick(1, "justification"),
+        "Risk treatment: Account takeover through a phished password (R-1)"
+    );
     assert_eq!(
         pick(4, "justification"),
         "Business: Customers ask for yearly awareness training"
@@ -282,7 +262,16 @@ fn build_is_deterministic_and_matches_soa() {
     let (a, b) = (dir.join("a"), dir.join("b"));
     let project = path_str(&example("acme"));
     for out in [&a, &b] {
-        let (code, _, err) = ismsc(&["build", &project, "--out", &path_str(out), "--today", TODAY]);
+        let (code, _, err) = ismsc(&[
+            "build",
+            &project,
+            "--out",
+            &path_str(out),
+            "--format",
+            "data",
+            "--today",
+            TODAY,
+        ]);
         assert_eq!(code, 0, "{err}");
         assert!(err.contains("wrote 6 files"), "{err}");
     }
@@ -301,7 +290,16 @@ fn build_is_deterministic_and_matches_soa() {
     assert_eq!(csv.as_bytes(), fa["soa.csv"].as_slice());
 
     // Building again into an existing output replaces it, leaving no temporary folders.
-    let (code, _, err) = ismsc(&["build", &project, "--out", &path_str(&a), "--today", TODAY]);
+    let (code, _, err) = ismsc(&[
+        "build",
+        &project,
+        "--out",
+        &path_str(&a),
+        "--format",
+        "data",
+        "--today",
+        TODAY,
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(files(&a), fb);
     let left: Vec<String> = std::fs::read_dir(&dir)
@@ -397,11 +395,25 @@ fn build_writes_into_dist_by_default() {
     for f in ["isms.toml", "small.isms"] {
         std::fs::copy(small().join(f), project.join(f)).expect("copy");
     }
-    let (code, _, err) = ismsc(&["build", &path_str(&project), "--today", TODAY]);
+    let (code, _, err) = ismsc(&[
+        "build",
+        &path_str(&project),
+        "--format",
+        "data",
+        "--today",
+        TODAY,
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(files(&project.join("dist")).len(), emit::BUILD_FILES.len());
     // The output folder is not read back as sources: a second build is the same.
-    let (code, _, err) = ismsc(&["build", &path_str(&project), "--today", TODAY]);
+    let (code, _, err) = ismsc(&[
+        "build",
+        &path_str(&project),
+        "--format",
+        "data",
+        "--today",
+        TODAY,
+    ]);
     assert_eq!(code, 0, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,7 +8,14 @@
 //! - `cli`: the command line's exit codes and machine-readable formats.
 //! - `emit`: `soa.json` against its schema, CSV snapshots and the injection guard, `ismsc soa`
 //!   and `ismsc build` (determinism, atomic replacement of the output folder).
+//! - `site`: the HTML site: links resolve, one page per policy, user text escaped, byte-identical.
+//! - `oscal`: `oscal/` against NIST's OSCAL 1.2.1 schemas, the SSP's 93 requirements, consistency,
+//!   byte-identical builds; `ismsc import oscal-catalog` on NIST's catalogs and the round trip.
 //! - `props`: no generated input panics the parser or the checker.
+//! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
+//!   project is harmless in every output.
+//! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
+//!   byte-identical.
 
 mod cli;
 mod codes;
@@ -16,6 +23,11 @@ mod coverage;
 mod emit;
 mod examples;
 mod harness;
+mod oscal;
+mod pdf;
 mod props;
+mod publish;
+mod site;
 mod stdlib;
 mod ui;
+mod xlsx;

@@ -64,9 +64,10 @@ pub const SOA_COLUMNS: [&str; 15] = [
     "evidence",
 ];
 
-fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
-    let reasons: Vec<String> = c
-        .reasons
+/// The reasons of a row in words, one per reason: `risk: R-1, R-4`, `legal: gdpr`, or
+/// `business: <text>` (shared with `soa.xlsx`).
+pub(crate) fn reasons(c: &SoaControl) -> Vec<String> {
+    c.reasons
         .iter()
         .map(|r| {
             let mut what = r.ids.clone();
@@ -77,9 +78,13 @@ fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
                 format!("{}: {}", r.kind, what.join(", "))
             }
         })
-        .collect();
-    let evidence: Vec<String> = c
-        .evidence
+        .collect()
+}
+
+/// The evidence of a row in words, one per piece: `control: title [collected] <at>` (shared
+/// with `soa.xlsx`).
+pub(crate) fn evidence(c: &SoaControl) -> Vec<String> {
+    c.evidence
         .iter()
         .map(|e| {
             let mut s = format!("{}: {}", e.control, e.title);
@@ -91,7 +96,12 @@ fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
             }
             s
         })
-        .collect();
+        .collect()
+}
+
+fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
+    let reasons = reasons(c);
+    let evidence = evidence(c);
     let mut row = vec![
         c.id.clone(),
         c.title.clone(),

@@ -57,6 +57,24 @@ pub struct SoaSummary {
     pub not_implemented: usize,
 }
 
+impl SoaSummary {
+    /// The counts in words, after the total: "92 applicable, 1 excluded, 0 undecided;
+    /// 82 implemented, 8 partial, 2 planned, 0 not implemented".
+    pub fn counts(&self) -> String {
+        format!(
+            "{} applicable, {} excluded, {} undecided; {} implemented, {} partial, {} planned, \
+             {} not implemented",
+            self.applicable,
+            self.excluded,
+            self.undecided,
+            self.implemented,
+            self.partial,
+            self.planned,
+            self.not_implemented
+        )
+    }
+}
+
 /// One requirement (Annex A control) in the SoA.
 #[derive(Clone, Debug, Serialize)]
 pub struct SoaControl {
@@ -204,14 +222,22 @@ fn reason_label(kind: ReasonKind) -> &'static str {
     }
 }
 
-/// "Risk treatment: R-001, R-004; Legal: gdpr; Business: text".
-fn summarize(reasons: &[SoaReason], kinds: &[ReasonKind]) -> Option<String> {
+/// "Risk treatment: R-001 Customer data exposed…; Legal: EU GDPR (gdpr); Business: text",
+/// the sentence an auditor reads: the titles of the risks and obligations behind each reason.
+fn summarize(model: &Model, reasons: &[crate::soa::Reason]) -> Option<String> {
     let parts: Vec<String> = reasons
         .iter()
-        .zip(kinds)
-        .map(|(r, k)| {
-            let label = reason_label(*k);
-            let mut what: Vec<String> = r.ids.clone();
+        .map(|r| {
+            let label = reason_label(r.kind);
+            let mut what: Vec<String> = r
+                .sources
+                .iter()
+                .filter_map(|id| model.entity(*id))
+                .map(|e| match &e.title {
+                    Some(t) => format!("{t} ({})", e.id),
+                    None => e.id.clone(),
+                })
+                .collect();
             what.extend(r.text.clone());
             if what.is_empty() {
                 label.to_string()
@@ -238,7 +264,6 @@ impl SoaDoc {
                 continue;
             };
             let (theme, theme_title) = req.groups.first().cloned().unwrap_or_default();
-            let kinds: Vec<ReasonKind> = row.reasons.iter().map(|r| r.kind).collect();
             let reasons: Vec<SoaReason> = row
                 .reasons
                 .iter()
@@ -249,7 +274,7 @@ impl SoaDoc {
                 })
                 .collect();
             let (decision, justification) = match row.applicability {
-                Applicability::Applicable => ("included", summarize(&reasons, &kinds)),
+                Applicability::Applicable => ("included", summarize(model, &row.reasons)),
                 Applicability::Excluded => {
                     ("excluded", row.exclusion.and_then(|d| d.reason.clone()))
                 }

@@ -72,18 +72,7 @@ pub fn soa_doc_table(doc: &SoaDoc) -> String {
         out.push('\n');
     }
     let s = &doc.summary;
-    let _ = writeln!(
-        out,
-        "\n{} controls: {} applicable, {} excluded, {} undecided; {} implemented, {} partial, {} planned, {} not implemented",
-        s.total,
-        s.applicable,
-        s.excluded,
-        s.undecided,
-        s.implemented,
-        s.partial,
-        s.planned,
-        s.not_implemented
-    );
+    let _ = writeln!(out, "\n{} controls: {}", s.total, s.counts());
     out
 }
 

@@ -86,9 +86,11 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // What any build writes may be replaced, whatever `--format` chose this time.
     let mut ours: Vec<&str> = files
         .iter()
         .filter_map(|f| f.name.split('/').next())
+        .chain(super::OUTPUT_NAMES.iter().copied())
         .collect();
     ours.sort_unstable();
     ours.dedup();

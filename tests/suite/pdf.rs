@@ -1,0 +1,198 @@
+//! `pdf/`: the PDFs of the policies, the SoA and the risk register, typeset in-process. Their
+//! text is extracted again to prove what they say; user text must print literally.
+
+use std::collections::BTreeMap;
+
+use isms_compiler::emit::{self, BuildOptions, Output};
+use isms_compiler::Analysis;
+
+use crate::harness;
+
+fn pdf_options() -> BuildOptions {
+    BuildOptions {
+        outputs: vec![Output::Pdf],
+        timestamp: None,
+    }
+}
+
+/// The PDFs of a project by file name, and no error.
+fn pdfs(analysis: &Analysis) -> BTreeMap<String, Vec<u8>> {
+    let options = pdf_options();
+    let built = emit::build_with_progress(analysis, &options, &()).expect("a standard");
+    assert!(built.failed.is_empty(), "{:?}", built.failed);
+    built
+        .files
+        .into_iter()
+        .map(|f| (f.name, f.content))
+        .collect()
+}
+
+/// The text of a PDF, with all white space removed (line breaks and justification make the
+/// extracted spacing unreliable).
+fn text_of(name: &str, pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "{name} is not a PDF");
+    let text = pdf_extract::extract_text_from_mem(pdf)
+        .unwrap_or_else(|e| panic!("{name}: no text extracted: {e}"));
+    squash(&text)
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Like [`squash`], also without hyphens, which justified text may add at line ends.
+fn squash_words(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}' && *c != '‐')
+        .collect()
+}
+
+/// The lines of running text of a policy's markdown: those that start with a capital letter
+/// and hold no markup or typographic quotes, which the typesetter may render differently.
+fn plain_lines(md: &str) -> Vec<String> {
+    md.lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.len() > 20
+                && l.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && !l.contains(['*', '`', '[', '_', '|', '"', '\'', '<', '\\'])
+                && !l.contains("--")
+                && !l.contains("...")
+        })
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn acme_pdfs_show_the_policies_soa_and_risk_register() {
+    let root = harness::repo().join("examples/acme");
+    let analysis = harness::compile(&root);
+    let files = pdfs(&analysis);
+
+    // Byte-identical across builds.
+    let again = pdfs(&analysis);
+    assert!(files == again, "two PDF builds of acme differ");
+
+    let model = &analysis.model;
+    let policies: Vec<_> = model
+        .of_kind(isms_compiler::model::Kind::Policy)
+        .map(|(_, e)| e)
+        .collect();
+    assert_eq!(files.len(), policies.len() + 2, "{:?}", files.keys());
+    for e in policies {
+        let name = format!("pdf/{}.pdf", e.id);
+        let pdf = files.get(&name).unwrap_or_else(|| panic!("no {name}"));
+        let text = text_of(&name, pdf);
+        let isms_compiler::model::Data::Policy(p) = &e.data else {
+            panic!("{} is not a policy", e.id)
+        };
+        let title = e.title.as_deref().unwrap_or(&e.id);
+        assert!(text.contains(&squash(title)), "{name} lacks its title");
+        let owner = p
+            .owner
+            .as_ref()
+            .and_then(|o| model.target(o))
+            .map(|o| o.display().to_string())
+            .unwrap_or_else(|| panic!("{name} has no owner"));
+        assert!(
+            text.contains(&squash(&owner)),
+            "{name} lacks its owner {owner}"
+        );
+        assert!(
+            text.contains("Documentcontrol"),
+            "{name} lacks document control"
+        );
+        assert!(
+            text.contains("AnnexAcontrolscovered"),
+            "{name} lacks its controls"
+        );
+        for q in &p.covers {
+            assert!(text.contains(&q.id), "{name} lacks {}", q.id);
+        }
+        let md = &p
+            .text
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no text"))
+            .content;
+        // Every line of running text of the policy is in its PDF.
+        let lines = plain_lines(md);
+        assert!(lines.len() >= 3, "{name}: only {} plain lines", lines.len());
+        let words = squash_words(&text);
+        for line in lines {
+            assert!(
+                words.contains(&squash_words(&line)),
+                "{name} lacks the line {line:?}"
+            );
+        }
+    }
+
+    let soa = text_of("soa.pdf", &files["pdf/soa.pdf"]);
+    for id in [
+        "StatementofApplicability",
+        "A.5.1",
+        "A.8.34",
+        "AcmeCloudGmbH",
+    ] {
+        assert!(soa.contains(id), "soa.pdf lacks {id}");
+    }
+    let risks = text_of("risk-register.pdf", &files["pdf/risk-register.pdf"]);
+    assert!(
+        risks.contains("Riskregister"),
+        "risk-register.pdf lacks its title"
+    );
+    for (_, r) in model.of_kind(isms_compiler::model::Kind::Risk) {
+        assert!(risks.contains(&r.id), "risk-register.pdf lacks {}", r.id);
+    }
+}
+
+#[test]
+fn user_text_prints_literally() {
+    let analysis = harness::compile_text(
+        "main.isms",
+        r####"
+person ciso "Dana <b>Weber</b>" { role = "CISO #1 $x$ *b* _i_ @r <l> \\ `c` = end" }
+
+policy hostile "<script>alert(1)</script>" {
+  owner    = ciso
+  approved = ciso @ 2026-02-01
+  version  = "=1+1"
+  review   = 12mo
+  text     = """
+    # Heading *not* #emph
+
+    Cells start =HYPERLINK("x") and #set page(width: 1cm) #{1+1} $a^2$ 2 * 3 a_b_c @ref <tag> back\slash and `#raw` end.
+
+    <script>alert(2)</script>
+
+    - item with #hash
+    """
+}
+"####,
+    );
+    let files = pdfs(&analysis);
+    let pdf = &files["pdf/hostile.pdf"];
+    let text = text_of("hostile.pdf", pdf);
+    for literal in [
+        "<script>alert(1)</script>",
+        "<script>alert(2)</script>",
+        "Dana<b>Weber</b>",
+        "CISO#1$x$*b*_i_@r<l>\\`c`=end",
+        "=1+1",
+        "=HYPERLINK(\"x\")",
+        "#setpage(width:1cm)",
+        "#{1+1}",
+        "$a^2$",
+        "2*3",
+        "a_b_c",
+        "@ref",
+        "<tag>",
+        "back\\slash",
+        "#raw",
+        "#hash",
+    ] {
+        assert!(
+            text.contains(&squash(literal)),
+            "{literal:?} not printed literally in {text}"
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! `soa.xlsx`: read back with calamine: the SoA sheet (one row per Annex A control, in
+//! catalogue order), the risk register sheet, the formula-injection guard (no user text is a
+//! formula or starts like one), and byte-identical builds.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use calamine::{Data, Range, Reader, Xlsx};
+use isms_compiler::emit::dto::{RiskRegisterDoc, SoaDoc};
+use isms_compiler::emit::{self, xlsx, BuildOptions, Output};
+use isms_compiler::Analysis;
+
+use crate::cli::ismsc;
+use crate::harness::{compile, compile_text, repo};
+
+fn acme() -> PathBuf {
+    repo().join("examples/acme")
+}
+
+fn options(timestamp: Option<&str>) -> BuildOptions {
+    BuildOptions {
+        outputs: vec![Output::Xlsx],
+        timestamp: timestamp.map(String::from),
+    }
+}
+
+/// The bytes of `soa.xlsx`, the one file of an xlsx-only build.
+fn workbook(analysis: &Analysis, timestamp: Option<&str>) -> Vec<u8> {
+    let files = emit::build(analysis, &options(timestamp)).expect("the project has a standard");
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["soa.xlsx"]);
+    files
+        .into_iter()
+        .next()
+        .map(|f| f.content)
+        .unwrap_or_default()
+}
+
+fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(bytes)).expect("soa.xlsx is a workbook calamine reads")
+}
+
+fn sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Range<Data> {
+    wb.worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet `{name}`: {e}"))
+}
+
+fn string(range: &Range<Data>, row: usize, col: usize) -> String {
+    match range.get((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Empty) | None => String::new(),
+        Some(other) => panic!("cell ({row}, {col}) is not text: {other:?}"),
+    }
+}
+
+fn column(range: &Range<Data>, col: usize) -> Vec<String> {
+    (1..range.height()).map(|r| string(range, r, col)).collect()
+}
+
+fn header(range: &Range<Data>) -> Vec<String> {
+    (0..range.width()).map(|c| string(range, 0, c)).collect()
+}
+
+/// `A.5.10` → `(5, 10)`.
+fn annex_a_key(id: &str) -> (u32, u32) {
+    let mut parts = id
+        .strip_prefix("A.")
+        .unwrap_or_else(|| panic!("`{id}` is not an Annex A id"))
+        .split('.')
+        .map(|p| p.parse::<u32>().expect("numeric"));
+    (
+        parts.next().expect("clause"),
+        parts.next().expect("control"),
+    )
+}
+
+#[test]
+fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
+    let analysis = compile(&acme());
+    let mut wb = open(workbook(&analysis, None));
+    assert_eq!(wb.sheet_names(), [xlsx::SOA_SHEET, xlsx::RISK_SHEET]);
+    let soa = sheet(&mut wb, xlsx::SOA_SHEET);
+    assert_eq!(soa.start(), Some((0, 0)));
+    assert_eq!(soa.height(), 1 + 93, "a header and 93 controls");
+    assert_eq!(
+        header(&soa),
+        [
+            "ID",
+            "Title",
+            "Theme",
+            "Applicable",
+            "Decision",
+            "Justification",
+            "Reasons",
+            "Status",
+            "Implemented by",
+            "Owners",
+            "Policies",
+            "Evidence"
+        ]
+    );
+    let ids = column(&soa, 0);
+    assert_eq!(ids.first().map(String::as_str), Some("A.5.1"));
+    assert_eq!(ids.last().map(String::as_str), Some("A.8.34"));
+    let keys: Vec<(u32, u32)> = ids.iter().map(|id| annex_a_key(id)).collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "ids not in Annex A order: {ids:?}"
+    );
+    // The rows are the rows of soa.json, cell for cell where the values are plain.
+    let doc = SoaDoc::from_model(&analysis.model).expect("standard");
+    let expect = |f: fn(&isms_compiler::emit::dto::SoaControl) -> String| -> Vec<String> {
+        doc.controls.iter().map(f).collect()
+    };
+    assert_eq!(ids, expect(|c| c.id.clone()));
+    assert_eq!(column(&soa, 1), expect(|c| c.title.clone()));
+    assert_eq!(column(&soa, 2), expect(|c| c.theme_title.clone()));
+    assert_eq!(
+        column(&soa, 3),
+        expect(|c| if c.applicable { "Yes" } else { "No" }.to_string())
+    );
+    assert_eq!(column(&soa, 4), expect(|c| c.decision.to_string()));
+    assert_eq!(column(&soa, 7), expect(|c| c.status.to_string()));
+    assert_eq!(column(&soa, 8), expect(|c| c.implemented_by.join("; ")));
+    // Reasons are named by kind, as in soa.csv.
+    assert!(
+        column(&soa, 6).iter().any(|r| r.starts_with("risk: R-")),
+        "{:?}",
+        column(&soa, 6)
+    );
+}
+
+#[test]
+fn acme_risk_register_sheet_has_one_row_per_risk() {
+    let analysis = compile(&acme());
+    let mut wb = open(workbook(&analysis, None));
+    let risks = sheet(&mut wb, xlsx::RISK_SHEET);
+    let doc = RiskRegisterDoc::from_model(&analysis.model);
+    assert!(!doc.risks.is_empty());
+    assert_eq!(risks.height(), 1 + doc.risks.len());
+    let head = header(&risks);
+    assert_eq!(head.len(), 19);
+    assert_eq!(head[0], "ID");
+    assert_eq!(head[8], "Inherent score");
+    assert_eq!(head[14], "Residual score");
+    assert_eq!(head[15], "Acceptable");
+    let ids: Vec<String> = doc.risks.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(column(&risks, 0), ids);
+    for (i, r) in doc.risks.iter().enumerate() {
+        // Scores are numbers, so the column sorts and filters as numbers.
+        let score = risks.get((i + 1, 8));
+        match r.inherent.score {
+            Some(s) => assert_eq!(score, Some(&Data::Float(f64::from(s))), "{}", r.id),
+            None => assert!(matches!(score, None | Some(Data::Empty)), "{}", r.id),
+        }
+        let acceptable = if r.acceptable { "Yes" } else { "No" };
+        assert_eq!(string(&risks, i + 1, 15), acceptable, "{}", r.id);
+        assert_eq!(string(&risks, i + 1, 10), r.controls.join("; "), "{}", r.id);
+    }
+}
+
+/// The small emitter project, with a policy title and a risk threat that are formulas.
+fn hostile() -> Analysis {
+    let text = std::fs::read_to_string(repo().join("tests/emit/small/small.isms"))
+        .expect("tests/emit/small/small.isms");
+    let formula = r#""=HYPERLINK(\"http://x\",\"y\")""#;
+    let policy = r#"policy access-control "Access Control Policy""#;
+    let threat = r#"threat        = "=HYPERLINK(\"x\")""#;
+    assert!(text.contains(policy) && text.contains(threat));
+    let text = text
+        .replace(policy, &format!("policy access-control {formula}"))
+        .replace(threat, &format!("threat        = {formula}"));
+    compile_text("small.isms", &text)
+}
+
+#[test]
+fn user_text_is_never_a_formula() {
+    let mut wb = open(workbook(&hostile(), None));
+    for name in [xlsx::SOA_SHEET, xlsx::RISK_SHEET] {
+        // No cell holds a formula.
+        let formulas = wb.worksheet_formula(name).expect("formulas");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{name} has formulas: {:?}",
+            formulas.used_cells().collect::<Vec<_>>()
+        );
+        // No text starts like a formula.
+        for (r, c, cell) in sheet(&mut wb, name).used_cells() {
+            if let Data::String(s) = cell {
+                assert!(
+                    !s.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{name} ({r}, {c}) starts like a formula: {s:?}"
+                );
+            }
+        }
+    }
+    let soa = sheet(&mut wb, xlsx::SOA_SHEET);
+    let ids = column(&soa, 0);
+    let row = |id: &str| 1 + ids.iter().position(|i| i == id).expect("row");
+    // The exclusion text of S.4 is a formula in the sources.
+    assert!(
+        string(&soa, row("S.4"), 5).starts_with("'=HYPERLINK("),
+        "{}",
+        string(&soa, row("S.4"), 5)
+    );
+    // Policies are listed by id: the hostile title does not reach the sheet.
+    assert_eq!(string(&soa, row("S.2"), 10), "access-control");
+
+    let risks = sheet(&mut wb, xlsx::RISK_SHEET);
+    assert_eq!(
+        string(&risks, 1, 4),
+        r#"'=HYPERLINK("http://x","y")"#,
+        "threat of R-1"
+    );
+    assert!(string(&risks, 1, 5).starts_with("'-passwords"));
+    assert!(string(&risks, 2, 1).starts_with("'+Loss"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let analysis = compile(&acme());
+    let a = workbook(&analysis, None);
+    let b = workbook(&compile(&acme()), None);
+    assert!(a.starts_with(b"PK"), "a zip file");
+    assert!(a == b, "two builds of soa.xlsx differ");
+    // A time stamp is the only thing that changes the bytes, and it does so deterministically.
+    let stamp = Some("2026-11-22T10:00:00Z");
+    let c = workbook(&analysis, stamp);
+    assert!(c != a, "the time stamp is written");
+    assert!(c == workbook(&analysis, stamp));
+}
+
+#[test]
+fn build_format_xlsx_writes_only_the_workbook() {
+    let dir = std::env::temp_dir().join(format!("ismsc-xlsx-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.join("dist");
+    let project = acme().to_string_lossy().into_owned();
+    let out_s = out.to_string_lossy().into_owned();
+    let args = [
+        "build",
+        &project,
+        "--out",
+        &out_s,
+        "--format",
+        "xlsx",
+        "--today",
+        "2026-11-22",
+    ];
+    let (code, _, err) = ismsc(&args);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("output folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [xlsx::FILE]);
+    let written = std::fs::read(out.join(xlsx::FILE)).expect("soa.xlsx");
+    assert!(written == workbook(&compile(&acme()), None));
+    let _ = std::fs::remove_dir_all(&dir);
+}
