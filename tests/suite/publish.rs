@@ -240,3 +240,58 @@ fn a_hostile_project_is_harmless_in_every_output() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Records the progress a build reports.
+#[derive(Default)]
+struct Recorder {
+    total: std::sync::Mutex<Option<usize>>,
+    steps: std::sync::Mutex<Vec<String>>,
+}
+
+impl isms_compiler::emit::Progress for Recorder {
+    fn start(&self, total: usize) {
+        *self.total.lock().expect("lock") = Some(total);
+    }
+    fn step(&self, what: &str) {
+        self.steps.lock().expect("lock").push(what.to_string());
+    }
+}
+
+#[test]
+fn a_build_reports_one_step_per_output_and_per_pdf() {
+    let analysis = compile(&repo().join("examples/acme"));
+    let recorder = Recorder::default();
+    let built = isms_compiler::emit::build_with_progress(
+        &analysis,
+        &isms_compiler::emit::BuildOptions::default(),
+        &recorder,
+    )
+    .expect("a standard");
+    assert!(built.failed.is_empty(), "{:?}", built.failed);
+    let steps = recorder.steps.lock().expect("lock").clone();
+    let total = recorder
+        .total
+        .lock()
+        .expect("lock")
+        .expect("start was called");
+    assert_eq!(steps.len(), total, "{steps:?}");
+    let pdfs: Vec<&String> = steps.iter().filter(|s| s.starts_with("pdf/")).collect();
+    let written_pdfs = built
+        .files
+        .iter()
+        .filter(|f| f.name.starts_with("pdf/"))
+        .count();
+    assert_eq!(pdfs.len(), written_pdfs, "{steps:?}");
+    for kind in ["data", "soa.xlsx", "site/", "oscal/"] {
+        assert_eq!(
+            steps.iter().filter(|s| *s == kind).count(),
+            1,
+            "{kind} in {steps:?}"
+        );
+    }
+    // The outputs come in their fixed order, whichever thread finished a PDF first.
+    let position = |what: &str| steps.iter().position(|s| s == what).expect("a step");
+    assert!(position("data") < position("soa.xlsx"));
+    assert!(position("site/") < position("pdf/soa.pdf"));
+    assert!(position("pdf/soa.pdf") < position("oscal/"));
+}
