@@ -268,6 +268,32 @@ fn soa_and_risk_pages_of_acme() {
     assert!(index.contains("Annex A coverage by theme"));
     assert!(index.contains("Organizational controls"));
     assert!(index.contains("No warnings"), "acme is clean on 2026-11-22");
+    // The acceptances in force, soonest to expire first, each linked to its risk.
+    let accepted: Vec<&emit::dto::RiskEntry> = register
+        .risks
+        .iter()
+        .filter(|r| r.accepted.is_some())
+        .collect();
+    assert!(!accepted.is_empty());
+    let table = index
+        .split("id=\"acceptances\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("a table of acceptances");
+    let mut positions = Vec::new();
+    for r in &accepted {
+        let link = format!("href=\"risks.html#risk-{}\"", r.id);
+        let at = table
+            .find(&link)
+            .unwrap_or_else(|| panic!("{} not listed", r.id));
+        let until = r.accepted.as_ref().and_then(|a| a.until.clone());
+        positions.push((until.is_none(), until, at));
+    }
+    positions.sort();
+    assert!(
+        positions.windows(2).all(|w| w[0].2 < w[1].2),
+        "not ordered by expiry: {positions:?}"
+    );
 }
 
 #[test]

@@ -472,6 +472,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
         }
         h.push_str("</ul>\n");
     }
+    acceptances(&mut h, s, root, risks);
     h.push_str("</section>\n");
 
     // Objectives.
@@ -769,4 +770,47 @@ pub(super) fn scope(s: &Site) -> OutputFile {
         );
     }
     s.page("scope.html", Nav::Scope, "Scope and context", &h)
+}
+
+/// The risk acceptances in force, soonest to expire first (open-ended ones last): what
+/// management has signed for and must look at again.
+fn acceptances(h: &mut String, s: &Site<'_>, root: &str, risks: &[crate::emit::dto::RiskEntry]) {
+    let mut accepted: Vec<(
+        &crate::emit::dto::RiskEntry,
+        &crate::emit::dto::RiskAcceptance,
+    )> = risks
+        .iter()
+        .filter_map(|r| r.accepted.as_ref().map(|a| (r, a)))
+        .collect();
+    if accepted.is_empty() {
+        return;
+    }
+    // `YYYY-MM-DD` sorts as text; `None` (no end) after every date.
+    accepted.sort_by(|(ra, a), (rb, b)| {
+        (a.until.is_none(), &a.until, &ra.id).cmp(&(b.until.is_none(), &b.until, &rb.id))
+    });
+    h.push_str(&format!(
+        "<h3 id=\"acceptances\">Risk acceptances in force</h3>\n<p>{} with a recorded acceptance, soonest to expire first; each needs a new decision before it ends.</p>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Risk</th><th>Residual</th><th>Accepted by</th><th>On</th><th>Until</th></tr></thead>\n<tbody>\n",
+        plural(accepted.len(), "residual risk", "residual risks")
+    ));
+    for (r, a) in accepted {
+        let rating = r.residual.as_ref().unwrap_or(&r.inherent);
+        let score = rating
+            .score
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "—".into());
+        h.push_str(&format!(
+            "<tr><td data-label=\"Risk\" class=\"main-cell\">{} {}</td><td data-label=\"Residual\">{}</td><td data-label=\"Accepted by\">{}</td><td data-label=\"On\" class=\"nowrap\">{}</td><td data-label=\"Until\" class=\"nowrap\">{}</td></tr>\n",
+            s.ids_by_name(root, std::slice::from_ref(&r.id)),
+            escape(r.title.as_deref().unwrap_or("")),
+            escape(&score),
+            match s.model.index.get(&a.by) {
+                Some(id) => s.ref_name(root, *id),
+                None => escape(&a.by),
+            },
+            escape(&a.on),
+            escape(a.until.as_deref().unwrap_or("open-ended")),
+        ));
+    }
+    h.push_str("</tbody></table></div>\n");
 }
