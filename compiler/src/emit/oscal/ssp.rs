@@ -11,7 +11,7 @@
 use super::types::*;
 use super::{core_prop, line, prop, text, Ctx};
 use crate::emit::dto::{SoaControl, SoaDoc};
-use crate::model::{Data, Entity, Kind, Model};
+use crate::model::{Asset, Data, Entity, Kind, Model};
 
 /// The roles every document declares: `(id, title, description)`.
 pub(crate) const ROLES: [(&str, &str, &str); 7] = [
@@ -304,12 +304,7 @@ pub(crate) fn ssp(ctx: &Ctx<'_>, soa: &SoaDoc) -> SspDoc {
             ));
             Some(InventoryItem {
                 uuid: ctx.uuid("inventory-item", &e.id),
-                description: a
-                    .description
-                    .as_deref()
-                    .and_then(text)
-                    .or_else(|| line(e.display()))
-                    .unwrap_or_else(|| e.id.clone()),
+                description: asset_description(e, a),
                 props,
                 responsible_parties: party_of(ctx, a.owner.as_ref())
                     .map(|p| ResponsibleParty {
@@ -417,12 +412,7 @@ fn information_types(ctx: &Ctx<'_>) -> Vec<InformationType> {
             Some(InformationType {
                 uuid: ctx.uuid("information-type", &e.id),
                 title: line(e.display()).unwrap_or_else(|| e.id.clone()),
-                description: a
-                    .description
-                    .as_deref()
-                    .and_then(text)
-                    .or_else(|| line(e.display()))
-                    .unwrap_or_else(|| e.id.clone()),
+                description: asset_description(e, a),
                 props,
             })
         })
@@ -712,4 +702,13 @@ fn implemented_requirement(
             remarks: row.justification.as_deref().and_then(text),
         }],
     }
+}
+
+/// An asset's description for OSCAL: its own, else its title, else its id.
+fn asset_description(e: &Entity, a: &Asset) -> String {
+    a.description
+        .as_deref()
+        .and_then(text)
+        .or_else(|| line(e.display()))
+        .unwrap_or_else(|| e.id.clone())
 }

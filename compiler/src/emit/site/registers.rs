@@ -713,15 +713,7 @@ pub(super) fn traceability(s: &Site) -> OutputFile {
                     None => format!("<span class=\"ref req\">{}</span>", escape(&q.written())),
                 })
                 .collect();
-            let mut rows = trace_rows(s, root, &r.controls, direct);
-            if rows.is_empty() {
-                rows.push([
-                    "<span class=\"none\">no control</span>".to_string(),
-                    String::new(),
-                    "<span class=\"none\">—</span>".to_string(),
-                ]);
-            }
-            let span = rows.len();
+            let rows = trace_rows(s, root, &r.controls, direct);
             let remaining = entry
                 .residual
                 .as_ref()
@@ -731,22 +723,15 @@ pub(super) fn traceability(s: &Site) -> OutputFile {
                     entry.inherent.impact.as_deref(),
                     entry.inherent.score,
                 ));
-            for (i, [control, status, reqs]) in rows.into_iter().enumerate() {
-                if i == 0 {
-                    h.push_str(&format!(
-                        "<tr class=\"group-start\"><td rowspan=\"{span}\" class=\"main-cell\">{}<div class=\"small\">{}</div></td><td rowspan=\"{span}\">{}<div class=\"remaining\">{}</div></td>",
-                        s.ref_id(root, *rid),
-                        escape(e.title.as_deref().unwrap_or("")),
-                        treatment_badge(r.treatment.as_ref().map(|w| w.text.as_str())),
-                        s.score_pill(remaining.0, remaining.1, remaining.2),
-                    ));
-                } else {
-                    h.push_str("<tr>");
-                }
-                h.push_str(&format!(
-                    "<td>{control}</td><td>{status}</td><td>{reqs}</td></tr>\n"
-                ));
-            }
+            push_trace_group(&mut h, rows, |span| {
+                format!(
+                    "<tr class=\"group-start\"><td rowspan=\"{span}\" class=\"main-cell\">{}<div class=\"small\">{}</div></td><td rowspan=\"{span}\">{}<div class=\"remaining\">{}</div></td>",
+                    s.ref_id(root, *rid),
+                    escape(e.title.as_deref().unwrap_or("")),
+                    treatment_badge(r.treatment.as_ref().map(|w| w.text.as_str())),
+                    s.score_pill(remaining.0, remaining.1, remaining.2),
+                )
+            });
         }
         h.push_str("</tbody></table></div>\n");
     }
@@ -764,42 +749,55 @@ pub(super) fn traceability(s: &Site) -> OutputFile {
             let Data::Obligation(o) = &e.data else {
                 continue;
             };
-            let mut rows = trace_rows(s, root, &o.controls, Vec::new());
-            if rows.is_empty() {
-                rows.push([
-                    "<span class=\"none\">no control</span>".to_string(),
-                    String::new(),
-                    "<span class=\"none\">—</span>".to_string(),
-                ]);
-            }
-            let span = rows.len();
-            for (i, [control, status, reqs]) in rows.into_iter().enumerate() {
-                if i == 0 {
-                    h.push_str(&format!(
-                        "<tr class=\"group-start\" id=\"obligation-{}\"><td rowspan=\"{span}\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div>{}{}</td><td rowspan=\"{span}\">{}</td>",
-                        escape(&slug(&e.id)),
-                        escape(e.display()),
-                        escape(&e.id),
-                        o.reference
-                            .as_deref()
-                            .map(|r| format!("<div class=\"small muted\">{}</div>", escape(r)))
-                            .unwrap_or_default(),
-                        o.description
-                            .as_deref()
-                            .map(|d| format!("<div class=\"small\">{}</div>", escape(d)))
-                            .unwrap_or_default(),
-                        escape(o.kind.as_ref().map(|w| w.text.as_str()).unwrap_or("—")),
-                    ));
-                } else {
-                    h.push_str("<tr>");
-                }
-                h.push_str(&format!(
-                    "<td>{control}</td><td>{status}</td><td>{reqs}</td></tr>\n"
-                ));
-            }
+            let rows = trace_rows(s, root, &o.controls, Vec::new());
+            push_trace_group(&mut h, rows, |span| {
+                format!(
+                    "<tr class=\"group-start\" id=\"obligation-{}\"><td rowspan=\"{span}\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div>{}{}</td><td rowspan=\"{span}\">{}</td>",
+                    escape(&slug(&e.id)),
+                    escape(e.display()),
+                    escape(&e.id),
+                    o.reference
+                        .as_deref()
+                        .map(|r| format!("<div class=\"small muted\">{}</div>", escape(r)))
+                        .unwrap_or_default(),
+                    o.description
+                        .as_deref()
+                        .map(|d| format!("<div class=\"small\">{}</div>", escape(d)))
+                        .unwrap_or_default(),
+                    escape(o.kind.as_ref().map(|w| w.text.as_str()).unwrap_or("—")),
+                )
+            });
         }
         h.push_str("</tbody></table></div>\n");
     }
     h.push_str("</section>\n");
     s.page("traceability.html", Nav::Traceability, "Traceability", &h)
+}
+
+/// One group of the traceability tables: the rows of control, status and requirements of one
+/// risk or obligation ("no control" when there are none), the first row led by the cells
+/// `lead` makes for the group's row span.
+fn push_trace_group(
+    h: &mut String,
+    mut rows: Vec<[String; 3]>,
+    lead: impl FnOnce(usize) -> String,
+) {
+    if rows.is_empty() {
+        rows.push([
+            "<span class=\"none\">no control</span>".to_string(),
+            String::new(),
+            "<span class=\"none\">—</span>".to_string(),
+        ]);
+    }
+    let span = rows.len();
+    let mut lead = Some(lead);
+    for [control, status, reqs] in rows {
+        match lead.take() {
+            Some(f) => h.push_str(&f(span)),
+            None => h.push_str("<tr>"),
+        }
+        h.push_str(&format!(
+            "<td>{control}</td><td>{status}</td><td>{reqs}</td></tr>\n"
+        ));
+    }
 }
