@@ -14,7 +14,10 @@ fn acme(edit: impl Fn(&str, String) -> String) -> Vec<(String, String)> {
         for e in std::fs::read_dir(dir).expect("readable").flatten() {
             let p = e.path();
             if p.is_dir() {
-                stack.push(p);
+                // Not the output of a build of the example, as the compiler does not read it.
+                if e.file_name() != "dist" {
+                    stack.push(p);
+                }
                 continue;
             }
             let rel = p
