@@ -121,6 +121,11 @@ impl Diagnostics {
         self.items.push(d);
     }
 
+    /// Moves every finding of `other` here, after the ones already reported.
+    pub fn append(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)

@@ -252,14 +252,15 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let manifest = manifest::read(&sources, manifest_file, &mut diags);
 
     let mut asts = Vec::with_capacity(isms_files.len());
-    for &file in &isms_files {
-        let origin = sources.get(file).map(|f| f.origin);
+    for (ast, found) in syntax::parse_files(&sources, &isms_files) {
+        let origin = sources.get(ast.file).map(|f| f.origin);
         let sink = if origin == Some(Origin::Stdlib) {
             &mut stdlib_diags
         } else {
             &mut diags
         };
-        asts.push(syntax::parse_file(&sources, file, sink));
+        sink.append(found);
+        asts.push(ast);
     }
 
     let aux = load_aux(&mut sources, &asts, fs.as_ref());

@@ -79,3 +79,85 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     let a = compile_text("deep2.isms", &text);
     assert!(a.diagnostics.iter().any(|d| d.code.as_str() == "E0002"));
 }
+
+#[test]
+fn the_deepest_accepted_nesting_parses_on_a_small_stack() {
+    // Nesting is refused beyond MAX_DEPTH before pest runs; at the limit pest recurses once per
+    // level, which must fit the 2 MiB stack of a test thread (a debug build's large frames).
+    let depth = isms_compiler::syntax::MAX_DEPTH;
+    let text = format!("isms {}{}", "a { ".repeat(depth), "}".repeat(depth));
+    let a = compile_text("deep.isms", &text);
+    assert!(
+        !a.diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "E0002" || d.code.as_str() == "E0001"),
+        "{:?}",
+        a.diagnostics.first()
+    );
+}
+
+/// A piece of a large file: items, and text blocks and comments whose lines start like items
+/// (where the parser may cut a file into parts), and broken items.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z][a-z0-9]{0,6}".prop_map(|id| format!("person {id} \"P\" {{ role = \"r\" }}\n")),
+        2 => Just("policy p \"T\" {\n  text = \"\"\"\ncontrol inside \"not an item\" {\n  \"\"\"\n}\n".to_string()),
+        2 => Just("/*\nrisk in_comment \"x\" {\n*/\n".to_string()),
+        1 => Just("control broken { owner = \n".to_string()),
+        1 => Just("// risk r \"a comment line\" {\n".to_string()),
+    ]
+}
+
+/// The parse of a project of one file: the trees and the findings.
+fn parsed(text: &str) -> (Vec<isms_compiler::syntax::ast::File>, Vec<String>) {
+    use isms_compiler::source::{Origin, SourceMap};
+    let mut sources = SourceMap::default();
+    let file = sources.add("big.isms", text.to_string(), Origin::Project);
+    let mut one = isms_compiler::diag::Diagnostics::new();
+    let whole = isms_compiler::syntax::parse_file(&sources, file, &mut one);
+    let parts = isms_compiler::syntax::parse_files(&sources, &[file]);
+    let render = |d: &isms_compiler::diag::Diagnostic| {
+        format!("{} {:?} {}", d.code.as_str(), d.primary.span, d.message)
+    };
+    let mut a: Vec<String> = one.iter().map(render).collect();
+    let mut trees = vec![whole];
+    for (tree, found) in parts {
+        trees.push(tree);
+        a.push("--".into());
+        a.extend(found.iter().map(render));
+    }
+    (trees, a)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Cutting a large file into parts parsed in parallel gives what parsing it whole gives.
+    #[test]
+    fn parsing_in_parts_equals_parsing_whole(pieces in prop::collection::vec(piece(), 1..40), repeat in 1usize..6) {
+        // Repeated until well past the size at which a file is cut into parts.
+        let unit = pieces.concat();
+        let times = (300_000 / unit.len().max(1)).max(1) / repeat;
+        let text = unit.repeat(times.max(1));
+        let (trees, findings) = parsed(&text);
+        prop_assert_eq!(trees.first(), trees.get(1));
+        let split = findings.iter().position(|l| l == "--").unwrap_or(0);
+        prop_assert_eq!(&findings[..split], &findings[split + 1..]);
+    }
+}
+
+#[test]
+fn a_large_valid_file_parsed_in_parts_equals_the_whole() {
+    // Only items and comments: every cut falls between items, so the parts are all used.
+    let mut text = String::new();
+    for i in 0..6_000 {
+        text.push_str(&format!(
+            "// person {i}\nperson p{i} \"Person {i} — Grüße\" {{ role = \"r\" email = \"p{i}@example.com\" }}\n"
+        ));
+    }
+    assert!(text.len() > 300_000);
+    let (trees, findings) = parsed(&text);
+    assert_eq!(trees.first(), trees.get(1));
+    assert_eq!(findings, ["--"]);
+    assert_eq!(trees.get(1).map(|t| t.items.len()), Some(6_000));
+}

@@ -15,8 +15,6 @@ pub mod engine;
 pub mod markup;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use crate::driver::Analysis;
 use crate::emit::dto::{RiskRating, RiskRegisterDoc, SoaDoc};
@@ -84,61 +82,25 @@ pub(crate) fn render(
     if docs.is_empty() {
         return Vec::new();
     }
-    let slots: Vec<Mutex<Option<Result<OutputFile, PdfError>>>> =
-        docs.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(docs.len())
-        .max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let spawned = std::thread::Builder::new()
-                .name("ismsc-pdf".into())
-                .stack_size(64 << 20)
-                .spawn_scoped(scope, || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((name, source)) = docs.get(i) else {
-                        break;
-                    };
-                    let result = catch_unwind(AssertUnwindSafe(|| {
-                        engine::compile(source.clone(), &format!("ismsc/{name}"))
-                    }))
-                    .unwrap_or_else(|_| Err("the typesetter panicked".to_string()))
-                    .map(|content| OutputFile {
-                        name: name.clone(),
-                        content,
-                    })
-                    .map_err(|message| PdfError {
-                        file: name.clone(),
-                        message,
-                    });
-                    progress.step(name);
-                    if let Some(Ok(mut slot)) = slots.get(i).map(|s| s.lock()) {
-                        *slot = Some(result);
-                    }
-                });
-            if spawned.is_err() {
-                // No thread: the documents not yet taken are reported missing below.
-                break;
-            }
-        }
+    let results = crate::par::map(docs, 64 << 20, |(name, source)| {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            engine::compile(source.clone(), &format!("ismsc/{name}"))
+        }))
+        .unwrap_or_else(|_| Err("the typesetter panicked".to_string()))
+        .map(|content| OutputFile {
+            name: name.clone(),
+            content,
+        })
+        .map_err(|message| PdfError {
+            file: name.clone(),
+            message,
+        });
+        progress.step(name);
+        result
     });
     // Free typst's memoization cache: a later build gains little from it.
     typst::comemo::evict(0);
-    slots
-        .into_iter()
-        .zip(docs)
-        .map(|(slot, (name, _))| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                Err(PdfError {
-                    file: name.clone(),
-                    message: "no thread could be started to make it".to_string(),
-                })
-            })
-        })
-        .collect()
+    results
 }
 
 /// The set and show rules every document starts with; no user text.

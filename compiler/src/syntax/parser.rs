@@ -56,21 +56,9 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> ast::F
     }
     // Fast path: a file without syntax errors is parsed in one call. Only a file with an
     // error is parsed item by item, so that every broken item is reported.
-    if let Ok(pairs) = IsmsParser::parse(Rule::all_items, text) {
-        let mut lowerer = Lowerer::new(file, 0, diags, &mut out.comments);
-        for all in pairs {
-            for pair in all.into_inner() {
-                match pair.as_rule() {
-                    Rule::COMMENT => lowerer.comment(pair),
-                    Rule::item => {
-                        let item = lowerer.item(pair, 0);
-                        out.items.push(item);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        return out;
+    if let Some((whole, found)) = parse_part(file, text, (0, text.len())) {
+        diags.append(found);
+        return whole;
     }
     let mut pos = 0;
     while pos <= text.len() {
@@ -161,19 +149,85 @@ fn resync(text: &str, item_start: usize, _err: usize) -> Option<usize> {
     }
     while at < text.len() {
         let line = text.get(at..)?;
-        let word: String = line
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect();
-        if ITEM_KEYWORDS.contains(&word.as_str()) {
-            let after = line[word.len()..].chars().next();
-            if matches!(after, Some(' ' | '\t' | '{' | '"')) {
-                return Some(at);
-            }
+        if starts_item(line) {
+            return Some(at);
         }
         at = line.find('\n').map(|i| at + i + 1)?;
     }
     None
+}
+
+/// Whether `line` starts with an item keyword followed by a blank, `{` or a title.
+fn starts_item(line: &str) -> bool {
+    let len = line
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+        .count();
+    let (word, after) = line.split_at(len);
+    ITEM_KEYWORDS.contains(&word)
+        && matches!(after.bytes().next(), Some(b' ' | b'\t' | b'{' | b'"'))
+}
+
+/// A file at least this long is cut into parts of about this size, parsed in parallel.
+const PART: usize = 64 * 1024;
+
+/// Where a file may be cut into parts, each ending where the next begins: `0`, then the
+/// start of the first line after every [`PART`] bytes that starts with an item keyword, then
+/// the end. A cut may fall inside a text block or a comment; [`parse_part`] then fails on the
+/// part before it, and the file is parsed whole.
+pub(super) fn parts(text: &str) -> Vec<(usize, usize)> {
+    let mut cuts = vec![0];
+    let mut at = PART;
+    while at < text.len() {
+        // Bytes, not `str`: `at` may fall inside a character; a line start never does.
+        let newline = text
+            .as_bytes()
+            .get(at..)
+            .and_then(|r| r.iter().position(|&b| b == b'\n'));
+        let Some(line) = newline.map(|i| at + i + 1) else {
+            break;
+        };
+        at = line;
+        if text.get(at..).is_some_and(starts_item) {
+            cuts.push(at);
+            at += PART;
+        }
+    }
+    cuts.push(text.len());
+    cuts.windows(2)
+        .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
+        .collect()
+}
+
+/// One part of a file, the text from `start` to `end`, parsed and lowered on its own: the
+/// items, the comments and the findings of lowering; `None` when the part has a syntax error
+/// (or ends inside an item), so the whole file must go through [`parse`].
+pub(super) fn parse_part(
+    file: FileId,
+    text: &str,
+    (start, end): (usize, usize),
+) -> Option<(ast::File, Diagnostics)> {
+    let part = text.get(start..end)?;
+    let pairs = IsmsParser::parse(Rule::all_items, part).ok()?;
+    let mut out = ast::File {
+        file,
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let mut lowerer = Lowerer::new(file, start, &mut diags, &mut out.comments);
+    for all in pairs {
+        for pair in all.into_inner() {
+            match pair.as_rule() {
+                Rule::COMMENT => lowerer.comment(pair),
+                Rule::item => {
+                    let item = lowerer.item(pair, 0);
+                    out.items.push(item);
+                }
+                _ => {}
+            }
+        }
+    }
+    Some((out, diags))
 }
 
 /// Length of blanks and comments at the start of `s`.
@@ -294,7 +348,7 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
 }
 
 /// The offset where nesting first exceeds [`MAX_DEPTH`], skipping strings and comments.
-fn too_deep(text: &str) -> Option<usize> {
+pub(super) fn too_deep(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -331,4 +385,31 @@ fn too_deep(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parts, PART};
+
+    #[test]
+    fn parts_cut_at_item_lines_and_cover_the_file() {
+        let mut text = String::new();
+        while text.len() < 3 * PART {
+            text.push_str("person p \"Grüße — ü\" { role = \"r\" }\n  risk not-at-column-0\n");
+        }
+        let cut = parts(&text);
+        assert!(cut.len() >= 3, "{cut:?}");
+        assert_eq!(cut.first().map(|p| p.0), Some(0));
+        assert_eq!(cut.last().map(|p| p.1), Some(text.len()));
+        for w in cut.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert!(
+                text[w[1].0..].starts_with("person "),
+                "{:?}",
+                &text[w[1].0..][..20]
+            );
+        }
+        // A small file is one part.
+        assert_eq!(parts("person p { }\n"), [(0, 13)]);
+    }
 }
