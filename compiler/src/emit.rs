@@ -59,18 +59,12 @@ pub const BUILD_FILES: [&str; 6] = [
 
 /// Every top-level name a build may write into the output folder (files and folders), so a
 /// later build with other `--format`s may still replace the folder.
-pub const OUTPUT_NAMES: &[&str] = &[
-    "soa.json",
-    "soa.csv",
-    "risk-register.json",
-    "risk-register.csv",
-    "graph.dot",
-    "graph.mmd",
-    "soa.xlsx",
-    "site",
-    "pdf",
-    "oscal",
-];
+pub fn output_names() -> impl Iterator<Item = &'static str> {
+    BUILD_FILES
+        .iter()
+        .copied()
+        .chain([xlsx::FILE, site::DIR, pdf::DIR, oscal::DIR])
+}
 
 /// The kinds of output `ismsc build --format` chooses from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

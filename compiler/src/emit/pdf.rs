@@ -24,6 +24,9 @@ use crate::syntax::ast::{Duration, DurationUnit};
 
 use self::markup::{escape, string};
 
+/// The folder of the PDFs in the build output.
+pub const DIR: &str = "pdf";
+
 /// One PDF that could not be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PdfError {
@@ -57,16 +60,16 @@ pub(crate) fn sources(model: &Model, options: &BuildOptions) -> Vec<(String, Str
     for (_, e) in model.of_kind(Kind::Policy) {
         let Data::Policy(p) = &e.data else { continue };
         docs.push((
-            format!("pdf/{}.pdf", e.id),
+            format!("{DIR}/{}.pdf", e.id),
             policy_source(model, e, p, stamp),
         ));
     }
     if let Some(soa) = SoaDoc::from_model(model) {
-        docs.push(("pdf/soa.pdf".to_string(), soa_source(&soa, stamp)));
+        docs.push((format!("{DIR}/soa.pdf"), soa_source(&soa, stamp)));
     }
     let risks = RiskRegisterDoc::from_model(model);
     docs.push((
-        "pdf/risk-register.pdf".to_string(),
+        format!("{DIR}/risk-register.pdf"),
         risk_register_source(&risks, stamp),
     ));
     docs

@@ -90,8 +90,10 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let mut ours: Vec<&str> = files
         .iter()
         .filter_map(|f| f.name.split('/').next())
-        .chain(super::OUTPUT_NAMES.iter().copied())
         .collect();
+    for name in super::output_names() {
+        ours.push(name);
+    }
     ours.sort_unstable();
     ours.dedup();
     let exists = check_existing(dir, &ours)?;

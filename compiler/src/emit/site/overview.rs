@@ -305,19 +305,9 @@ pub(super) fn index(s: &Site) -> OutputFile {
             s.annex
         ));
         h.push_str(&format!(
-            "<p>{} of {} controls are applicable: {} implemented, {} partial, {} planned, {} not implemented; {} excluded{}.</p>\n",
-            sum.applicable,
+            "<p>{} controls: {}.</p>\n",
             sum.total,
-            sum.implemented,
-            sum.partial,
-            sum.planned,
-            sum.not_implemented,
-            sum.excluded,
-            if sum.undecided > 0 {
-                format!(", {} undecided", sum.undecided)
-            } else {
-                String::new()
-            }
+            sum.counts()
         ));
         let bars: Vec<Bar> = themes
             .iter()

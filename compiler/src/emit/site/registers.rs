@@ -458,24 +458,14 @@ pub(super) fn soa(s: &Site) -> OutputFile {
     };
     let sum = &doc.summary;
     h.push_str(&format!(
-        "<p class=\"lead-small\">{}{} — {} controls: {} applicable ({} implemented, {} partial, {} planned, {} not implemented), {} excluded{}.</p>\n",
+        "<p class=\"lead-small\">{}{} — {} controls: {}.</p>\n",
         escape(doc.standard_title.as_deref().unwrap_or(&doc.standard)),
         doc.organization
             .as_deref()
             .map(|o| format!(" for {}", escape(o)))
             .unwrap_or_default(),
         sum.total,
-        sum.applicable,
-        sum.implemented,
-        sum.partial,
-        sum.planned,
-        sum.not_implemented,
-        sum.excluded,
-        if sum.undecided > 0 {
-            format!(", {} undecided", sum.undecided)
-        } else {
-            String::new()
-        }
+        sum.counts()
     ));
 
     let themes = per_theme(s);
