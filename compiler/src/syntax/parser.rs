@@ -131,6 +131,7 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> ast::F
             }
         }
     }
+    out.comments.sort_by_key(|c| c.span.start);
     out
 }
 
@@ -227,6 +228,8 @@ pub(super) fn parse_part(
             }
         }
     }
+    // Lowering meets comments level by level, not in source order.
+    out.comments.sort_by_key(|c| c.span.start);
     Some((out, diags))
 }
 
@@ -389,7 +392,30 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parts, PART};
+    use super::{parse, parts, PART};
+    use crate::diag::Diagnostics;
+    use crate::source::FileId;
+
+    #[test]
+    fn comments_are_in_source_order() {
+        let text = "// 1\ncontrol c /* 2 */ \"T\" {\n  // 3\n  inner { // 4\n    x = [ // 5\n 1 ] }\n  // 6\n  y = 2 // 7\n}\n// 8\n";
+        for broken in [false, true] {
+            // A trailing broken item sends the file down the item-by-item path.
+            let text = if broken {
+                format!("{text}control {{")
+            } else {
+                text.to_string()
+            };
+            let file = parse(FileId::default(), &text, &mut Diagnostics::new());
+            let order: Vec<&str> = file.comments.iter().map(|c| c.text.as_str()).collect();
+            let all = [
+                "// 1", "/* 2 */", "// 3", "// 4", "// 5", "// 6", "// 7", "// 8",
+            ];
+            // The comments that lead into a broken item are part of what failed to parse.
+            let kept = if broken { &all[..7] } else { &all[..] };
+            assert_eq!(order, kept, "broken: {broken}");
+        }
+    }
 
     #[test]
     fn parts_cut_at_item_lines_and_cover_the_file() {
