@@ -47,12 +47,15 @@ impl OutputFile {
     }
 }
 
-/// The names of the files [`build`] produces, in the order it produces them.
-pub const BUILD_FILES: [&str; 6] = [
+/// The names of the machine-readable files [`build`] produces (`--format data`), in the
+/// order it produces them.
+pub const BUILD_FILES: [&str; 8] = [
     "soa.json",
     "soa.csv",
     "risk-register.json",
     "risk-register.csv",
+    "risk-treatment-plan.json",
+    "risk-treatment-plan.csv",
     "graph.dot",
     "graph.mmd",
 ];
@@ -69,7 +72,8 @@ pub fn output_names() -> impl Iterator<Item = &'static str> {
 /// The kinds of output `ismsc build --format` chooses from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Output {
-    /// `soa.json`, `soa.csv`, `risk-register.json`, `risk-register.csv`, `graph.dot`, `graph.mmd`.
+    /// `soa.json`, `soa.csv`, `risk-register.json`/`.csv`, `risk-treatment-plan.json`/`.csv`,
+    /// `graph.dot`, `graph.mmd`.
     Data,
     /// `soa.xlsx`: the auditor's workbook.
     Xlsx,
@@ -190,11 +194,14 @@ fn data(analysis: &Analysis) -> Option<Vec<OutputFile>> {
     let (model, graph) = (&analysis.model, &analysis.graph);
     let soa = dto::SoaDoc::from_model(model)?;
     let risks = dto::RiskRegisterDoc::from_model(model);
+    let plan = dto::TreatmentPlanDoc::from_model(model);
     let contents = [
         json::to_json(&soa),
         csv::soa_doc_csv(&soa),
         json::to_json(&risks),
         csv::risk_register_doc_csv(&risks),
+        json::to_json(&plan),
+        csv::treatment_plan_doc_csv(&plan),
         graph.to_dot(model),
         graph.to_mermaid(model),
     ];

@@ -228,6 +228,53 @@ fn risk_register_csv_snapshot() {
 }
 
 #[test]
+fn treatment_plan_of_the_small_project() {
+    let analysis = compile(&small());
+    let doc = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    // R-1 is treated by mfa, R-2 by backups: one action each, in risk order.
+    let rows: Vec<String> = doc
+        .actions
+        .iter()
+        .map(|a| format!("{} {:?} {:?} {:?}", a.risk, a.control, a.status, a.due))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            r#"R-1 Some("mfa") Some("implemented") None"#,
+            r#"R-2 Some("backups") Some("planned") Some("2027-06-30")"#,
+        ]
+    );
+    assert_eq!(doc.summary.risks, 2);
+    assert_eq!(doc.summary.actions, 2);
+    assert_eq!((doc.summary.implemented, doc.summary.planned), (1, 1));
+    let r2 = &doc.actions[1];
+    assert_eq!(r2.control_owner.as_deref(), Some("ops"));
+    assert_eq!(r2.satisfies, ["S.3"]);
+    assert_eq!(r2.accepted_by.as_deref(), Some("ciso"));
+    let csv = emit::csv::treatment_plan_doc_csv(&doc);
+    assert_guarded(&csv);
+    assert!(csv.contains("'+Loss"), "{csv}");
+    insta::assert_snapshot!("small_treatment_plan_csv", csv);
+}
+
+#[test]
+fn a_risk_without_controls_is_in_the_plan_with_its_treatment() {
+    let analysis = crate::harness::compile_text(
+        "main.isms",
+        "person p \"P\" { role = \"r\" }\nrisk R-9 \"Flood\" { owner = p treatment = transfer }\n",
+    );
+    let doc = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    assert_eq!(doc.actions.len(), 1);
+    let a = &doc.actions[0];
+    assert_eq!(
+        (a.risk.as_str(), a.treatment.as_deref()),
+        ("R-9", Some("transfer"))
+    );
+    assert!(a.control.is_none() && a.status.is_none());
+    assert_eq!(doc.summary.actions, 0);
+}
+
+#[test]
 fn soa_table_snapshot() {
     let (code, out, err) = ismsc(&["soa", &path_str(&small()), "--today", TODAY]);
     assert_eq!(code, 0, "{err}");
@@ -273,7 +320,7 @@ fn build_is_deterministic_and_matches_soa() {
             TODAY,
         ]);
         assert_eq!(code, 0, "{err}");
-        assert!(err.contains("wrote 6 files"), "{err}");
+        assert!(err.contains("wrote 8 files"), "{err}");
     }
     let (fa, fb) = (files(&a), files(&b));
     let names: Vec<&str> = fa.keys().map(String::as_str).collect();

@@ -72,6 +72,8 @@ fn a_build_of_acme_has_every_output_and_is_byte_identical() {
         "soa.xlsx",
         "risk-register.json",
         "risk-register.csv",
+        "risk-treatment-plan.json",
+        "risk-treatment-plan.csv",
         "graph.dot",
         "graph.mmd",
         "site/index.html",

@@ -4,7 +4,7 @@
 //! are `yes`/`no`, absent values are empty cells. Every cell goes through [`guard`], so no
 //! text a user wrote can be read as a formula by a spreadsheet.
 
-use super::dto::{RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc};
+use super::dto::{RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc};
 use crate::model::Model;
 
 /// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
@@ -220,6 +220,50 @@ fn risk_row(r: &RiskEntry) -> Vec<String> {
 pub fn risk_register_doc_csv(doc: &RiskRegisterDoc) -> String {
     let header: Vec<String> = RISK_COLUMNS.iter().map(|c| c.to_string()).collect();
     let rows: Vec<Vec<String>> = doc.risks.iter().map(risk_row).collect();
+    write(&header, &rows)
+}
+
+/// The columns of `risk-treatment-plan.csv`, in order (the keys of a treatment action).
+pub const TREATMENT_COLUMNS: [&str; 13] = [
+    "risk",
+    "risk_title",
+    "risk_owner",
+    "treatment",
+    "control",
+    "control_title",
+    "control_owner",
+    "status",
+    "due",
+    "satisfies",
+    "remaining_score",
+    "acceptable",
+    "accepted_by",
+];
+
+/// `risk-treatment-plan.csv`: one row per action of the plan.
+pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
+    let header: Vec<String> = TREATMENT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = doc
+        .actions
+        .iter()
+        .map(|a| {
+            vec![
+                a.risk.clone(),
+                opt(&a.risk_title),
+                opt(&a.risk_owner),
+                opt(&a.treatment),
+                opt(&a.control),
+                opt(&a.control_title),
+                opt(&a.control_owner),
+                opt(&a.status),
+                opt(&a.due),
+                list(&a.satisfies),
+                a.remaining_score.map(|n| n.to_string()).unwrap_or_default(),
+                yes_no(a.acceptable),
+                opt(&a.accepted_by),
+            ]
+        })
+        .collect();
     write(&header, &rows)
 }
 

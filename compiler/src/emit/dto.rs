@@ -151,6 +151,142 @@ pub struct RiskRegisterDoc {
     pub risks: Vec<RiskEntry>,
 }
 
+/// `risk-treatment-plan.json`: the risk treatment plan of ISO/IEC 27001 6.1.3 e) — for each
+/// risk its treatment, and one action per treating control with who does it, how far it is
+/// and by when; the remaining risk and its acceptance beside it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TreatmentPlanDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The organisation, from the `isms` block.
+    pub organization: Option<String>,
+    /// The ISMS title, from the `isms` block.
+    pub isms: Option<String>,
+    /// Counts over the actions.
+    pub summary: TreatmentSummary,
+    /// Risk by risk in model order, each risk's controls in the order the risk lists them; a
+    /// risk without controls has one action without a control.
+    pub actions: Vec<TreatmentAction>,
+}
+
+/// Counts over the actions of the treatment plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TreatmentSummary {
+    /// Risks in the plan.
+    pub risks: usize,
+    /// Actions with a control.
+    pub actions: usize,
+    /// Actions whose control is `implemented`.
+    pub implemented: usize,
+    /// Actions whose control is `partial`.
+    pub partial: usize,
+    /// Actions whose control is `planned` (or has no status).
+    pub planned: usize,
+}
+
+/// One line of the treatment plan: a risk and one control that treats it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TreatmentAction {
+    /// The risk's id.
+    pub risk: String,
+    /// The risk's title.
+    pub risk_title: Option<String>,
+    /// Id of the risk owner, who approves the plan and accepts what remains.
+    pub risk_owner: Option<String>,
+    /// `mitigate`, `accept`, `avoid` or `transfer`.
+    pub treatment: Option<String>,
+    /// The control's id; `None` for a risk treated without controls.
+    pub control: Option<String>,
+    /// The control's title.
+    pub control_title: Option<String>,
+    /// Id of the control's owner, who carries out the action.
+    pub control_owner: Option<String>,
+    /// `implemented`, `partial` or `planned` (a control without status counts as planned).
+    pub status: Option<String>,
+    /// The control's due date, `YYYY-MM-DD`.
+    pub due: Option<String>,
+    /// The requirements the control satisfies, as written (`A.8.5`).
+    pub satisfies: Vec<String>,
+    /// The score of the risk that remains (residual if assessed, else inherent).
+    pub remaining_score: Option<u32>,
+    /// Whether that score is at or below the acceptance threshold.
+    pub acceptable: bool,
+    /// Id of who accepted the remaining risk, if recorded.
+    pub accepted_by: Option<String>,
+}
+
+impl TreatmentPlanDoc {
+    /// The treatment plan of the project, from its risk register and controls.
+    pub fn from_model(model: &Model) -> TreatmentPlanDoc {
+        let register = RiskRegisterDoc::from_model(model);
+        let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
+        let mut actions = Vec::new();
+        let mut summary = TreatmentSummary {
+            risks: register.risks.len(),
+            ..TreatmentSummary::default()
+        };
+        for r in &register.risks {
+            let remaining = r
+                .residual
+                .as_ref()
+                .and_then(|x| x.score)
+                .or(r.inherent.score);
+            let action = |control: Option<&crate::model::Entity>| {
+                let c = control.and_then(|e| match &e.data {
+                    Data::Control(c) => Some(c),
+                    _ => None,
+                });
+                TreatmentAction {
+                    risk: r.id.clone(),
+                    risk_title: r.title.clone(),
+                    risk_owner: r.owner.clone(),
+                    treatment: r.treatment.clone(),
+                    control: control.map(|e| e.id.clone()),
+                    control_title: control.and_then(|e| e.title.clone()),
+                    control_owner: c.and_then(|c| c.owner.as_ref()).and_then(link_id),
+                    status: control.map(|_| {
+                        c.and_then(|c| c.status.as_ref())
+                            .map(|w| w.text.clone())
+                            .unwrap_or_else(|| "planned".to_string())
+                    }),
+                    due: c.and_then(|c| c.due).map(|d| d.to_string()),
+                    satisfies: c
+                        .map(|c| c.satisfies.iter().map(|q| q.written()).collect())
+                        .unwrap_or_default(),
+                    remaining_score: remaining,
+                    acceptable: r.acceptable,
+                    accepted_by: r.accepted.as_ref().map(|a| a.by.clone()),
+                }
+            };
+            let controls: Vec<&crate::model::Entity> = r
+                .controls
+                .iter()
+                .filter_map(|id| model.index.get(id).and_then(|e| model.entity(*e)))
+                .collect();
+            if controls.is_empty() {
+                actions.push(action(None));
+            }
+            for control in controls {
+                let a = action(Some(control));
+                summary.actions += 1;
+                match a.status.as_deref() {
+                    Some("implemented") => summary.implemented += 1,
+                    Some("partial") => summary.partial += 1,
+                    _ => summary.planned += 1,
+                }
+                actions.push(a);
+            }
+        }
+        TreatmentPlanDoc {
+            schema_version: SCHEMA_VERSION,
+            organization: register.organization,
+            isms: register.isms,
+            summary,
+            actions,
+        }
+    }
+}
+
 /// One risk of the register.
 #[derive(Clone, Debug, Serialize)]
 pub struct RiskEntry {
