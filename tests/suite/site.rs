@@ -264,6 +264,19 @@ fn soa_and_risk_pages_of_acme() {
             r.id
         );
     }
+    // The treatment plan: one row per action.
+    let plan = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    let section = risks
+        .split("id=\"treatment-plan\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<tbody>").nth(1))
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("a treatment plan");
+    assert_eq!(
+        section.matches("<tr>").count(),
+        plan.actions.len(),
+        "one row per action"
+    );
     let index = &files["site/index.html"];
     assert!(index.contains("Annex A coverage by theme"));
     assert!(index.contains("Organizational controls"));

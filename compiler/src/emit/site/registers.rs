@@ -435,7 +435,57 @@ pub(super) fn risks(s: &Site) -> OutputFile {
         ));
     }
     h.push_str("</tbody></table></div>\n</section>\n");
+    treatment_plan(s, root, &mut h);
     s.page("risks.html", Nav::Risks, "Risks", &h)
+}
+
+/// The risk treatment plan (6.1.3 e)): one row per action, as in `risk-treatment-plan.csv`.
+fn treatment_plan(s: &Site, root: &str, h: &mut String) {
+    let plan = crate::emit::dto::TreatmentPlanDoc::from_model(s.model);
+    let sum = &plan.summary;
+    h.push_str(&format!(
+        "<section class=\"panel\" id=\"treatment-plan\">\n<h2>Risk treatment plan</h2>\n<p>{} actions for {} risks: {} implemented, {} partial, {} planned. Each risk owner approves the plan and the risk that remains (ISO/IEC 27001 6.1.3 e) and f)).</p>\n",
+        sum.actions, sum.risks, sum.implemented, sum.partial, sum.planned
+    ));
+    if plan.actions.is_empty() {
+        h.push_str("<p>The risk register is empty.</p>\n</section>\n");
+        return;
+    }
+    h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Risk</th><th>Treatment</th><th>Control</th><th>Owner</th><th>Status</th><th>Due</th></tr></thead>\n<tbody>\n");
+    let by_id = |id: &Option<String>| match id.as_ref().and_then(|i| s.model.index.get(i)) {
+        Some(e) => s.ref_name(root, *e),
+        None => "—".to_string(),
+    };
+    let mut previous: Option<&str> = None;
+    for a in &plan.actions {
+        // The risk's title on its first action only.
+        let title = if previous == Some(a.risk.as_str()) {
+            String::new()
+        } else {
+            a.risk_title
+                .as_deref()
+                .map(|t| format!("<div class=\"small\">{}</div>", escape(t)))
+                .unwrap_or_default()
+        };
+        previous = Some(a.risk.as_str());
+        let control = match a.control.as_ref().and_then(|c| s.model.index.get(c)) {
+            Some(e) => format!(
+                "{} {}",
+                s.ref_id(root, *e),
+                escape(a.control_title.as_deref().unwrap_or(""))
+            ),
+            None => "<span class=\"none\">no control</span>".to_string(),
+        };
+        h.push_str(&format!(
+            "<tr><td data-label=\"Risk\" class=\"main-cell\">{}{title}</td><td data-label=\"Treatment\">{}</td><td data-label=\"Control\">{control}</td><td data-label=\"Owner\">{}</td><td data-label=\"Status\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td></tr>\n",
+            s.ids_by_name(root, std::slice::from_ref(&a.risk)),
+            treatment_badge(a.treatment.as_deref()),
+            by_id(&a.control_owner),
+            a.status.as_deref().map(status_badge).unwrap_or_else(|| "—".into()),
+            escape(a.due.as_deref().unwrap_or("—")),
+        ));
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
 }
 
 /// The statuses the SoA can be filtered by: `(status, label)`.
