@@ -6,7 +6,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use calamine::{Data, Range, Reader, Xlsx};
-use isms_compiler::emit::dto::{RiskRegisterDoc, SoaDoc};
+use isms_compiler::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
 use isms_compiler::emit::{self, xlsx, BuildOptions, Output};
 use isms_compiler::Analysis;
 
@@ -78,7 +78,10 @@ fn annex_a_key(id: &str) -> (u32, u32) {
 fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
     let analysis = compile(&acme());
     let mut wb = open(workbook(&analysis, None));
-    assert_eq!(wb.sheet_names(), [xlsx::SOA_SHEET, xlsx::RISK_SHEET]);
+    assert_eq!(
+        wb.sheet_names(),
+        [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET]
+    );
     let soa = sheet(&mut wb, xlsx::SOA_SHEET);
     assert_eq!(soa.start(), Some((0, 0)));
     assert_eq!(soa.height(), 1 + 93, "a header and 93 controls");
@@ -159,6 +162,27 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     }
 }
 
+#[test]
+fn acme_treatment_plan_sheet_has_one_row_per_action() {
+    let analysis = compile(&acme());
+    let mut wb = open(workbook(&analysis, None));
+    let plan = sheet(&mut wb, xlsx::PLAN_SHEET);
+    let doc = TreatmentPlanDoc::from_model(&analysis.model);
+    assert_eq!(plan.height(), 1 + doc.actions.len());
+    let head = header(&plan);
+    assert_eq!(head[0], "Risk");
+    assert_eq!(head[4], "Control");
+    assert_eq!(head[8], "Due");
+    for (i, a) in doc.actions.iter().enumerate() {
+        assert_eq!(string(&plan, i + 1, 0), a.risk);
+        assert_eq!(
+            string(&plan, i + 1, 4),
+            a.control.clone().unwrap_or_default()
+        );
+        assert_eq!(string(&plan, i + 1, 8), a.due.clone().unwrap_or_default());
+    }
+}
+
 /// The small emitter project, with a policy title and a risk threat that are formulas.
 fn hostile() -> Analysis {
     let text = std::fs::read_to_string(repo().join("tests/emit/small/small.isms"))
@@ -176,7 +200,7 @@ fn hostile() -> Analysis {
 #[test]
 fn user_text_is_never_a_formula() {
     let mut wb = open(workbook(&hostile(), None));
-    for name in [xlsx::SOA_SHEET, xlsx::RISK_SHEET] {
+    for name in [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET] {
         // No cell holds a formula.
         let formulas = wb.worksheet_formula(name).expect("formulas");
         assert!(

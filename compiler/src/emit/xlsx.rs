@@ -5,6 +5,8 @@
 //!   catalogue order (the rows of [`SoaDoc`]).
 //! - Sheet [`RISK_SHEET`]: a header row, then one row per risk in model order (the rows of
 //!   [`RiskRegisterDoc`]).
+//! - Sheet [`PLAN_SHEET`]: a header row, then one row per action of the risk treatment plan
+//!   (the rows of [`TreatmentPlanDoc`]).
 //!
 //! Both sheets have a bold, filled, frozen header row, an autofilter over the table, wrapped
 //! text in the long columns and print settings (landscape, one page wide, header repeated).
@@ -23,7 +25,9 @@ use rust_xlsxwriter::{
 };
 
 use super::csv::{self, guard};
-use super::dto::{RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc};
+use super::dto::{
+    RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentAction, TreatmentPlanDoc,
+};
 use super::{BuildOptions, OutputFile};
 use crate::driver::Analysis;
 
@@ -35,6 +39,9 @@ pub const SOA_SHEET: &str = "Statement of Applicability";
 
 /// The name of the second sheet, the risk register.
 pub const RISK_SHEET: &str = "Risk register";
+
+/// The name of the third sheet, the risk treatment plan.
+pub const PLAN_SHEET: &str = "Treatment plan";
 
 /// The creation date written into the document properties when no time stamp is given,
 /// `1980-01-01T00:00:00Z` (the date the zip entries carry as well).
@@ -95,6 +102,22 @@ const RISK_COLUMNS: [Column; 19] = [
     col("Accepted by", 14.0, true),
     col("Accepted on", 12.0, false),
     col("Accepted until", 12.0, false),
+];
+
+/// The columns of the treatment plan sheet.
+const PLAN_COLUMNS: [Column; 12] = [
+    col("Risk", 9.0, false),
+    col("Risk title", 34.0, true),
+    col("Risk owner", 14.0, true),
+    col("Treatment", 12.0, false),
+    col("Control", 18.0, true),
+    col("Control title", 34.0, true),
+    col("Control owner", 14.0, true),
+    col("Status", 15.0, false),
+    col("Due", 12.0, false),
+    col("Satisfies", 16.0, true),
+    col("Remaining score", 10.0, false),
+    col("Accepted by", 14.0, true),
 ];
 
 /// Light fills: the header, and the cells whose value is a verdict.
@@ -189,6 +212,27 @@ fn soa_row(c: &SoaControl) -> Vec<Cell> {
         list(&c.owners),
         list(&c.policies),
         text(csv::evidence(c).join("\n")),
+    ]
+}
+
+fn plan_row(a: &TreatmentAction) -> Vec<Cell> {
+    let status = match &a.status {
+        Some(st) => Cell::Filled(st.clone(), status_fill(st)),
+        None => text(""),
+    };
+    vec![
+        text(a.risk.clone()),
+        opt(&a.risk_title),
+        opt(&a.risk_owner),
+        opt(&a.treatment),
+        opt(&a.control),
+        opt(&a.control_title),
+        opt(&a.control_owner),
+        status,
+        opt(&a.due),
+        list(&a.satisfies),
+        Cell::Number(a.remaining_score),
+        opt(&a.accepted_by),
     ]
 }
 
@@ -310,6 +354,7 @@ fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, Xls
 fn workbook(
     soa: &SoaDoc,
     risks: &RiskRegisterDoc,
+    plan: &TreatmentPlanDoc,
     options: &BuildOptions,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
@@ -322,10 +367,16 @@ fn workbook(
         &RISK_COLUMNS,
         &rows,
     )?;
+    let rows: Vec<Vec<Cell>> = plan.actions.iter().map(plan_row).collect();
+    table(
+        wb.add_worksheet().set_name(PLAN_SHEET)?,
+        &PLAN_COLUMNS,
+        &rows,
+    )?;
     wb.save_to_buffer()
 }
 
-/// `soa.xlsx` of the project: the SoA and the risk register sheets. Empty when the project
+/// `soa.xlsx` of the project: the SoA, the risk register and the treatment plan sheets. Empty when the project
 /// has no known standard (and so no SoA), or when the workbook cannot be written (more risks
 /// than a sheet has rows, 1,048,575).
 pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
@@ -334,7 +385,8 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
         return Vec::new();
     };
     let risks = RiskRegisterDoc::from_model(model);
-    match workbook(&soa, &risks, options) {
+    let plan = TreatmentPlanDoc::from_model(model);
+    match workbook(&soa, &risks, &plan, options) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),
             content,
