@@ -143,6 +143,17 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
     for (_, r) in model.of_kind(isms_compiler::model::Kind::Risk) {
         assert!(risks.contains(&r.id), "risk-register.pdf lacks {}", r.id);
     }
+    // The treatment plan follows the register: every treating control is named in it.
+    let plan_text = risks
+        .split("Risktreatmentplan")
+        .nth(1)
+        .expect("risk-register.pdf has the treatment plan");
+    let plan = isms_compiler::emit::dto::TreatmentPlanDoc::from_model(model);
+    for a in &plan.actions {
+        if let Some(c) = &a.control {
+            assert!(plan_text.contains(&squash(c)), "the plan lacks {c}");
+        }
+    }
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub mod markup;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::driver::Analysis;
-use crate::emit::dto::{RiskRating, RiskRegisterDoc, SoaDoc};
+use crate::emit::dto::{RiskRating, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
 use crate::emit::{BuildOptions, OutputFile, Progress};
 use crate::model::{Data, Entity, Kind, Link, Model, Policy};
 use crate::syntax::ast::{Duration, DurationUnit};
@@ -70,7 +70,7 @@ pub(crate) fn sources(model: &Model, options: &BuildOptions) -> Vec<(String, Str
     let risks = RiskRegisterDoc::from_model(model);
     docs.push((
         format!("{DIR}/risk-register.pdf"),
-        risk_register_source(&risks, stamp),
+        risk_register_source(&risks, &TreatmentPlanDoc::from_model(model), stamp),
     ));
     docs
 }
@@ -471,7 +471,11 @@ fn rating(r: &RiskRating) -> String {
 }
 
 /// The typst source of the risk register (A4 landscape).
-pub fn risk_register_source(reg: &RiskRegisterDoc, stamp: Option<&str>) -> String {
+pub fn risk_register_source(
+    reg: &RiskRegisterDoc,
+    plan: &TreatmentPlanDoc,
+    stamp: Option<&str>,
+) -> String {
     let organization = reg.organization.as_deref();
     let title = "Risk register";
     let mut src = String::from(PREAMBLE);
@@ -561,5 +565,41 @@ pub fn risk_register_source(reg: &RiskRegisterDoc, stamp: Option<&str>) -> Strin
         ));
     }
     src.push_str(")\n");
+    treatment_plan(&mut src, plan);
     src
+}
+
+/// The risk treatment plan after the register: one row per action.
+fn treatment_plan(src: &mut String, plan: &TreatmentPlanDoc) {
+    let sum = &plan.summary;
+    src.push_str(&format!(
+        "#pagebreak(weak: true)\n= Risk treatment plan\n{} actions for {} risks: {} implemented, {} partial, {} planned. Each risk owner approves the plan and the risk that remains (ISO/IEC 27001 6.1.3 e and f).\n\n",
+        sum.actions, sum.risks, sum.implemented, sum.partial, sum.planned
+    ));
+    src.push_str(
+        "#table(columns: (1.4cm, 1.7cm, 1fr, 2.6cm, 2.2cm, 2cm, 3cm),\n  \
+         table.header([Risk], [Treatment], [Control], [Owner], [Status], [Due], [Satisfies]),\n",
+    );
+    for a in &plan.actions {
+        let control = match (&a.control, &a.control_title) {
+            (Some(id), Some(t)) => format!("{} \\ #note[{}]", escape(id), escape(t)),
+            (Some(id), None) => escape(id),
+            (None, _) => "#note[no control]".to_string(),
+        };
+        src.push_str(&format!(
+            "  [{}], [{}], [{}], [{}], [{}], [{}], [{}],\n",
+            escape(&a.risk),
+            or_missing(a.treatment.as_deref().map(capitalize)),
+            control,
+            or_missing(a.control_owner.clone()),
+            or_missing(a.status.as_deref().map(capitalize)),
+            or_missing(a.due.clone()),
+            if a.satisfies.is_empty() {
+                "#missing".to_string()
+            } else {
+                escape(&a.satisfies.join(", "))
+            },
+        ));
+    }
+    src.push_str(")\n");
 }
