@@ -169,6 +169,11 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
+        // The field ends where its value ends (see the sign-off in `scalar`).
+        let span = Span {
+            end: value.span.end.max(name.span.end),
+            ..span
+        };
         Field { name, value, span }
     }
 
@@ -221,7 +226,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn scalar(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Value {
-        let span = self.span(&pair);
+        let mut span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::string | Rule::text_block => ValueKind::Str(self.string(&pair)),
             Rule::date => match Date::parse(pair.as_str()) {
@@ -301,6 +306,11 @@ impl<'a> Lowerer<'a> {
             }
             Rule::sign_off => {
                 let parts = self.children(pair);
+                // pest's span of a sign-off without `until` runs over the blanks and comments
+                // after it: end it at its last token.
+                if let Some(last) = parts.last() {
+                    span.end = self.span(last).end;
+                }
                 let who = parts
                     .iter()
                     .find(|p| p.as_rule() == Rule::path)
