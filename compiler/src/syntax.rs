@@ -5,6 +5,7 @@
 //! The module knows nothing of the standard library, the model or the outputs.
 
 pub mod ast;
+mod fast;
 mod lower;
 mod parser;
 
@@ -89,4 +90,17 @@ pub fn parse_files(sources: &SourceMap, files: &[FileId]) -> Vec<(ast::File, Dia
 pub fn parse_file(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> ast::File {
     let text = sources.get(file).map(|f| f.text.as_str()).unwrap_or("");
     parser::parse(file, text, diags)
+}
+
+/// For tests: `text` through the fast parser alone (`None` when it leaves the text to pest).
+#[doc(hidden)]
+pub fn parse_fast(file: FileId, text: &str) -> Option<ast::File> {
+    fast::parse(file, text, 0)
+}
+
+/// For tests: `text` through pest and lowering alone, as one part: the tree and the findings
+/// of lowering, or `None` on a syntax error.
+#[doc(hidden)]
+pub fn parse_pest(file: FileId, text: &str) -> Option<(ast::File, Diagnostics)> {
+    parser::pest_part(file, text, 0)
 }

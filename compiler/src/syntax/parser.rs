@@ -209,6 +209,19 @@ pub(super) fn parse_part(
     (start, end): (usize, usize),
 ) -> Option<(ast::File, Diagnostics)> {
     let part = text.get(start..end)?;
+    if let Some(fast) = super::fast::parse(file, part, start) {
+        return Some((fast, Diagnostics::new()));
+    }
+    pest_part(file, part, start)
+}
+
+/// [`parse_part`] through pest only: the items, comments and findings of lowering, or `None`
+/// on a syntax error.
+pub(super) fn pest_part(
+    file: FileId,
+    part: &str,
+    start: usize,
+) -> Option<(ast::File, Diagnostics)> {
     let pairs = IsmsParser::parse(Rule::all_items, part).ok()?;
     let mut out = ast::File {
         file,
