@@ -14,6 +14,19 @@ use crate::source::{FileId, SourceMap};
 
 pub use parser::ITEM_KEYWORDS;
 
+/// Whether `c` may continue an id (the grammar's `path`): an ASCII letter or digit, `.`, `-`
+/// or `_`.
+pub fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')
+}
+
+/// `s` with every character that may not stand in an id replaced by `with`.
+pub fn id_chars(s: &str, with: char) -> String {
+    s.chars()
+        .map(|c| if is_id_char(c) { c } else { with })
+        .collect()
+}
+
 /// The deepest nesting of braces and brackets the parser accepts.
 pub const MAX_DEPTH: usize = 48;
 

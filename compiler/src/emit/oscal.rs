@@ -281,30 +281,13 @@ pub(crate) fn core_prop(name: &str, value: &str) -> Option<Prop> {
 
 /// `iso27001:2013` → `iso27001-2013`.
 fn file_slug(key: &str) -> String {
-    key.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    crate::syntax::id_chars(key, '-')
 }
 
 /// A token for an OSCAL id: ASCII letters and digits lower-cased, `.`, `-` and `_` kept,
 /// anything else `-`; prefixed with `id-` when it would not start with a letter.
 pub fn token(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let mut out = crate::syntax::id_chars(s, '-').to_ascii_lowercase();
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert_str(0, "id-");
     }

@@ -80,16 +80,7 @@ pub fn escape(text: &str) -> String {
 /// An id made safe for a file name and a URL fragment: ASCII letters, digits, `.`, `-` and
 /// `_` stay, anything else becomes `-`. Ids of the language already have this shape.
 fn slug(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let s = crate::syntax::id_chars(id, '-');
     if s.is_empty() || s.starts_with('.') {
         format!("_{s}")
     } else {

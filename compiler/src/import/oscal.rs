@@ -68,31 +68,18 @@ pub fn valid_key(key: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
         && !version.is_empty()
-        && version
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && version.chars().all(crate::syntax::is_id_char)
 }
 
 /// Whether `s` is an id the language accepts in a reference (`A.5.1`, `ac-2.1`).
 pub fn valid_id(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(crate::syntax::is_id_char)
 }
 
 /// `s` made a valid id: other characters become `_`, and an `x` goes in front when it does
 /// not start with a letter.
 fn make_id(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out = crate::syntax::id_chars(s, '_');
     if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
         out.insert(0, 'x');
     }
@@ -520,18 +507,7 @@ pub fn catalog(json: &str, options: &CatalogOptions) -> Result<Imported, ImportE
             .find(|p| p.is_ours("framework") && valid_key(&p.value))
             .map(|p| p.value)
             .unwrap_or_else(|| {
-                let v: String = version
-                    .as_deref()
-                    .unwrap_or("1")
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                            c
-                        } else {
-                            '-'
-                        }
-                    })
-                    .collect();
+                let v = crate::syntax::id_chars(version.as_deref().unwrap_or("1"), '-');
                 let v = v.trim_matches('-');
                 let v = if v.is_empty() { "1" } else { v };
                 format!("{}:{v}", slug(title.as_deref().unwrap_or("catalog"), 48))
