@@ -194,7 +194,7 @@ fn data(analysis: &Analysis) -> Option<Vec<OutputFile>> {
     let (model, graph) = (&analysis.model, &analysis.graph);
     let soa = dto::SoaDoc::from_model(model)?;
     let risks = dto::RiskRegisterDoc::from_model(model);
-    let plan = dto::TreatmentPlanDoc::from_model(model);
+    let plan = dto::TreatmentPlanDoc::from_register(model, &risks);
     let contents = [
         json::to_json(&soa),
         csv::soa_doc_csv(&soa),

@@ -218,7 +218,11 @@ pub struct TreatmentAction {
 impl TreatmentPlanDoc {
     /// The treatment plan of the project, from its risk register and controls.
     pub fn from_model(model: &Model) -> TreatmentPlanDoc {
-        let register = RiskRegisterDoc::from_model(model);
+        Self::from_register(model, &RiskRegisterDoc::from_model(model))
+    }
+
+    /// The treatment plan from a register already made of `model`.
+    pub fn from_register(model: &Model, register: &RiskRegisterDoc) -> TreatmentPlanDoc {
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
         let mut actions = Vec::new();
         let mut summary = TreatmentSummary {
@@ -226,11 +230,7 @@ impl TreatmentPlanDoc {
             ..TreatmentSummary::default()
         };
         for r in &register.risks {
-            let remaining = r
-                .residual
-                .as_ref()
-                .and_then(|x| x.score)
-                .or(r.inherent.score);
+            let remaining = r.remaining_score();
             let action = |control: Option<&crate::model::Entity>| {
                 let c = control.and_then(|e| match &e.data {
                     Data::Control(c) => Some(c),
@@ -279,8 +279,8 @@ impl TreatmentPlanDoc {
         }
         TreatmentPlanDoc {
             schema_version: SCHEMA_VERSION,
-            organization: register.organization,
-            isms: register.isms,
+            organization: register.organization.clone(),
+            isms: register.isms.clone(),
             summary,
             actions,
         }
@@ -317,6 +317,21 @@ pub struct RiskEntry {
     pub acceptable: bool,
     /// The acceptance of the remaining risk, if recorded.
     pub accepted: Option<RiskAcceptance>,
+}
+
+impl RiskEntry {
+    /// The score of the risk that remains: the residual one if assessed, else the inherent.
+    pub fn remaining_score(&self) -> Option<u32> {
+        self.residual
+            .as_ref()
+            .and_then(|x| x.score)
+            .or(self.inherent.score)
+    }
+
+    /// Whether the remaining score is above `threshold` (false when either is unknown).
+    pub fn above(&self, threshold: Option<u32>) -> bool {
+        matches!((self.remaining_score(), threshold), (Some(s), Some(t)) if s > t)
+    }
 }
 
 /// Likelihood, impact and their score.

@@ -9,14 +9,13 @@
 //! `--timestamp` prints one), so two builds give byte-identical PDFs.
 //!
 //! A document that fails to compile is a bug of this module, not of the user's input; it is
-//! left out of [`files`], and the build reports which and why (`emit::Built::failed`).
+//! left out of the build, which reports which and why (`emit::Built::failed`).
 
 pub mod engine;
 pub mod markup;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::driver::Analysis;
 use crate::emit::dto::{RiskRating, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
 use crate::emit::{BuildOptions, OutputFile, Progress};
 use crate::model::{Data, Entity, Kind, Link, Model, Policy};
@@ -42,18 +41,9 @@ impl std::fmt::Display for PdfError {
     }
 }
 
-/// The PDFs of the project: `pdf/<policy-id>.pdf` for each policy in model order, then
-/// `pdf/soa.pdf` (when the project has a known standard) and `pdf/risk-register.pdf`.
-/// A document that could not be made is left out; [`crate::emit::build_with_progress`] says
-/// which and why.
-pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
-    render(&sources(&analysis.model, options), &())
-        .into_iter()
-        .filter_map(Result::ok)
-        .collect()
-}
-
-/// The typst source of every document, with its file name.
+/// The typst source of every document, with its file name: `pdf/<policy-id>.pdf` for each
+/// policy in model order, then `pdf/soa.pdf` (when the project has a known standard) and
+/// `pdf/risk-register.pdf`.
 pub(crate) fn sources(model: &Model, options: &BuildOptions) -> Vec<(String, String)> {
     let stamp = options.timestamp.as_deref();
     let mut docs = Vec::new();
@@ -70,7 +60,11 @@ pub(crate) fn sources(model: &Model, options: &BuildOptions) -> Vec<(String, Str
     let risks = RiskRegisterDoc::from_model(model);
     docs.push((
         format!("{DIR}/risk-register.pdf"),
-        risk_register_source(&risks, &TreatmentPlanDoc::from_model(model), stamp),
+        risk_register_source(
+            &risks,
+            &TreatmentPlanDoc::from_register(model, &risks),
+            stamp,
+        ),
     ));
     docs
 }

@@ -385,7 +385,7 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
         return Vec::new();
     };
     let risks = RiskRegisterDoc::from_model(model);
-    let plan = TreatmentPlanDoc::from_model(model);
+    let plan = TreatmentPlanDoc::from_register(model, &risks);
     match workbook(&soa, &risks, &plan, options) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),

@@ -186,17 +186,8 @@ pub(super) fn index(s: &Site) -> OutputFile {
     let soa_sum = s.soa.as_ref().map(|d| &d.summary);
     let risks = &s.register.risks;
     let threshold = s.register.accept_at_or_below;
-    let remaining_above: Vec<&crate::emit::dto::RiskEntry> = risks
-        .iter()
-        .filter(|r| {
-            let score = r
-                .residual
-                .as_ref()
-                .and_then(|x| x.score)
-                .or(r.inherent.score);
-            matches!((score, threshold), (Some(sc), Some(t)) if sc > t)
-        })
-        .collect();
+    let remaining_above: Vec<&crate::emit::dto::RiskEntry> =
+        risks.iter().filter(|r| r.above(threshold)).collect();
     let accepted = remaining_above
         .iter()
         .filter(|r| r.accepted.is_some())
@@ -364,12 +355,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
             ]
         };
         let before = tally(&|r| r.inherent.score);
-        let after = tally(&|r| {
-            r.residual
-                .as_ref()
-                .and_then(|x| x.score)
-                .or(r.inherent.score)
-        });
+        let after = tally(&|r| r.remaining_score());
         let note = |segs: &[Segment]| {
             format!(
                 "{} acceptable, {} above",

@@ -380,12 +380,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
                 message(&w.diag.message)
             ));
         }
-        let remaining = r
-            .residual
-            .as_ref()
-            .and_then(|x| x.score)
-            .or(r.inherent.score);
-        let above = matches!((remaining, reg.accept_at_or_below), (Some(sc), Some(t)) if sc > t);
+        let above = r.above(reg.accept_at_or_below);
         let acceptance = match &r.accepted {
             Some(a) => {
                 let who = s
@@ -441,7 +436,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
 
 /// The risk treatment plan (6.1.3 e)): one row per action, as in `risk-treatment-plan.csv`.
 fn treatment_plan(s: &Site, root: &str, h: &mut String) {
-    let plan = crate::emit::dto::TreatmentPlanDoc::from_model(s.model);
+    let plan = crate::emit::dto::TreatmentPlanDoc::from_register(s.model, &s.register);
     let sum = &plan.summary;
     h.push_str(&format!(
         "<section class=\"panel\" id=\"treatment-plan\">\n<h2>Risk treatment plan</h2>\n<p>{} actions for {} risks: {} implemented, {} partial, {} planned. Each risk owner approves the plan and the risk that remains (ISO/IEC 27001 6.1.3 e) and f)).</p>\n",
