@@ -53,48 +53,42 @@ pub fn parse_files(sources: &SourceMap, files: &[FileId]) -> Vec<(ast::File, Dia
         let (file, text) = texts.get(i).copied()?;
         parser::parse_part(file, text, range)
     });
-    // Join the parts of each file; a file with a part that failed, or no parts, is redone.
-    let mut joined: Vec<Option<(ast::File, Diagnostics)>> = Vec::new();
-    joined.resize_with(texts.len(), || None);
-    let mut failed = vec![false; texts.len()];
+    // Join the parts of each file: `Ok(None)` no part yet, `Err` a part failed.
+    let mut joined: Vec<Result<Option<(ast::File, Diagnostics)>, ()>> =
+        texts.iter().map(|_| Ok(None)).collect();
     for (&(i, _), part) in jobs.iter().zip(parsed) {
-        let (Some(slot), Some(bad)) = (joined.get_mut(i), failed.get_mut(i)) else {
+        let Some(slot) = joined.get_mut(i) else {
             continue;
         };
-        match (part, slot.as_mut()) {
-            (Some(part), None) => *slot = Some(part),
-            (Some((file, found)), Some((whole, diags))) => {
-                whole.items.extend(file.items);
-                whole.comments.extend(file.comments);
+        *slot = match (std::mem::replace(slot, Err(())), part) {
+            (Ok(None), Some(part)) => Ok(Some(part)),
+            (Ok(Some((mut whole, mut diags))), Some((part, found))) => {
+                whole.items.extend(part.items);
+                whole.comments.extend(part.comments);
                 diags.append(found);
+                Ok(Some((whole, diags)))
             }
-            (None, _) => *bad = true,
-        }
+            _ => Err(()),
+        };
     }
-    let redo: Vec<usize> = (0..texts.len())
-        .filter(|&i| failed.get(i) != Some(&false) || joined.get(i).is_none_or(Option::is_none))
-        .collect();
-    let redone = crate::par::map(&redo, PARSE_STACK, |&i| {
-        let (file, text) = texts.get(i).copied().unwrap_or_default();
+    // A file with a failed part, or none (nested too deeply), is parsed whole for recovery.
+    let whole = |&(file, text): &(FileId, &str)| {
         let mut diags = Diagnostics::new();
         (parser::parse(file, text, &mut diags), diags)
-    });
-    for (i, result) in redo.into_iter().zip(redone) {
-        if let Some(slot) = joined.get_mut(i) {
-            *slot = Some(result);
-        }
-    }
+    };
+    let redo: Vec<(FileId, &str)> = joined
+        .iter()
+        .zip(&texts)
+        .filter(|(j, _)| !matches!(j, Ok(Some(_))))
+        .map(|(_, t)| *t)
+        .collect();
+    let mut redone = crate::par::map(&redo, PARSE_STACK, whole).into_iter();
     joined
         .into_iter()
         .zip(&texts)
-        .map(|(slot, &(file, _))| {
-            slot.unwrap_or_else(|| {
-                let file = ast::File {
-                    file,
-                    ..Default::default()
-                };
-                (file, Diagnostics::new())
-            })
+        .map(|(j, t)| match j {
+            Ok(Some(done)) => done,
+            _ => redone.next().unwrap_or_else(|| whole(t)),
         })
         .collect()
 }
