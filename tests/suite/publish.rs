@@ -202,9 +202,10 @@ fn a_hostile_project_is_harmless_in_every_output() {
         strings(&doc, &mut all);
         titles += usize::from(all.iter().any(|s| s == "<script>alert(1)</script>"));
     }
-    // soa.json and risk-register.json carry the ISMS title; the SSP also the policy's.
+    // The SoA, the register, the plan and the SSP carry the ISMS title as a value of its own
+    // (the other OSCAL documents put it inside longer titles).
     assert!(
-        titles >= 3,
+        titles >= 4,
         "the hostile title is a string value in {titles} documents"
     );
     let ssp: serde_json::Value =
