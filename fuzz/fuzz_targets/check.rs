@@ -2,9 +2,9 @@
 //! panics, whatever the text of a one-file project.
 #![no_main]
 
-use isms_compiler::diag::render::{self, HumanStyle};
-use isms_compiler::syntax::ast::Date;
-use isms_compiler::{analyze, Input, Options};
+use ismsc_core::diag::render::{self, HumanStyle};
+use ismsc_core::syntax::ast::Date;
+use ismsc_core::{analyze, Input, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 //! The parser never panics, whatever the bytes.
 #![no_main]
 
-use isms_compiler::diag::Diagnostics;
-use isms_compiler::source::{Origin, SourceMap};
+use ismsc_core::diag::Diagnostics;
+use ismsc_core::source::{Origin, SourceMap};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,5 +10,5 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = SourceMap::new();
     let file = sources.add("fuzz.isms", text, Origin::Project);
     let mut diags = Diagnostics::new();
-    let _ = isms_compiler::syntax::parse_file(&sources, file, &mut diags);
+    let _ = ismsc_core::syntax::parse_file(&sources, file, &mut diags);
 });

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use isms_compiler::cli::{run, Io};
+use ismsc::cli::{run, Io};
 use serde_json::Value;
 
 use crate::harness::repo;

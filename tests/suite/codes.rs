@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use isms_compiler::diag::Code;
-use isms_compiler::{analyze, Input};
+use ismsc_core::diag::Code;
+use ismsc_core::{analyze, Input};
 
 use crate::harness::{compile_text, options, repo};
 
@@ -82,10 +82,10 @@ fn page_outputs_are_current() {
         let mut analysis = compile_text("main.isms", &src);
         // The page shows the findings of its own code.
         analysis.diagnostics.retain(|d| d.code == code);
-        let rendered = isms_compiler::diag::render::human(
+        let rendered = ismsc_core::diag::render::human(
             &analysis.diagnostics,
             &analysis.sources,
-            isms_compiler::diag::render::HumanStyle {
+            ismsc_core::diag::render::HumanStyle {
                 color: false,
                 width: 100,
             },
@@ -150,7 +150,7 @@ fn every_code_has_a_fixture_and_an_emitter() {
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect();
     let mut sources = Vec::new();
-    files_below(&repo().join("compiler/src"), &mut sources);
+    files_below(&repo().join("compiler"), &mut sources);
     let source_text: String = sources
         .iter()
         .filter(|p| !p.ends_with("codes.rs"))
@@ -171,7 +171,7 @@ fn every_code_has_a_fixture_and_an_emitter() {
         );
         assert!(
             source_text.contains(&format!("Code::{c}")),
-            "nothing in compiler/src emits {c}"
+            "nothing in compiler/ emits {c}"
         );
     }
 }
@@ -179,7 +179,7 @@ fn every_code_has_a_fixture_and_an_emitter() {
 #[test]
 fn no_code_literal_outside_the_registry() {
     let mut sources = Vec::new();
-    files_below(&repo().join("compiler/src"), &mut sources);
+    files_below(&repo().join("compiler"), &mut sources);
     let registered: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     for p in sources.iter().filter(|p| !p.ends_with("codes.rs")) {
         let text = std::fs::read_to_string(p).unwrap_or_default();

@@ -1,7 +1,7 @@
 //! The coverage check on the real Annex A: a project missing two decisions fails with exactly
 //! two findings naming them, and passes once they are decided.
 
-use isms_compiler::{analyze, Input};
+use ismsc_core::{analyze, Input};
 
 use crate::harness::{options, repo};
 

@@ -11,7 +11,11 @@ use std::time::SystemTime;
 
 /// The first `name` on `PATH` (with the Windows suffixes), as `Command` should run it.
 fn which(name: &str) -> Option<PathBuf> {
-    let suffixes: &[&str] = if cfg!(windows) { &[".exe", ".cmd", ""] } else { &[""] };
+    let suffixes: &[&str] = if cfg!(windows) {
+        &[".exe", ".cmd", ""]
+    } else {
+        &[""]
+    };
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).find_map(|dir| {
         suffixes
@@ -37,7 +41,10 @@ fn run(program: &Path, args: &[&str], dir: &Path) -> String {
     assert!(
         output.status.success(),
         "`{} {}` in {} failed ({}):\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
-        program.file_name().unwrap_or(OsStr::new("?")).to_string_lossy(),
+        program
+            .file_name()
+            .unwrap_or(OsStr::new("?"))
+            .to_string_lossy(),
         args.join(" "),
         dir.display(),
         output.status,
@@ -49,7 +56,12 @@ fn run(program: &Path, args: &[&str], dir: &Path) -> String {
 fn node_major(node: &Path) -> Option<u32> {
     let out = Command::new(node).arg("--version").output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    text.trim().trim_start_matches('v').split('.').next()?.parse().ok()
+    text.trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[test]
@@ -85,6 +97,12 @@ fn vscode_extension_tests_pass() {
     // All three stages ran (each fails `npm test` on its own): node's test runner, the
     // grammar's unit tests and the snapshot test.
     assert!(out.contains("# fail 0"), "node --test did not run:\n{out}");
-    assert!(out.contains("test/grammar/items.test.isms"), "the grammar unit tests did not run:\n{out}");
-    assert!(out.contains("test/snap/realistic.isms"), "the snapshot test did not run:\n{out}");
+    assert!(
+        out.contains("test/grammar/items.test.isms"),
+        "the grammar unit tests did not run:\n{out}"
+    );
+    assert!(
+        out.contains("test/snap/realistic.isms"),
+        "the snapshot test did not run:\n{out}"
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use isms_compiler::emit;
+use ismsc_core::emit;
 use serde_json::Value;
 
 use crate::cli::ismsc;

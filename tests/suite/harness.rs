@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use isms_compiler::diag::render::{self, HumanStyle};
-use isms_compiler::syntax::ast::Date;
-use isms_compiler::{analyze, Analysis, Input, Options};
+use ismsc_core::diag::render::{self, HumanStyle};
+use ismsc_core::syntax::ast::Date;
+use ismsc_core::{analyze, Analysis, Input, Options};
 
 /// The date fixtures are judged against.
 pub const TODAY: Date = Date {

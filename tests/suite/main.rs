@@ -20,6 +20,7 @@
 mod cli;
 mod codes;
 mod coverage;
+mod editors;
 mod emit;
 mod examples;
 mod harness;

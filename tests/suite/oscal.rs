@@ -12,10 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use isms_compiler::emit::{self, BuildOptions, Output, OutputFile};
-use isms_compiler::import::oscal::{catalog, CatalogOptions, Imported};
-use isms_compiler::model::Model;
-use isms_compiler::Analysis;
+use ismsc_core::emit::OutputFile;
+use ismsc_core::import::oscal::{catalog, CatalogOptions, Imported};
+use ismsc_core::model::Model;
+use ismsc_core::Analysis;
+use ismsc_publish::{BuildOptions, Output};
 use serde_json::Value;
 
 use crate::cli::ismsc;
@@ -42,7 +43,7 @@ fn options() -> BuildOptions {
 
 fn oscal_of(analysis: &Analysis) -> Vec<OutputFile> {
     assert!(!analysis.has_errors(), "the example has errors");
-    emit::build(analysis, &options()).expect("the example has a standard")
+    ismsc_publish::build(analysis, &options()).expect("the example has a standard")
 }
 
 /// The OSCAL files of a project: name in `oscal/` → parsed JSON.
@@ -455,7 +456,7 @@ fn builds_are_byte_identical_and_dated_by_the_isms() {
     ] {
         let mut stamped = options();
         stamped.timestamp = Some(stamp.into());
-        let files = emit::build(&acme, &stamped).expect("files");
+        let files = ismsc_publish::build(&acme, &stamped).expect("files");
         for f in &files {
             let doc: Value = serde_json::from_slice(&f.content).expect("JSON");
             assert_eq!(
@@ -571,7 +572,7 @@ framework mix:1 "Mixed catalogue" {
 }
 "#;
     let analysis = compile_text("mixed.isms", text);
-    let files = emit::build(&analysis, &options()).expect("a standard");
+    let files = ismsc_publish::build(&analysis, &options()).expect("a standard");
     let catalog_file = files
         .iter()
         .find(|f| f.name == "oscal/catalog.json")

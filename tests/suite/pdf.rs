@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use isms_compiler::emit::{self, BuildOptions, Output};
-use isms_compiler::Analysis;
+use ismsc_core::Analysis;
+use ismsc_publish::{BuildOptions, Output};
 
 use crate::harness;
 
@@ -18,7 +18,7 @@ fn pdf_options() -> BuildOptions {
 /// The PDFs of a project by file name, and no error.
 fn pdfs(analysis: &Analysis) -> BTreeMap<String, Vec<u8>> {
     let options = pdf_options();
-    let built = emit::build_with_progress(analysis, &options, &()).expect("a standard");
+    let built = ismsc_publish::build_with_progress(analysis, &options, &()).expect("a standard");
     assert!(built.failed.is_empty(), "{:?}", built.failed);
     built
         .files
@@ -75,7 +75,7 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
 
     let model = &analysis.model;
     let policies: Vec<_> = model
-        .of_kind(isms_compiler::model::Kind::Policy)
+        .of_kind(ismsc_core::model::Kind::Policy)
         .map(|(_, e)| e)
         .collect();
     assert_eq!(files.len(), policies.len() + 2, "{:?}", files.keys());
@@ -83,7 +83,7 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         let name = format!("pdf/{}.pdf", e.id);
         let pdf = files.get(&name).unwrap_or_else(|| panic!("no {name}"));
         let text = text_of(&name, pdf);
-        let isms_compiler::model::Data::Policy(p) = &e.data else {
+        let ismsc_core::model::Data::Policy(p) = &e.data else {
             panic!("{} is not a policy", e.id)
         };
         let title = e.title.as_deref().unwrap_or(&e.id);
@@ -140,7 +140,7 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         risks.contains("Riskregister"),
         "risk-register.pdf lacks its title"
     );
-    for (_, r) in model.of_kind(isms_compiler::model::Kind::Risk) {
+    for (_, r) in model.of_kind(ismsc_core::model::Kind::Risk) {
         assert!(risks.contains(&r.id), "risk-register.pdf lacks {}", r.id);
     }
     // The treatment plan follows the register: every treating control is named in it.
@@ -148,7 +148,7 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         .split("Risktreatmentplan")
         .nth(1)
         .expect("risk-register.pdf has the treatment plan");
-    let plan = isms_compiler::emit::dto::TreatmentPlanDoc::from_model(model);
+    let plan = ismsc_core::emit::dto::TreatmentPlanDoc::from_model(model);
     for a in &plan.actions {
         if let Some(c) = &a.control {
             assert!(plan_text.contains(&squash(c)), "the plan lacks {c}");

@@ -84,7 +84,7 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
 fn the_deepest_accepted_nesting_parses_on_a_small_stack() {
     // Nesting is refused beyond MAX_DEPTH before pest runs; at the limit pest recurses once per
     // level, which must fit the 2 MiB stack of a test thread (a debug build's large frames).
-    let depth = isms_compiler::syntax::MAX_DEPTH;
+    let depth = ismsc_core::syntax::MAX_DEPTH;
     let text = format!("isms {}{}", "a { ".repeat(depth), "}".repeat(depth));
     let a = compile_text("deep.isms", &text);
     assert!(
@@ -109,14 +109,14 @@ fn piece() -> impl Strategy<Value = String> {
 }
 
 /// The parse of a project of one file: the trees and the findings.
-fn parsed(text: &str) -> (Vec<isms_compiler::syntax::ast::File>, Vec<String>) {
-    use isms_compiler::source::{Origin, SourceMap};
+fn parsed(text: &str) -> (Vec<ismsc_core::syntax::ast::File>, Vec<String>) {
+    use ismsc_core::source::{Origin, SourceMap};
     let mut sources = SourceMap::default();
     let file = sources.add("big.isms", text.to_string(), Origin::Project);
-    let mut one = isms_compiler::diag::Diagnostics::new();
-    let whole = isms_compiler::syntax::parse_file(&sources, file, &mut one);
-    let parts = isms_compiler::syntax::parse_files(&sources, &[file]);
-    let render = |d: &isms_compiler::diag::Diagnostic| {
+    let mut one = ismsc_core::diag::Diagnostics::new();
+    let whole = ismsc_core::syntax::parse_file(&sources, file, &mut one);
+    let parts = ismsc_core::syntax::parse_files(&sources, &[file]);
+    let render = |d: &ismsc_core::diag::Diagnostic| {
         format!("{} {:?} {}", d.code.as_str(), d.primary.span, d.message)
     };
     let mut a: Vec<String> = one.iter().map(render).collect();
@@ -165,9 +165,9 @@ fn a_large_valid_file_parsed_in_parts_equals_the_whole() {
 /// The fast parser against pest: when the fast parser accepts a text, pest accepts it with no
 /// finding and gives the same tree. Returns whether the fast parser accepted it.
 fn fast_agrees_with_pest(name: &str, text: &str) -> bool {
-    use isms_compiler::source::FileId;
-    let fast = isms_compiler::syntax::parse_fast(FileId::default(), text);
-    let pest = isms_compiler::syntax::parse_pest(FileId::default(), text);
+    use ismsc_core::source::FileId;
+    let fast = ismsc_core::syntax::parse_fast(FileId::default(), text);
+    let pest = ismsc_core::syntax::parse_pest(FileId::default(), text);
     if let Some(fast) = &fast {
         let (tree, found) =
             pest.unwrap_or_else(|| panic!("{name}: fast accepts what pest refuses"));
@@ -202,7 +202,7 @@ fn isms_files(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
 #[test]
 fn the_fast_parser_gives_pests_tree_on_every_file_of_the_repository() {
     let root = crate::harness::repo();
-    let mut valid: Vec<(String, String)> = isms_compiler::stdlib::FILES
+    let mut valid: Vec<(String, String)> = ismsc_core::stdlib::FILES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();

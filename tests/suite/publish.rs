@@ -8,7 +8,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
-use isms_compiler::model::Kind;
+use ismsc_core::model::Kind;
 
 use crate::cli::ismsc;
 use crate::harness::{compile, path_str, repo, scratch, tree};
@@ -260,7 +260,7 @@ struct Recorder {
     steps: std::sync::Mutex<Vec<String>>,
 }
 
-impl isms_compiler::emit::Progress for Recorder {
+impl ismsc_publish::Progress for Recorder {
     fn start(&self, total: usize) {
         *self.total.lock().expect("lock") = Some(total);
     }
@@ -273,9 +273,9 @@ impl isms_compiler::emit::Progress for Recorder {
 fn a_build_reports_one_step_per_output_and_per_pdf() {
     let analysis = compile(&repo().join("examples/acme"));
     let recorder = Recorder::default();
-    let built = isms_compiler::emit::build_with_progress(
+    let built = ismsc_publish::build_with_progress(
         &analysis,
-        &isms_compiler::emit::BuildOptions::default(),
+        &ismsc_publish::BuildOptions::default(),
         &recorder,
     )
     .expect("a standard");

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use isms_compiler::emit::{self, site, BuildOptions, Output};
-use isms_compiler::model::{Data, Kind};
-use isms_compiler::{analyze, Analysis, Input};
+use ismsc_core::emit;
+use ismsc_core::model::{Data, Kind};
+use ismsc_core::{analyze, Analysis, Input};
+use ismsc_publish::{site, BuildOptions, Output};
 
 use crate::harness::{compile, options, repo};
 
@@ -17,7 +18,7 @@ fn site_of(analysis: &Analysis, timestamp: Option<&str>) -> BTreeMap<String, Str
         outputs: vec![Output::Site],
         timestamp: timestamp.map(String::from),
     };
-    emit::build(analysis, &options)
+    ismsc_publish::build(analysis, &options)
         .expect("the build has files")
         .into_iter()
         .map(|f| {
@@ -312,7 +313,7 @@ fn soa_and_risk_pages_of_acme() {
 #[test]
 fn warnings_need_attention_with_their_place() {
     let mut opts = options();
-    opts.today = isms_compiler::syntax::ast::Date::parse("2027-03-01").expect("date");
+    opts.today = ismsc_core::syntax::ast::Date::parse("2027-03-01").expect("date");
     let input = Input::from_dir(&repo().join("examples/acme")).expect("examples/acme loads");
     let analysis = analyze(input, &opts);
     assert!(!analysis.has_errors());
@@ -498,7 +499,7 @@ fn the_full_build_links_the_data_files() {
         outputs: vec![Output::Data, Output::Site],
         timestamp: None,
     };
-    let files: BTreeMap<String, String> = emit::build(&analysis, &options)
+    let files: BTreeMap<String, String> = ismsc_publish::build(&analysis, &options)
         .expect("files")
         .into_iter()
         .map(|f| (f.name, String::from_utf8(f.content).expect("UTF-8")))

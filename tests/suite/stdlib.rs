@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use isms_compiler::model::{Model, Relation};
-use isms_compiler::source::Origin;
-use isms_compiler::stdlib::FILES;
+use ismsc_core::model::{Model, Relation};
+use ismsc_core::source::Origin;
+use ismsc_core::stdlib::FILES;
 use serde_json::Value;
 
 use crate::harness::{compile_text, repo, shared};

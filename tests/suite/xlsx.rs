@@ -6,9 +6,9 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use calamine::{Data, Range, Reader, Xlsx};
-use isms_compiler::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
-use isms_compiler::emit::{self, xlsx, BuildOptions, Output};
-use isms_compiler::Analysis;
+use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::Analysis;
+use ismsc_publish::{xlsx, BuildOptions, Output};
 
 use crate::cli::ismsc;
 use crate::harness::{compile, compile_text, repo};
@@ -26,7 +26,8 @@ fn options(timestamp: Option<&str>) -> BuildOptions {
 
 /// The bytes of `soa.xlsx`, the one file of an xlsx-only build.
 fn workbook(analysis: &Analysis, timestamp: Option<&str>) -> Vec<u8> {
-    let files = emit::build(analysis, &options(timestamp)).expect("the project has a standard");
+    let files =
+        ismsc_publish::build(analysis, &options(timestamp)).expect("the project has a standard");
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["soa.xlsx"]);
     files
@@ -112,7 +113,7 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
     );
     // The rows are the rows of soa.json, cell for cell where the values are plain.
     let doc = SoaDoc::from_model(&analysis.model).expect("standard");
-    let expect = |f: fn(&isms_compiler::emit::dto::SoaControl) -> String| -> Vec<String> {
+    let expect = |f: fn(&ismsc_core::emit::dto::SoaControl) -> String| -> Vec<String> {
         doc.controls.iter().map(f).collect()
     };
     assert_eq!(ids, expect(|c| c.id.clone()));

@@ -1,0 +1,17 @@
+//! `ismsc`: wires the command line to the process.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    // Not locked for the whole run: the progress bar of `ismsc build` draws on standard error
+    // from the threads that typeset PDFs.
+    let mut err = std::io::stderr();
+    let mut io = ismsc::cli::Io {
+        err_is_terminal: std::io::stderr().is_terminal(),
+        out: &mut out,
+        err: &mut err,
+    };
+    ExitCode::from(ismsc::cli::run(std::env::args_os().collect(), &mut io))
+}

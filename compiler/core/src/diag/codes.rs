@@ -1,0 +1,131 @@
+//! The one registry of diagnostic codes.
+//!
+//! Codes are stable: once published a code is never renumbered or reused. `E` codes default
+//! to errors and `W` codes to warnings; a project may change the severity per code (or slug)
+//! in `isms.toml`. Ranges: `00xx` syntax and literals, `01xx` items and names, `02xx` fields
+//! and values, `03xx` graph structure, `04xx` Annex A coverage, `05xx` risk, `06xx` findings
+//! that time brings, `07xx` documented information. Every code has a page
+//! `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($code:ident $slug:literal $sev:ident $summary:literal;)*) => {
+        /// A registered diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $code,
+            )*
+        }
+
+        impl Code {
+            /// Every registered code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$code),*];
+
+            /// `"E0102"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$code => stringify!($code),)* }
+            }
+
+            /// Kebab-case name, usable in `isms.toml` instead of the code.
+            pub fn slug(self) -> &'static str {
+                match self { $(Code::$code => $slug,)* }
+            }
+
+            /// One-line summary.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$code => $summary,)* }
+            }
+
+            /// Severity unless the project configures another.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$code => Severity::$sev,)* }
+            }
+
+            /// The documentation page (`ismsc explain`).
+            pub fn page(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!("../../../../docs/diagnostics/", stringify!($code), ".md")),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    E0001 "syntax-error"            Error "the text does not follow the grammar";
+    E0002 "nesting-too-deep"        Error "brackets or braces are nested too deeply";
+    E0003 "invalid-date"            Error "a date that does not exist in the calendar";
+    E0004 "invalid-literal"         Error "a number, duration or date that is malformed";
+    E0005 "invalid-escape"          Error "an unknown escape sequence in a string";
+    E0010 "invalid-manifest"        Error "the `isms.toml` manifest is missing, malformed or incomplete";
+    E0101 "duplicate-id"            Error "two definitions share one id";
+    E0102 "unknown-reference"       Error "a reference to an id that is not defined";
+    E0103 "wrong-kind"              Error "a reference to an item of the wrong kind";
+    E0104 "unknown-requirement"     Error "a requirement id that the framework does not define";
+    E0105 "unknown-framework"       Error "a framework that is not declared";
+    E0106 "duplicate-singleton"     Error "an item that may appear once appears twice";
+    E0107 "unknown-item"            Error "an item keyword the language does not know";
+    E0108 "invalid-header"          Error "an item header without the id or title its kind needs";
+    E0109 "missing-isms"            Error "the project declares no `isms` block";
+    E0201 "unknown-field"           Error "a field the item does not have";
+    E0202 "missing-field"           Error "a required field is missing";
+    E0203 "wrong-type"              Error "a value of the wrong type";
+    E0204 "invalid-value"           Error "a value outside the field's vocabulary";
+    E0205 "duplicate-field"         Error "a field given twice in one item";
+    E0206 "file-not-found"          Error "a `file(...)` that does not exist";
+    E0207 "file-outside-project"    Error "a `file(...)` that points outside the project";
+    E0208 "invalid-statement"       Error "a statement that the block does not accept";
+    E0301 "cycle"                   Error "a hierarchy that must be acyclic has a cycle";
+    E0401 "annex-a-undecided"       Error "an Annex A control with no decision in the SoA";
+    E0402 "exclusion-unjustified"   Error "an Annex A exclusion without a justification";
+    E0403 "excluded-and-satisfied"  Error "an Annex A control both excluded and satisfied by a control";
+    E0404 "exclusion-needed-by-risk" Error "an excluded Annex A control that a risk's treatment needs";
+    E0405 "inclusion-unjustified"   Error "an applicable Annex A control without a reason for inclusion";
+    W0406 "included-not-implemented" Warning "an Annex A control declared included that no control satisfies";
+    W0407 "exclusion-contradicted"  Warning "an Annex A exclusion that the asset inventory contradicts";
+    E0408 "decided-twice"           Error "an Annex A control with two decisions";
+    E0501 "risk-without-owner"      Error "a risk without an owner";
+    E0502 "mitigation-without-controls" Error "a risk to mitigate that names no controls";
+    E0503 "residual-not-accepted"   Error "a residual risk above the acceptance threshold that nobody accepted";
+    E0504 "residual-above-inherent" Error "a residual risk higher than the inherent risk";
+    E0505 "risk-not-rated"          Error "a risk without likelihood or impact";
+    E0506 "risk-without-treatment"  Error "a risk without a treatment decision";
+    W0601 "policy-review-overdue"   Warning "a policy past its review date";
+    W0602 "policy-not-approved"     Warning "a policy without approval";
+    W0603 "evidence-stale"          Warning "evidence older than its collection interval";
+    W0604 "control-overdue"         Warning "a planned or partial control past its due date";
+    W0605 "acceptance-expired"      Warning "a risk acceptance past its `until` date";
+    E0701 "documented-information-missing" Error "documented information that a clause requires is missing";
+    W0702 "climate-change-undetermined" Warning "no determination on climate change (ISO/IEC 27001:2022/Amd 1:2024)";
+}
+
+impl Code {
+    /// Whether a project may lower the severity of this code or silence it. Errors in the
+    /// language itself (syntax, names, fields: `E0001`–`E0299`) are not configurable, since
+    /// later stages rely on them; `deny` works for every code.
+    pub fn configurable(self) -> bool {
+        let s = self.as_str();
+        s.starts_with('W')
+            || s.get(1..)
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n >= 300)
+    }
+
+    /// Looks a code up by its code (`E0102`, any case) or slug (`unknown-reference`).
+    pub fn parse(s: &str) -> Option<Code> {
+        let upper = s.to_ascii_uppercase();
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == upper || c.slug() == s)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,299 @@
+//! `soa.csv` and `risk-register.csv`: one header row, one row per control or risk.
+//!
+//! The columns come from the DTOs of [`super::dto`]; lists are joined with `"; "`, booleans
+//! are `yes`/`no`, absent values are empty cells. Every cell goes through [`guard`], so no
+//! text a user wrote can be read as a formula by a spreadsheet.
+
+use super::dto::{RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc};
+use crate::model::Model;
+
+/// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows it
+/// as text instead of evaluating it.
+pub fn guard(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items.join("; ")
+}
+
+fn opt(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+/// Writes one header and the rows, guarding every cell.
+fn write(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut w = ::csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let mut ok = w.write_record(header.iter().map(|c| guard(c))).is_ok();
+    for row in rows {
+        ok &= w.write_record(row.iter().map(|c| guard(c))).is_ok();
+    }
+    // Writing to memory cannot fail; `flexible` rules out the only other error.
+    debug_assert!(ok);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The columns of `soa.csv` before the attribute columns.
+pub const SOA_COLUMNS: [&str; 15] = [
+    "id",
+    "title",
+    "theme",
+    "theme_title",
+    "applicable",
+    "decision",
+    "justification",
+    "reasons",
+    "status",
+    "implemented_by",
+    "risks",
+    "obligations",
+    "policies",
+    "owners",
+    "evidence",
+];
+
+/// The reasons of a row in words, one per reason: `risk: R-1, R-4`, `legal: gdpr`, or
+/// `business: <text>` (shared with `soa.xlsx`).
+pub fn reasons(c: &SoaControl) -> Vec<String> {
+    c.reasons
+        .iter()
+        .map(|r| {
+            let mut what = r.ids.clone();
+            what.extend(r.text.clone());
+            if what.is_empty() {
+                r.kind.to_string()
+            } else {
+                format!("{}: {}", r.kind, what.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// The evidence of a row in words, one per piece: `control: title [collected] <at>` (shared
+/// with `soa.xlsx`).
+pub fn evidence(c: &SoaControl) -> Vec<String> {
+    c.evidence
+        .iter()
+        .map(|e| {
+            let mut s = format!("{}: {}", e.control, e.title);
+            if let Some(d) = &e.collected {
+                s.push_str(&format!(" [{d}]"));
+            }
+            if let Some(at) = &e.at {
+                s.push_str(&format!(" <{at}>"));
+            }
+            s
+        })
+        .collect()
+}
+
+fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
+    let reasons = reasons(c);
+    let evidence = evidence(c);
+    let mut row = vec![
+        c.id.clone(),
+        c.title.clone(),
+        c.theme.clone(),
+        c.theme_title.clone(),
+        yes_no(c.applicable),
+        c.decision.to_string(),
+        opt(&c.justification),
+        list(&reasons),
+        c.status.to_string(),
+        list(&c.implemented_by),
+        list(&c.risks),
+        list(&c.obligations),
+        list(&c.policies),
+        list(&c.owners),
+        list(&evidence),
+    ];
+    row.extend(
+        attributes
+            .iter()
+            .map(|a| c.attributes.get(a).map(|v| list(v)).unwrap_or_default()),
+    );
+    row
+}
+
+/// `soa.csv` of a document: [`SOA_COLUMNS`], then one column per attribute name the
+/// catalogue uses (sorted).
+pub fn soa_doc_csv(doc: &SoaDoc) -> String {
+    let mut attributes: Vec<String> = doc
+        .controls
+        .iter()
+        .flat_map(|c| c.attributes.keys().cloned())
+        .collect();
+    attributes.sort();
+    attributes.dedup();
+    let mut header: Vec<String> = SOA_COLUMNS.iter().map(|c| c.to_string()).collect();
+    header.extend(attributes.iter().cloned());
+    let rows: Vec<Vec<String>> = doc
+        .controls
+        .iter()
+        .map(|c| soa_row(c, &attributes))
+        .collect();
+    write(&header, &rows)
+}
+
+/// `soa.csv` of the project; `None` when the project has no known standard.
+pub fn soa_csv(model: &Model) -> Option<String> {
+    SoaDoc::from_model(model).map(|doc| soa_doc_csv(&doc))
+}
+
+/// The columns of `risk-register.csv`.
+pub const RISK_COLUMNS: [&str; 19] = [
+    "id",
+    "title",
+    "owner",
+    "assets",
+    "threat",
+    "vulnerability",
+    "inherent_likelihood",
+    "inherent_impact",
+    "inherent_score",
+    "treatment",
+    "controls",
+    "requires",
+    "residual_likelihood",
+    "residual_impact",
+    "residual_score",
+    "acceptable",
+    "accepted_by",
+    "accepted_on",
+    "accepted_until",
+];
+
+fn rating_cells(r: Option<&RiskRating>) -> [String; 3] {
+    match r {
+        Some(r) => [
+            opt(&r.likelihood),
+            opt(&r.impact),
+            r.score.map(|s| s.to_string()).unwrap_or_default(),
+        ],
+        None => Default::default(),
+    }
+}
+
+fn risk_row(r: &RiskEntry) -> Vec<String> {
+    let [il, ii, is] = rating_cells(Some(&r.inherent));
+    let [rl, ri, rs] = rating_cells(r.residual.as_ref());
+    let (by, on, until) = match &r.accepted {
+        Some(a) => (a.by.clone(), a.on.clone(), opt(&a.until)),
+        None => Default::default(),
+    };
+    vec![
+        r.id.clone(),
+        opt(&r.title),
+        opt(&r.owner),
+        list(&r.assets),
+        opt(&r.threat),
+        opt(&r.vulnerability),
+        il,
+        ii,
+        is,
+        opt(&r.treatment),
+        list(&r.controls),
+        list(&r.requires),
+        rl,
+        ri,
+        rs,
+        yes_no(r.acceptable),
+        by,
+        on,
+        until,
+    ]
+}
+
+/// `risk-register.csv` of a document.
+pub fn risk_register_doc_csv(doc: &RiskRegisterDoc) -> String {
+    let header: Vec<String> = RISK_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = doc.risks.iter().map(risk_row).collect();
+    write(&header, &rows)
+}
+
+/// The columns of `risk-treatment-plan.csv`, in order (the keys of a treatment action).
+pub const TREATMENT_COLUMNS: [&str; 13] = [
+    "risk",
+    "risk_title",
+    "risk_owner",
+    "treatment",
+    "control",
+    "control_title",
+    "control_owner",
+    "status",
+    "due",
+    "satisfies",
+    "remaining_score",
+    "acceptable",
+    "accepted_by",
+];
+
+/// `risk-treatment-plan.csv`: one row per action of the plan.
+pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
+    let header: Vec<String> = TREATMENT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = doc
+        .actions
+        .iter()
+        .map(|a| {
+            vec![
+                a.risk.clone(),
+                opt(&a.risk_title),
+                opt(&a.risk_owner),
+                opt(&a.treatment),
+                opt(&a.control),
+                opt(&a.control_title),
+                opt(&a.control_owner),
+                opt(&a.status),
+                opt(&a.due),
+                list(&a.satisfies),
+                a.remaining_score.map(|n| n.to_string()).unwrap_or_default(),
+                yes_no(a.acceptable),
+                opt(&a.accepted_by),
+            ]
+        })
+        .collect();
+    write(&header, &rows)
+}
+
+/// `risk-register.csv` of the project.
+pub fn risk_register_csv(model: &Model) -> String {
+    risk_register_doc_csv(&RiskRegisterDoc::from_model(model))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_prefixes_formula_starters() {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(guard(bad), format!("'{bad}"));
+        }
+    }
+
+    #[test]
+    fn guard_leaves_other_text_alone() {
+        for fine in ["", "A.5.1", "R-001", "a = b", " =x", "'quoted", "yes"] {
+            assert_eq!(guard(fine), fine);
+        }
+    }
+
+    #[test]
+    fn every_cell_is_guarded_and_quoted_as_csv() {
+        let header = vec!["a".to_string(), "b".to_string()];
+        let rows = vec![vec!["=1+1".to_string(), "x, \"y\"\nz".to_string()]];
+        assert_eq!(write(&header, &rows), "a,b\n'=1+1,\"x, \"\"y\"\"\nz\"\n");
+    }
+}

@@ -1,0 +1,138 @@
+//! Writing the build output atomically.
+//!
+//! Everything is written into a fresh sibling folder (`DIR.tmp-PID-N`), which then replaces
+//! `DIR` by renames; the previous output is removed only once the new one is in place. A
+//! build that fails part-way leaves the previous output as it was.
+//!
+//! An existing `DIR` is replaced only if it holds nothing but what a build writes (the
+//! top-level names of the files being written), so `--out` pointing at a folder of other
+//! files (the project, a home folder) is refused instead of wiped.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::OutputFile;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Why the output could not be written; the message is ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteError(pub String);
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn io_error(what: &str, path: &Path, e: io::Error) -> WriteError {
+    WriteError(format!("cannot {what} `{}`: {e}", path.display()))
+}
+
+/// Refuses a `dir` that is not a folder, or that holds anything a build does not write.
+fn check_existing(dir: &Path, ours: &[&str]) -> Result<bool, WriteError> {
+    let meta = match fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io_error("read", dir, e)),
+    };
+    if !meta.is_dir() {
+        return Err(WriteError(format!(
+            "`{}` exists and is not a folder; choose another output folder with `--out`",
+            dir.display()
+        )));
+    }
+    let mut foreign = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
+        let entry = entry.map_err(|e| io_error("read", dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(true);
+        if is_link || !ours.contains(&name.as_str()) {
+            foreign.push(name);
+        }
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        return Err(WriteError(format!(
+            "`{}` holds files that ismsc did not write (`{}`), so it is not replaced; choose an empty or new folder with `--out`, or remove it",
+            dir.display(),
+            foreign.join("`, `")
+        )));
+    }
+    Ok(true)
+}
+
+fn write_file(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+    }
+    let mut f = fs::File::create(path).map_err(|e| io_error("create", path, e))?;
+    f.write_all(content)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| io_error("write", path, e))
+}
+
+/// Replaces the folder `dir` by a folder holding exactly `files`, atomically. `known` are
+/// the other top-level names any build writes (an existing folder holding only those and the
+/// names of `files` may be replaced).
+pub fn replace_dir(dir: &Path, files: &[OutputFile], known: &[&str]) -> Result<(), WriteError> {
+    let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(WriteError(format!(
+            "`{}` cannot be an output folder: name a folder, e.g. `--out dist`",
+            dir.display()
+        )));
+    };
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // What any build writes may be replaced, whatever `--format` chose this time.
+    let mut ours: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.name.split('/').next())
+        .collect();
+    ours.extend_from_slice(known);
+    ours.sort_unstable();
+    ours.dedup();
+    let exists = check_existing(dir, &ours)?;
+    fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
+    let tag = format!(
+        "{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let tmp = parent.join(format!("{name}.tmp-{tag}"));
+    if fs::symlink_metadata(&tmp).is_ok() {
+        fs::remove_dir_all(&tmp).map_err(|e| io_error("remove", &tmp, e))?;
+    }
+    fs::create_dir(&tmp).map_err(|e| io_error("create", &tmp, e))?;
+    let written = files
+        .iter()
+        .try_for_each(|f| write_file(&tmp.join(&f.name), &f.content));
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if !exists {
+        return fs::rename(&tmp, dir).map_err(|e| {
+            let _ = fs::remove_dir_all(&tmp);
+            io_error("create", dir, e)
+        });
+    }
+    let old = parent.join(format!("{name}.old-{tag}"));
+    if let Err(e) = fs::rename(dir, &old) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(io_error("replace", dir, e));
+    }
+    if let Err(e) = fs::rename(&tmp, dir) {
+        // Put the previous output back.
+        let _ = fs::rename(&old, dir);
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(io_error("replace", dir, e));
+    }
+    // The new output is in place; a leftover old folder is only untidy.
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../../../ARCHITECTURE.md")]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+// The pest parser is generated for `no_std` (see the workspace `Cargo.toml`) and names `alloc`.
+extern crate alloc;
+
+pub mod check;
+pub mod diag;
+pub mod driver;
+pub mod emit;
+pub mod import;
+pub mod manifest;
+pub mod model;
+pub mod par;
+pub mod risk;
+pub mod soa;
+pub mod source;
+pub mod stdlib;
+pub mod suggest;
+pub mod syntax;
+
+pub use driver::{analyze, Analysis, Input, Options};

@@ -1,0 +1,150 @@
+//! Publishing: the documents `ismsc build` writes beyond the machine-readable files of the
+//! core — the auditor's workbook, the HTML site, the PDFs and the OSCAL document set.
+//!
+//! - [`xlsx`]: `soa.xlsx`, the SoA and the risk register as an Excel workbook;
+//! - [`site`]: `site/`, the static HTML site (policies, controls, risk heat map, SoA);
+//! - [`pdf`]: `pdf/`, the policies, the SoA and the risk register as PDF, typeset in-process;
+//! - [`oscal`]: `oscal/`, the OSCAL 1.2.1 document set (catalog, profile, SSP, POA&M, mapping).
+//!
+//! **Architecture Invariant:** this crate reads the core's analysis and DTOs and never the
+//! syntax tree; the core knows nothing of it (the crate wall enforces that).
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod oscal;
+pub mod pdf;
+pub mod site;
+pub mod xlsx;
+
+use ismsc_core::driver::Analysis;
+use ismsc_core::emit::{data, OutputFile, BUILD_FILES};
+
+/// Every top-level name a build may write into the output folder (files and folders), so a
+/// later build with other `--format`s may still replace the folder.
+pub fn output_names() -> impl Iterator<Item = &'static str> {
+    BUILD_FILES
+        .iter()
+        .copied()
+        .chain([xlsx::FILE, site::DIR, pdf::DIR, oscal::DIR])
+}
+
+/// The kinds of output `ismsc build --format` chooses from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Output {
+    /// `soa.json`, `soa.csv`, `risk-register.json`/`.csv`, `risk-treatment-plan.json`/`.csv`,
+    /// `graph.dot`, `graph.mmd`.
+    Data,
+    /// `soa.xlsx`: the auditor's workbook.
+    Xlsx,
+    /// `site/`: the static HTML site.
+    Site,
+    /// `pdf/`: the policies, the SoA and the risk register as PDF.
+    Pdf,
+    /// `oscal/`: the OSCAL document set.
+    Oscal,
+}
+
+impl Output {
+    /// Every kind, in build order.
+    pub const ALL: [Output; 5] = [
+        Output::Data,
+        Output::Xlsx,
+        Output::Site,
+        Output::Pdf,
+        Output::Oscal,
+    ];
+}
+
+/// Settings of one build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Which outputs to produce.
+    pub outputs: Vec<Output>,
+    /// A time stamp to print in the documents (`--timestamp`); `None` keeps builds
+    /// byte-identical.
+    pub timestamp: Option<String>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            outputs: Output::ALL.to_vec(),
+            timestamp: None,
+        }
+    }
+}
+
+/// Told of each step of a build as it finishes, so the command line can draw a progress bar.
+/// Steps may finish on other threads (PDFs are typeset in parallel).
+pub trait Progress: Sync {
+    /// The build has `total` steps: one per output kind, and one per PDF.
+    fn start(&self, total: usize) {
+        let _ = total;
+    }
+    /// One step finished; `what` names it (`soa.xlsx`, `site/`, `pdf/soa.pdf`).
+    fn step(&self, what: &str) {
+        let _ = what;
+    }
+}
+
+/// No progress report.
+impl Progress for () {}
+
+/// What a build made.
+#[derive(Debug)]
+pub struct Built {
+    /// Every file, in the order of `Output::ALL`.
+    pub files: Vec<OutputFile>,
+    /// The PDFs the typesetter could not make (left out of `files`): a bug of ismsc, never of
+    /// the input, reported by the command line.
+    pub failed: Vec<pdf::PdfError>,
+}
+
+/// Every file of `ismsc build` for the chosen outputs; `None` when the project has no known
+/// standard (and so no SoA).
+pub fn build(analysis: &Analysis, options: &BuildOptions) -> Option<Vec<OutputFile>> {
+    build_with_progress(analysis, options, &()).map(|b| b.files)
+}
+
+/// [`build`], telling `progress` of each step, and saying which PDFs failed.
+pub fn build_with_progress(
+    analysis: &Analysis,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Option<Built> {
+    let wants = |o: Output| options.outputs.contains(&o);
+    let pdfs = if wants(Output::Pdf) {
+        pdf::sources(&analysis.model, options)
+    } else {
+        Vec::new()
+    };
+    let kinds = [Output::Data, Output::Xlsx, Output::Site, Output::Oscal];
+    progress.start(kinds.iter().filter(|o| wants(**o)).count() + pdfs.len());
+    let mut files = Vec::new();
+    // Each output adds its files here, in the order of `Output::ALL`.
+    if wants(Output::Data) {
+        files.extend(data(analysis)?);
+        progress.step("data");
+    }
+    if wants(Output::Xlsx) {
+        files.extend(xlsx::files(analysis, options));
+        progress.step("soa.xlsx");
+    }
+    if wants(Output::Site) {
+        files.extend(site::files(analysis, options));
+        progress.step("site/");
+    }
+    let mut failed = Vec::new();
+    for result in pdf::render(&pdfs, progress) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(e) => failed.push(e),
+        }
+    }
+    if wants(Output::Oscal) {
+        files.extend(oscal::files(analysis, options));
+        progress.step("oscal/");
+    }
+    Some(Built { files, failed })
+}
