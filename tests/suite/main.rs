@@ -23,6 +23,7 @@ mod coverage;
 mod editors;
 mod emit;
 mod examples;
+mod grammar;
 mod harness;
 mod oscal;
 mod pdf;

@@ -334,7 +334,7 @@ fn collect_files(entries: &[Entry], from: &str, out: &mut Vec<String>) {
                 }
             }
             Entry::Block(b) => collect_files(&b.body.entries, from, out),
-            Entry::Statement(_) => {}
+            Entry::Statement(_) | Entry::Error(_) => {}
         }
     }
 }

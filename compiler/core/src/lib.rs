@@ -2,8 +2,6 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
-// The pest parser is generated for `no_std` (see the workspace `Cargo.toml`) and names `alloc`.
-extern crate alloc;
 
 pub mod check;
 pub mod diag;

@@ -224,6 +224,10 @@ pub struct Entity {
     pub span: Span,
     /// Kind-specific fields.
     pub data: Data,
+    /// Whether a mistake in the item was reported (a syntax error, an unknown field, a value
+    /// of the wrong type …): what it lacks may be what could not be read, so checks do not
+    /// report its absence.
+    pub recovered: bool,
 }
 
 impl Entity {
@@ -706,6 +710,10 @@ pub struct Model {
     pub decisions: Vec<Decision>,
     /// Spans of the `applicability` blocks.
     pub applicability_spans: Vec<Span>,
+    /// Requirement ids written where they could not be read (inside a broken entry or an
+    /// unknown field): resolved silently, and never reported as undecided, because the
+    /// mistake that hides them is reported already.
+    pub shadowed: Vec<ReqLink>,
     /// Declared frameworks.
     pub frameworks: Vec<Framework>,
     /// Requirements of all frameworks, in catalogue order.

@@ -43,6 +43,9 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
                 .map(|(id, _)| Span::new(id, 0, 0))
         });
     let in_scope_types = in_scope_asset_types(model);
+    // Requirements named where a reported mistake hid them: not undecided, only unreadable.
+    let shadowed: std::collections::HashSet<ReqId> =
+        model.shadowed.iter().filter_map(|r| r.target).collect();
 
     for row in &table.rows {
         let Some(req) = model.requirement(row.req) else {
@@ -51,6 +54,9 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
         let title = &req.title;
         match row.applicability {
             Applicability::Undecided => {
+                if shadowed.contains(&row.req) {
+                    continue;
+                }
                 let Some(at) = anchor else { continue };
                 diags.push(
                     Diagnostic::new(Code::E0401, at, format!("`{}` ({title}) has no decision in the Statement of Applicability", req.id))

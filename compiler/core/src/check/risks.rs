@@ -10,6 +10,10 @@ pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
     let method = model.risk_method.as_ref();
     for e in &model.entities {
         let Data::Risk(r) = &e.data else { continue };
+        // What a broken risk lacks may be what could not be read: its mistake is reported.
+        if e.recovered {
+            continue;
+        }
         if r.owner.is_none() {
             diags.push(
                 Diagnostic::new(Code::E0501, e.id_span, format!("risk `{}` has no owner", e.id))

@@ -9,6 +9,8 @@ pub(super) fn check(model: &Model, today: Date, diags: &mut Diagnostics) {
         match &e.data {
             Data::Policy(p) => {
                 match &p.approved {
+                    // An approval that could not be read was reported as such.
+                    None if e.recovered => {}
                     None => diags.push(
                         Diagnostic::new(Code::W0602, e.id_span, format!("policy `{}` has no approval", e.id))
                             .primary_label("no `approved`")

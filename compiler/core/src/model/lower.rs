@@ -16,7 +16,7 @@ use super::{
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, Entry, HeadName, Item, Value, ValueKind};
+use crate::syntax::ast::{self, Entry, ErrorEntry, HeadName, Item, Value, ValueKind};
 
 /// Files that `file(...)` values name, as found by the loader.
 #[derive(Debug, Default)]
@@ -475,39 +475,47 @@ impl Lower<'_> {
         let mut nested = Vec::new();
         let what = describe_item(item);
         for entry in &item.body.entries {
-            match entry {
-                Entry::Field(field) => {
-                    let name = field.name.text.as_str();
-                    let Some(spec) = specs.iter().find(|s| s.name == name) else {
-                        self.unknown_field(&field.name, &what, specs, blocks);
-                        continue;
-                    };
-                    if let Some(first) = seen.get(spec.name) {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::E0205,
-                                field.name.span,
-                                format!("field `{name}` is given twice in {what}"),
-                            )
-                            .primary_label("given again here")
-                            .label(*first, "first given here")
-                            .help(
-                                "remove one of them; a list field takes all its values in one list",
-                            ),
-                        );
-                        continue;
-                    }
-                    seen.insert(spec.name, field.name.span);
-                    if let Some(v) = self.value(&field.value, spec) {
-                        fields.values.push((spec.name, v));
-                    }
+            // A statement whose subject is a field name is that field with its `=` missing
+            // (`owner ciso`): reported as such and read as the field, so nothing follows from it.
+            let repaired;
+            let field = match entry {
+                Entry::Error(e) => {
+                    self.shadow(e);
+                    continue;
                 }
-                Entry::Block(b) => {
-                    if blocks.contains(&b.keyword.text.as_str()) {
-                        nested.push(b);
-                    } else {
-                        self.unknown_field(&b.keyword, &what, specs, blocks);
-                    }
+                Entry::Field(field) => field,
+                Entry::Statement(s)
+                    if s.framework.is_none() && specs.iter().any(|f| f.name == s.subject.text) =>
+                {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0001,
+                            Span {
+                                start: s.subject.span.end,
+                                ..s.subject.span
+                            },
+                            format!("expected `=` after the field name `{}`", s.subject.text),
+                        )
+                        .primary_label("expected `=` here")
+                        .help(format!("fields are written `{} = value`", s.subject.text)),
+                    );
+                    let value = match &s.arg {
+                        None => Value {
+                            kind: ValueKind::Ref(s.verb.clone()),
+                            span: s.verb.span,
+                        },
+                        Some(_) => Value {
+                            kind: ValueKind::Invalid,
+                            span: s.verb.span,
+                        },
+                    };
+                    repaired = ast::Field {
+                        name: s.subject.clone(),
+                        value,
+                        span: s.span,
+                        trivia: ast::Trivia::default(),
+                    };
+                    &repaired
                 }
                 Entry::Statement(s) => {
                     self.diags.push(
@@ -519,33 +527,120 @@ impl Lower<'_> {
                         .primary_label("statement here")
                         .help("fields are written `name = value`; decisions such as `A.7.12 excluded \"…\"` go in an `applicability` block"),
                     );
+                    continue;
                 }
+                Entry::Block(b) => {
+                    if blocks.contains(&b.keyword.text.as_str()) {
+                        nested.push(b);
+                    } else {
+                        self.unknown_field(&b.keyword, None, &what, specs, blocks);
+                    }
+                    continue;
+                }
+            };
+            let name = field.name.text.as_str();
+            let Some(spec) = specs.iter().find(|s| s.name == name) else {
+                self.unknown_field(&field.name, Some(&field.value), &what, specs, blocks);
+                continue;
+            };
+            if let Some(first) = seen.get(spec.name) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0205,
+                        field.name.span,
+                        format!("field `{name}` is given twice in {what}"),
+                    )
+                    .primary_label("given again here")
+                    .label(*first, "first given here")
+                    .help("remove one of them; a list field takes all its values in one list"),
+                );
+                continue;
+            }
+            seen.insert(spec.name, field.name.span);
+            if let Some(v) = self.value(&field.value, spec) {
+                fields.values.push((spec.name, v));
             }
         }
-        for spec in specs.iter().filter(|s| s.required) {
-            if !seen.contains_key(spec.name) {
-                let at = item
-                    .name
-                    .as_ref()
-                    .map(|n| n.span())
-                    .unwrap_or(item.keyword.span);
-                self.diags.push(
-                    Diagnostic::new(Code::E0202, at, format!("{what} has no `{}`", spec.name))
-                        .primary_label(format!("`{}` is required", spec.name))
-                        .help(format!(
-                            "add `{} = …` with {}",
-                            spec.name,
-                            spec.ty.describe()
-                        )),
-                );
+        // A broken item may have lost the field in what could not be read: only a whole item
+        // is judged for what it lacks.
+        if !item.recovered {
+            for spec in specs.iter().filter(|s| s.required) {
+                if !seen.contains_key(spec.name) {
+                    let at = item
+                        .name
+                        .as_ref()
+                        .map(|n| n.span())
+                        .unwrap_or(item.keyword.span);
+                    self.diags.push(
+                        Diagnostic::new(Code::E0202, at, format!("{what} has no `{}`", spec.name))
+                            .primary_label(format!("`{}` is required", spec.name))
+                            .help(format!(
+                                "add `{} = …` with {}",
+                                spec.name,
+                                spec.ty.describe()
+                            )),
+                    );
+                }
             }
         }
         (fields, nested)
     }
 
+    /// Records the requirement ids written where they could not be read (a broken entry, an
+    /// unknown field), so that what they would have decided is not reported as undecided.
+    fn shadow(&mut self, e: &ErrorEntry) {
+        for n in &e.names {
+            self.shadow_name(n);
+        }
+    }
+
+    fn shadow_name(&mut self, n: &ast::Name) {
+        let (framework, id) = match n.text.split_once('/') {
+            Some((f, id)) if f.contains(':') => (Some(f.to_string()), id.to_string()),
+            _ => (None, n.text.clone()),
+        };
+        self.model.shadowed.push(ReqLink {
+            framework,
+            id,
+            span: n.span,
+            target: None,
+        });
+    }
+
+    /// The requirement-like references of a value (in a field that could not be read).
+    fn shadow_value(&mut self, v: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut one = |this: &mut Self, v: &Value| match &v.kind {
+            ValueKind::Ref(n) => {
+                this.shadow_name(n);
+                out.push(n.text.clone());
+            }
+            ValueKind::Qualified { framework, id } => {
+                this.model.shadowed.push(ReqLink {
+                    framework: Some(framework.key.clone()),
+                    id: id.text.clone(),
+                    span: v.span,
+                    target: None,
+                });
+                out.push(format!("{}/{}", framework.key, id.text));
+            }
+            _ => {}
+        };
+        match &v.kind {
+            ValueKind::List(items) => {
+                for i in items {
+                    one(self, i);
+                }
+            }
+            _ => one(self, v),
+        }
+        out
+    }
+
     fn unknown_field(
         &mut self,
         name: &ast::Name,
+        value: Option<&Value>,
         what: &str,
         specs: &[FieldSpec],
         blocks: &[&str],
@@ -558,7 +653,8 @@ impl Lower<'_> {
             format!("{what} has no field `{}`", name.text),
         )
         .primary_label("unknown field");
-        d = match did_you_mean(&name.text, known.iter().copied()) {
+        let suggestion = did_you_mean(&name.text, known.iter().copied());
+        d = match suggestion {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if known.is_empty() => d.help("this block takes no fields"),
             None => d.help(format!(
@@ -570,6 +666,25 @@ impl Lower<'_> {
                     .join(", ")
             )),
         };
+        // What the field names is not lost: a requirement it would have decided is not
+        // reported as undecided.
+        if let Some(v) = value {
+            let named = self.shadow_value(v);
+            let decides = suggestion
+                .and_then(|s| specs.iter().find(|f| f.name == s))
+                .is_some_and(|f| matches!(f.ty, Ty::Reqs));
+            if decides && !named.is_empty() {
+                d = d.note(format!(
+                    "as `{}`, it would decide {}; they are not reported as undecided until it is fixed",
+                    suggestion.unwrap_or_default(),
+                    named
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
         self.diags.push(d);
     }
 
@@ -712,6 +827,10 @@ impl Lower<'_> {
         let mut scale = Scale::default();
         let mut seen: HashMap<String, Span> = HashMap::new();
         for entry in &body.entries {
+            if let Entry::Error(e) = entry {
+                self.shadow(e);
+                continue;
+            }
             let Entry::Field(field) = entry else {
                 self.diags.push(
                     Diagnostic::new(
@@ -810,6 +929,7 @@ impl Lower<'_> {
     // ----- named entities ------------------------------------------------------------------
 
     fn entity(&mut self, kind: Kind, item: &Item) {
+        let errors_before = self.diags.len();
         let Some(HeadName::Id(id)) = &item.name else {
             let span = item
                 .name
@@ -934,6 +1054,7 @@ impl Lower<'_> {
             id_span: id.span,
             span: item.span,
             data,
+            recovered: item.recovered || self.diags.len() > errors_before,
         });
     }
 
@@ -1089,6 +1210,10 @@ impl Lower<'_> {
             self.header_bare(b, false);
             let mut rows = Vec::new();
             for entry in &b.body.entries {
+                if let Entry::Error(e) = entry {
+                    self.shadow(e);
+                    continue;
+                }
                 let Entry::Field(field) = entry else {
                     self.diags.push(
                         Diagnostic::new(Code::E0208, entry.span(), "a matrix holds one row per likelihood level")
@@ -1150,11 +1275,16 @@ impl Lower<'_> {
         self.header_bare(item, false);
         self.model.applicability_spans.push(item.keyword.span);
         for entry in &item.body.entries {
+            if let Entry::Error(e) = entry {
+                self.shadow(e);
+                continue;
+            }
             let Entry::Statement(s) = entry else {
                 let span = match entry {
                     Entry::Field(f) => f.name.span,
                     Entry::Block(b) => b.keyword.span,
                     Entry::Statement(s) => s.span,
+                    Entry::Error(e) => e.span,
                 };
                 self.diags.push(
                     Diagnostic::new(Code::E0208, span, "an `applicability` block holds only decisions")
@@ -1196,7 +1326,7 @@ impl Lower<'_> {
             };
             self.model.decisions.push(Decision {
                 req: ReqLink {
-                    framework: None,
+                    framework: s.framework.as_ref().map(|f| f.key.clone()),
                     id: s.subject.text.clone(),
                     span: s.subject.span,
                     target: None,
@@ -1263,6 +1393,10 @@ impl Lower<'_> {
         groups: &mut Vec<(String, String)>,
     ) {
         for entry in &item.body.entries {
+            if let Entry::Error(e) = entry {
+                self.shadow(e);
+                continue;
+            }
             let Entry::Block(b) = entry else {
                 let span = entry.span();
                 self.diags.push(
@@ -1344,6 +1478,10 @@ impl Lower<'_> {
     fn attributes(&mut self, b: &Item) -> Vec<(String, Vec<String>)> {
         let mut out: Vec<(String, Vec<String>)> = Vec::new();
         for entry in &b.body.entries {
+            if let Entry::Error(e) = entry {
+                self.shadow(e);
+                continue;
+            }
             let Entry::Field(field) = entry else {
                 self.diags.push(
                     Diagnostic::new(
@@ -1405,6 +1543,10 @@ impl Lower<'_> {
         };
         let mut links = Vec::new();
         for entry in &item.body.entries {
+            if let Entry::Error(e) = entry {
+                self.shadow(e);
+                continue;
+            }
             let Entry::Statement(s) = entry else {
                 self.diags.push(
                     Diagnostic::new(
@@ -1417,6 +1559,21 @@ impl Lower<'_> {
                 );
                 continue;
             };
+            if let Some(f) = &s.framework {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0208,
+                        f.span,
+                        "a mapping line names its requirements without their framework",
+                    )
+                    .primary_label("framework not expected here")
+                    .help(format!(
+                        "the mapping's header names the frameworks: write `{} …`",
+                        s.subject.text
+                    )),
+                );
+                continue;
+            }
             let relation = match s.verb.text.as_str() {
                 "equal" => Relation::Equal,
                 "subset" => Relation::Subset,
@@ -1503,6 +1660,10 @@ impl Lower<'_> {
 
     fn clause_body(&mut self, item: &Item, key: &str, parent: Option<&str>) {
         for entry in &item.body.entries {
+            if let Entry::Error(e) = entry {
+                self.shadow(e);
+                continue;
+            }
             let Entry::Block(b) = entry else {
                 if parent.is_none() || !matches!(entry, Entry::Field(_)) {
                     self.diags.push(

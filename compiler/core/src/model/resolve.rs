@@ -132,6 +132,18 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             reqs.resolve(r, diags, &model.frameworks);
         }
     }
+    // Ids written where they could not be read: resolved when they can be, never reported.
+    let standard_key = model
+        .isms
+        .as_ref()
+        .and_then(|i| i.standard.as_ref())
+        .map(|(k, _)| k.clone());
+    for r in &mut model.shadowed {
+        let Some(key) = r.framework.clone().or_else(|| standard_key.clone()) else {
+            continue;
+        };
+        r.target = model.req_index.get(&(key, r.id.clone())).copied();
+    }
     for m in &mut model.mappings {
         let mut ok = true;
         for (key, span) in [(&m.from, m.span), (&m.to, m.span)] {

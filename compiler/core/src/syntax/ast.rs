@@ -11,10 +11,12 @@ use crate::source::{FileId, Span};
 pub struct File {
     /// The file.
     pub file: FileId,
-    /// Top-level items in source order (those that parsed).
+    /// Top-level items in source order: every item whose keyword was read, broken or not.
     pub items: Vec<Item>,
-    /// Every comment, in source order.
+    /// Every comment, in source order (also attached to the nodes as [`Trivia`]).
     pub comments: Vec<Comment>,
+    /// Comments after the last item.
+    pub dangling: Vec<Comment>,
 }
 
 /// A comment.
@@ -24,6 +26,22 @@ pub struct Comment {
     pub text: String,
     /// Where it is.
     pub span: Span,
+    /// Whether it is the first thing on its line (else it trails code on that line).
+    pub own_line: bool,
+    /// Whether a blank line precedes it.
+    pub blank_before: bool,
+}
+
+/// What surrounds a node without being part of it: the formatter prints it back, the language
+/// server folds it, suppressions are read from it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trivia {
+    /// Comments before the node, since the previous node of the same body or file.
+    pub leading: Vec<Comment>,
+    /// A comment after the node on its last line.
+    pub trailing: Option<Comment>,
+    /// Whether a blank line precedes the node (before its leading comments, if any).
+    pub blank_before: bool,
 }
 
 /// A word with its span: a keyword, a field name, an id.
@@ -77,8 +95,13 @@ pub struct Item {
     pub title: Option<Str>,
     /// The entries between the braces.
     pub body: Body,
-    /// From the keyword to the closing brace.
+    /// From the keyword to the closing brace (or to where a broken item ends).
     pub span: Span,
+    /// Comments and blank lines around it.
+    pub trivia: Trivia,
+    /// Whether a syntax error was found inside it: lowering then trusts what it holds but
+    /// does not report what it lacks.
+    pub recovered: bool,
 }
 
 /// `{ … }`.
@@ -88,6 +111,10 @@ pub struct Body {
     pub entries: Vec<Entry>,
     /// From `{` to `}`.
     pub span: Span,
+    /// Whether it was written over several lines (else on one line).
+    pub multiline: bool,
+    /// Comments after the last entry, before `}`.
+    pub dangling: Vec<Comment>,
 }
 
 /// One entry of a body.
@@ -99,6 +126,8 @@ pub enum Entry {
     Block(Item),
     /// `A.7.12 excluded "…"`.
     Statement(Statement),
+    /// Something that is none of these: a syntax error, already reported.
+    Error(ErrorEntry),
 }
 
 impl Entry {
@@ -108,8 +137,31 @@ impl Entry {
             Entry::Field(f) => f.span,
             Entry::Block(b) => b.span,
             Entry::Statement(s) => s.span,
+            Entry::Error(e) => e.span,
         }
     }
+
+    /// Its comments and blank lines.
+    pub fn trivia(&self) -> &Trivia {
+        match self {
+            Entry::Field(f) => &f.trivia,
+            Entry::Block(b) => &b.trivia,
+            Entry::Statement(s) => &s.trivia,
+            Entry::Error(e) => &e.trivia,
+        }
+    }
+}
+
+/// A broken entry: what the parser skipped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorEntry {
+    /// What was skipped.
+    pub span: Span,
+    /// The ids and references written in it (`A.5.17`, `ciso`), so that what they would
+    /// have decided is not reported as missing.
+    pub names: Vec<Name>,
+    /// Comments and blank lines around it.
+    pub trivia: Trivia,
 }
 
 /// `name = value`.
@@ -121,11 +173,16 @@ pub struct Field {
     pub value: Value,
     /// The whole field.
     pub span: Span,
+    /// Comments and blank lines around it.
+    pub trivia: Trivia,
 }
 
 /// `subject verb argument?`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
+    /// The framework of a qualified subject: `iso27001:2013` in
+    /// `iso27001:2013/A.9.4.2 excluded "…"`.
+    pub framework: Option<FrameworkRef>,
     /// `A.7.12`.
     pub subject: Name,
     /// `excluded`.
@@ -134,6 +191,8 @@ pub struct Statement {
     pub arg: Option<Value>,
     /// The whole statement.
     pub span: Span,
+    /// Comments and blank lines around it.
+    pub trivia: Trivia,
 }
 
 /// A string literal after unescaping, with its span.
@@ -338,7 +397,8 @@ pub enum ValueKind {
     File(Str),
     /// `scale { … }`.
     Scale(Body),
-    /// A literal that was reported as invalid while parsing; later stages skip it.
+    /// A literal that was reported as invalid, or a value that is missing or broken (a
+    /// syntax error), while parsing; later stages skip it.
     Invalid,
 }
 
