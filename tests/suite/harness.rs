@@ -142,3 +142,8 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// The root of the git work tree around `dir` (or its nearest existing ancestor), if any.
+pub fn repo_root_of(dir: &Path) -> Option<PathBuf> {
+    ismsc_core::driver::repository_root(dir)
+}

@@ -6,6 +6,11 @@
 //! - `stdlib`: the embedded catalogues compile clean and match the reference data.
 //! - `examples`: every bundled example project checks clean.
 //! - `cli`: the command line's exit codes and machine-readable formats.
+//! - `init`: the starter project checks to exactly the undecided controls and is laid out
+//!   canonically; a second `init` changes nothing.
+//! - `ci`: paths relative to the repository root in every format, SARIF against its schema,
+//!   GitHub and JUnit output, and the command lines of action.yml, the hooks and docs/ci.md.
+//! - `catalog`: `ismsc catalog` and the filters of `ismsc soa`.
 //! - `emit`: `soa.json` against its schema, CSV snapshots and the injection guard, `ismsc soa`
 //!   and `ismsc build` (determinism, atomic replacement of the output folder).
 //! - `site`: the HTML site: links resolve, one page per policy, user text escaped, byte-identical.
@@ -17,6 +22,8 @@
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
 //!   byte-identical.
 
+mod catalog;
+mod ci;
 mod cli;
 mod codes;
 mod coverage;
@@ -25,6 +32,7 @@ mod emit;
 mod examples;
 mod grammar;
 mod harness;
+mod init;
 mod oscal;
 mod pdf;
 mod props;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ismsc_core::diag::render::{self, HumanStyle};
-use ismsc_core::diag::Code;
+use ismsc_core::diag::{Code, Severity};
 use ismsc_core::emit;
 use ismsc_core::syntax::ast::Date;
 use ismsc_core::{analyze, Analysis, Input, Options};
@@ -25,6 +25,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start an ISMS project: a starter project that checks, a CI workflow and a pre-commit
+    /// hook.
+    Init {
+        /// The project folder, made if missing (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The organisation's name (default: the folder's name).
+        #[arg(long, value_name = "NAME")]
+        organization: Option<String>,
+        /// The edition of ISO/IEC 27001 the Statement of Applicability is made against.
+        #[arg(long, value_enum, default_value_t = Standard::Iso27001_2022)]
+        standard: Standard,
+        /// The date written into the starter as the approval and effective date
+        /// (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
     /// Check a project and report every problem.
     Check {
         /// The project folder (with `isms.toml`).
@@ -59,6 +76,38 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// How to print the SoA.
+        #[arg(long, value_enum, default_value_t = SoaFormat::Table)]
+        format: SoaFormat,
+        /// Only the controls without a decision yet (the same as `--status undecided`).
+        #[arg(long)]
+        undecided: bool,
+        /// Only the controls of these themes (the outermost groups of the catalogue, e.g.
+        /// `technological`, or `A.9` for 2013); repeatable or comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "THEME")]
+        theme: Vec<String>,
+        /// Only the controls with these statuses; repeatable or comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
+        status: Vec<SoaStatus>,
+    },
+    /// List the requirements of a framework of the catalogue, e.g. the Annex A controls.
+    Catalog {
+        /// The framework's key (default: `iso27001:2022`; `--list` shows them all).
+        framework: Option<String>,
+        /// Read the frameworks of this project too (its own `framework` items).
+        #[arg(long, value_name = "PROJECT")]
+        project: Option<PathBuf>,
+        /// List the frameworks instead of requirements.
+        #[arg(long)]
+        list: bool,
+        /// Only the requirements in these groups (a theme such as `technological`, or any
+        /// group id such as `A.9.4`); repeatable or comma-separated, any of them matches.
+        #[arg(long, alias = "group", value_delimiter = ',', value_name = "GROUP")]
+        theme: Vec<String>,
+        /// Only the requirements with this attribute value, e.g. `concepts=protect`;
+        /// repeatable, all of them must match.
+        #[arg(long, value_parser = parse_attribute, value_name = "NAME=VALUE")]
+        attribute: Vec<(String, String)>,
+        /// How to print the catalogue.
         #[arg(long, value_enum, default_value_t = SoaFormat::Table)]
         format: SoaFormat,
     },
@@ -141,6 +190,10 @@ struct Common {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Print the paths of findings relative to this folder (default: the root of the git work
+    /// tree that holds the project, or else the project folder).
+    #[arg(long, value_name = "DIR")]
+    path_base: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,6 +206,10 @@ enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// A JUnit XML report, for the test reports of GitLab and Jenkins.
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,6 +228,67 @@ enum SoaFormat {
     Json,
     /// The CSV of `soa.csv`.
     Csv,
+}
+
+/// The standards `ismsc init` starts from.
+#[derive(Clone, Copy, ValueEnum)]
+enum Standard {
+    /// ISO/IEC 27001:2022 (93 Annex A controls).
+    #[value(name = "iso27001:2022")]
+    Iso27001_2022,
+    /// ISO/IEC 27001:2013 (114 Annex A controls; withdrawn, for a transition).
+    #[value(name = "iso27001:2013")]
+    Iso27001_2013,
+}
+
+impl Standard {
+    fn key(self) -> &'static str {
+        match self {
+            Standard::Iso27001_2022 => "iso27001:2022",
+            Standard::Iso27001_2013 => "iso27001:2013",
+        }
+    }
+}
+
+/// A status of a row of the SoA, for `ismsc soa --status`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SoaStatus {
+    /// Every implementing control is implemented.
+    Implemented,
+    /// Some implementation exists.
+    Partial,
+    /// Every implementing control is planned.
+    Planned,
+    /// Applicable, but no control implements it.
+    NotImplemented,
+    /// Excluded.
+    NotApplicable,
+    /// No decision yet.
+    Undecided,
+}
+
+impl SoaStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            SoaStatus::Implemented => "implemented",
+            SoaStatus::Partial => "partial",
+            SoaStatus::Planned => "planned",
+            SoaStatus::NotImplemented => "not-implemented",
+            SoaStatus::NotApplicable => "not-applicable",
+            SoaStatus::Undecided => "undecided",
+        }
+    }
+}
+
+fn parse_attribute(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!(
+            "`{s}` is not of the form NAME=VALUE, e.g. `concepts=protect`"
+        )),
+    }
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -227,6 +345,87 @@ impl Io<'_> {
     }
 }
 
+/// Where the paths of findings are relative to.
+struct PathBase {
+    /// What to put before a project-relative file name (`compliance/isms/`, or empty).
+    prefix: String,
+    /// The folder itself, for SARIF's `%SRCROOT%`.
+    root: render::SrcRoot,
+}
+
+/// The path base of a project: `--path-base`, else the git work tree around the project,
+/// else the project folder.
+fn path_base(project: &Path, common: &Common, io: &mut Io<'_>) -> Result<PathBase, u8> {
+    let project_abs = project.canonicalize().map_err(|e| {
+        io.eprint(&format!(
+            "error: cannot read the project `{}`: {e}\n",
+            project.display()
+        ));
+        2u8
+    })?;
+    let (base, description) = match &common.path_base {
+        Some(dir) => {
+            let abs = dir.canonicalize().map_err(|e| {
+                io.eprint(&format!(
+                    "error: cannot read the `--path-base` folder `{}`: {e}\n",
+                    dir.display()
+                ));
+                2u8
+            })?;
+            (abs, "the folder given with --path-base")
+        }
+        None => match ismsc_core::driver::repository_root(&project_abs) {
+            Some(root) => (root, "the root of the git work tree"),
+            None => (project_abs.clone(), "the project folder"),
+        },
+    };
+    let Ok(rel) = project_abs.strip_prefix(&base) else {
+        io.eprint(&format!(
+            "error: the project `{}` is not inside the `--path-base` folder `{}`\n",
+            project.display(),
+            base.display()
+        ));
+        return Err(2);
+    };
+    let mut prefix: String = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    Ok(PathBase {
+        prefix,
+        root: render::SrcRoot::at(&base, description),
+    })
+}
+
+/// Runs `f` with the project's file names relative to the path base, then restores them (the
+/// published documents keep project-relative names).
+fn rebased<R>(
+    sources: &mut ismsc_core::source::SourceMap,
+    base: &PathBase,
+    f: impl FnOnce(&ismsc_core::source::SourceMap) -> R,
+) -> R {
+    if base.prefix.is_empty() {
+        return f(sources);
+    }
+    let renamed: Vec<(ismsc_core::source::FileId, String)> = sources
+        .iter()
+        .filter(|(_, file)| file.origin == ismsc_core::source::Origin::Project)
+        .map(|(id, file)| (id, file.name.clone()))
+        .collect();
+    for (id, name) in &renamed {
+        sources.rename(*id, format!("{}{name}", base.prefix));
+    }
+    let result = f(sources);
+    for (id, name) in renamed {
+        sources.rename(id, name);
+    }
+    result
+}
+
 fn load(project: &Path, common: &Common, io: &mut Io<'_>) -> Result<Analysis, u8> {
     let input = match Input::from_dir(project) {
         Ok(i) => i,
@@ -260,6 +459,12 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
         }
     };
     let result = match cli.command {
+        Command::Init {
+            dir,
+            organization,
+            standard,
+            today: date,
+        } => init(&dir, organization, standard, date.unwrap_or_else(today), io),
         Command::Check {
             project,
             common,
@@ -275,7 +480,37 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             project,
             common,
             format,
-        } => soa(&project, &common, format, io),
+            undecided,
+            theme,
+            mut status,
+        } => {
+            if undecided {
+                status.push(SoaStatus::Undecided);
+            }
+            let filter = SoaFilter { theme, status };
+            soa(&project, &common, format, &filter, io)
+        }
+        Command::Catalog {
+            framework,
+            project,
+            list,
+            theme,
+            attribute,
+            format,
+        } => {
+            let filter = emit::dto::CatalogFilter {
+                groups: theme,
+                attributes: attribute,
+            };
+            catalog(
+                framework.as_deref(),
+                project.as_deref(),
+                list,
+                &filter,
+                format,
+                io,
+            )
+        }
         Command::Build {
             project,
             common,
@@ -320,18 +555,32 @@ fn check(
     readiness: bool,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let analysis = load(project, common, io)?;
-    let diags = &analysis.diagnostics;
+    let mut analysis = load(project, common, io)?;
+    let base = path_base(project, common, io)?;
     let records = ismsc_core::check::readiness(&analysis.model);
-    match format {
-        Format::Human => {
-            let style = io.style();
-            io.eprint(&render::human(diags, &analysis.sources, style));
+    let suite = format!(
+        "ismsc check {}",
+        analysis.manifest.name.clone().unwrap_or_else(|| {
+            let trimmed = base.prefix.trim_end_matches('/');
+            if trimmed.is_empty() { "." } else { trimmed }.to_string()
+        })
+    );
+    let style = io.style();
+    let text = rebased(&mut analysis.sources, &base, |sources| {
+        let diags = &analysis.diagnostics;
+        match format {
+            Format::Human => render::human(diags, sources, style),
+            Format::Short => render::short(diags, sources),
+            Format::Json => render::json(diags, sources),
+            Format::Sarif => render::sarif(diags, sources, &base.root),
+            Format::Github => render::github(diags, sources),
+            Format::Junit => render::junit(diags, sources, &suite),
         }
-        Format::Short => io.print(&render::short(diags, &analysis.sources))?,
+    });
+    match format {
+        Format::Human => io.eprint(&text),
         Format::Json if readiness => {
-            let mut doc: serde_json::Value =
-                serde_json::from_str(&render::json(diags, &analysis.sources)).unwrap_or_default();
+            let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             doc["readiness"] = records
                 .iter()
                 .map(|(clause, name)| serde_json::json!({ "clause": clause, "name": name }))
@@ -340,8 +589,7 @@ fn check(
             text.push('\n');
             io.print(&text)?;
         }
-        Format::Json => io.print(&render::json(diags, &analysis.sources))?,
-        Format::Sarif => io.print(&render::sarif(diags, &analysis.sources))?,
+        _ => io.print(&text)?,
     }
     if readiness && matches!(format, Format::Human | Format::Short) {
         let mut text = String::from(
@@ -356,14 +604,9 @@ fn check(
 }
 
 fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) -> Result<u8, u8> {
-    let analysis = load(project, common, io)?;
+    let mut analysis = load(project, common, io)?;
     if analysis.has_errors() {
-        let style = io.style();
-        io.eprint(&render::human(
-            &analysis.diagnostics,
-            &analysis.sources,
-            style,
-        ));
+        report(&mut analysis, project, common, io)?;
         return Ok(1);
     }
     let text = match format {
@@ -374,17 +617,25 @@ fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) 
     Ok(0)
 }
 
-/// Prints the findings for people on standard error, if there are any.
-fn report(analysis: &Analysis, io: &mut Io<'_>) {
+/// Prints the findings for people on standard error, if there are any, with paths relative
+/// to the path base.
+fn report(
+    analysis: &mut Analysis,
+    project: &Path,
+    common: &Common,
+    io: &mut Io<'_>,
+) -> Result<(), u8> {
     if analysis.diagnostics.is_empty() {
-        return;
+        return Ok(());
     }
+    let base = path_base(project, common, io)?;
     let style = io.style();
-    io.eprint(&render::human(
-        &analysis.diagnostics,
-        &analysis.sources,
-        style,
-    ));
+    let diags = &analysis.diagnostics;
+    let text = rebased(&mut analysis.sources, &base, |sources| {
+        render::human(diags, sources, style)
+    });
+    io.eprint(&text);
+    Ok(())
 }
 
 fn no_standard(io: &mut Io<'_>) -> u8 {
@@ -392,19 +643,300 @@ fn no_standard(io: &mut Io<'_>) -> u8 {
     1
 }
 
-fn soa(project: &Path, common: &Common, format: SoaFormat, io: &mut Io<'_>) -> Result<u8, u8> {
-    let analysis = load(project, common, io)?;
-    if analysis.has_errors() {
-        report(&analysis, io);
+/// What `ismsc soa` keeps of the rows.
+struct SoaFilter {
+    theme: Vec<String>,
+    status: Vec<SoaStatus>,
+}
+
+/// Prints the SoA, also of a project still being written: undecided rows show as
+/// `undecided`. It refuses (exit 1) only when the files have errors of the language itself
+/// (E0001-E0299), since the SoA would then be made of a partial model; other errors are
+/// counted in a note on standard error, and `ismsc check` lists them.
+fn soa(
+    project: &Path,
+    common: &Common,
+    format: SoaFormat,
+    filter: &SoaFilter,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let mut analysis = load(project, common, io)?;
+    let language_errors = analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && !d.code.configurable());
+    if language_errors {
+        report(&mut analysis, project, common, io)?;
         return Ok(1);
     }
-    let Some(doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
+    let Some(mut doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
         return Ok(no_standard(io));
     };
+    let mut themes: Vec<&str> = Vec::new();
+    for c in &doc.controls {
+        if !themes.contains(&c.theme.as_str()) {
+            themes.push(&c.theme);
+        }
+    }
+    if let Some(unknown) = filter
+        .theme
+        .iter()
+        .find(|t| !themes.iter().any(|k| k.eq_ignore_ascii_case(t)))
+    {
+        io.eprint(&format!(
+            "error: `{}` has no theme `{unknown}`; its themes are: {}\n",
+            doc.standard,
+            themes.join(", ")
+        ));
+        return Err(2);
+    }
+    let errors = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        io.eprint(&format!(
+            "note: the project has {} (`ismsc check` lists them); the SoA shows {} undecided\n",
+            render::summary(&analysis.diagnostics),
+            plural(doc.summary.undecided, "control")
+        ));
+    }
+    doc.retain(|c| {
+        (filter.theme.is_empty() || filter.theme.iter().any(|t| c.theme.eq_ignore_ascii_case(t)))
+            && (filter.status.is_empty() || filter.status.iter().any(|s| s.as_str() == c.status))
+    });
     let text = match format {
         SoaFormat::Table => emit::table::soa_doc_table(&doc),
         SoaFormat::Json => emit::json::to_json(&doc),
         SoaFormat::Csv => emit::csv::soa_doc_csv(&doc),
+    };
+    io.print(&text)?;
+    Ok(0)
+}
+
+/// `ismsc init`: writes the starter project into `dir`, and the CI workflow and pre-commit
+/// configuration at the root of the git work tree around it (into `dir` when there is none).
+/// Refuses, changing nothing, a folder that already is a project or lies inside one, and a
+/// folder holding a file of the starter; leaves an existing workflow or pre-commit
+/// configuration as it is, saying so.
+fn init(
+    dir: &Path,
+    organization: Option<String>,
+    standard: Standard,
+    today: Date,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let fail = |io: &mut Io<'_>, message: String| {
+        io.eprint(&format!("error: {message}\n"));
+        2u8
+    };
+    let abs = if dir.exists() {
+        if !dir.is_dir() {
+            return Err(fail(io, format!("`{}` is not a folder", dir.display())));
+        }
+        dir.canonicalize()
+            .map_err(|e| fail(io, format!("cannot read `{}`: {e}", dir.display())))?
+    } else {
+        let cwd = std::env::current_dir()
+            .map_err(|e| fail(io, format!("cannot read the current folder: {e}")))?;
+        normalize(&cwd.join(dir))
+    };
+    if abs.join("isms.toml").exists() {
+        return Err(fail(
+            io,
+            format!(
+                "`{}` already has an `isms.toml`: it is an ISMS project, and `ismsc init` changes nothing in it",
+                dir.display()
+            ),
+        ));
+    }
+    if let Some(outer) = abs
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join("isms.toml").is_file())
+    {
+        return Err(fail(
+            io,
+            format!(
+                "`{}` is inside the ISMS project `{}`, whose checks would read the new files too; choose a folder outside it",
+                dir.display(),
+                outer.display()
+            ),
+        ));
+    }
+    let root = ismsc_core::driver::repository_root(&abs);
+    let repo_dir = root.clone().unwrap_or_else(|| abs.clone());
+    let project_path = match abs.strip_prefix(&repo_dir) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => ".".to_string(),
+    };
+    let folder_name = abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "isms".to_string());
+    let options = ismsc_core::init::StarterOptions {
+        organization: organization.unwrap_or_else(|| folder_name.clone()),
+        name: folder_name,
+        standard: standard.key().to_string(),
+        today,
+        project_path,
+    };
+    let starter = ismsc_core::init::starter(&options).map_err(|e| fail(io, e))?;
+    let existing: Vec<&str> = starter
+        .project
+        .iter()
+        .filter(|f| abs.join(&f.path).exists())
+        .map(|f| f.path.as_str())
+        .collect();
+    if !existing.is_empty() {
+        return Err(fail(
+            io,
+            format!(
+                "`{}` already has {}; `ismsc init` overwrites nothing, so it changed nothing",
+                dir.display(),
+                existing
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let mut create: Vec<(PathBuf, String)> = starter
+        .project
+        .iter()
+        .map(|f| (abs.join(&f.path), f.content.clone()))
+        .collect();
+    let mut kept = Vec::new();
+    for f in &starter.repository {
+        let path = repo_dir.join(&f.path);
+        if path.exists() {
+            kept.push(path);
+        } else {
+            create.push((path, f.content.clone()));
+        }
+    }
+    let append = vec![(
+        abs.join(".gitattributes"),
+        starter.gitattributes.to_string(),
+    )];
+    emit::write::scaffold(&create, &append).map_err(|e| fail(io, e.to_string()))?;
+    let shown = |p: &Path| -> String {
+        p.strip_prefix(&repo_dir)
+            .map(|r| r.display().to_string())
+            .unwrap_or_else(|_| p.display().to_string())
+    };
+    let mut text = format!(
+        "created the ISMS project `{}` ({}), with {}:\n",
+        dir.display(),
+        standard.key(),
+        plural(create.len(), "file")
+    );
+    for (path, _) in &create {
+        text.push_str(&format!("  {}\n", shown(path)));
+    }
+    text.push_str("  .gitattributes (the line `*.isms linguist-language=HCL`)\n");
+    for path in &kept {
+        text.push_str(&format!(
+            "left `{}` as it was; see docs/ci.md of ismsc for what to add to it\n",
+            shown(path)
+        ));
+    }
+    if root.is_none() {
+        text.push_str("the CI workflow and the pre-commit configuration take effect once the folder is a git repository (`git init`)\n");
+    }
+    text.push_str(&format!(
+        "next: decide the controls listed in `{}`; `ismsc check {}` lists those still undecided\n",
+        shown(&abs.join(ismsc_core::init::APPLICABILITY)),
+        dir.display()
+    ));
+    io.eprint(&text);
+    Ok(0)
+}
+
+/// `path` without `.` and `..` components (for a folder that does not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The framework `ismsc catalog` lists when none is named.
+const DEFAULT_FRAMEWORK: &str = "iso27001:2022";
+
+fn catalog(
+    framework: Option<&str>,
+    project: Option<&Path>,
+    list: bool,
+    filter: &emit::dto::CatalogFilter,
+    format: SoaFormat,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let input = match project {
+        Some(p) => Input::from_dir(p).map_err(|e| {
+            io.eprint(&format!(
+                "error: cannot read the project `{}`: {e}\n",
+                p.display()
+            ));
+            2u8
+        })?,
+        None => Input::from_memory(Vec::new()),
+    };
+    let options = Options {
+        today: today(),
+        deny_warnings: false,
+    };
+    let analysis = analyze(input, &options);
+    let model = &analysis.model;
+    if list {
+        let mut text = String::new();
+        for f in &model.frameworks {
+            let n = model.requirements_of(&f.key).count();
+            text.push_str(&format!(
+                "{:<16}  {:>4}  {}\n",
+                f.key,
+                n,
+                f.title.as_deref().unwrap_or("")
+            ));
+        }
+        io.print(&text)?;
+        return Ok(0);
+    }
+    let key = framework.unwrap_or(DEFAULT_FRAMEWORK);
+    let Some(mut doc) = emit::dto::CatalogDoc::from_model(model, key) else {
+        let known: Vec<&str> = model.frameworks.iter().map(|f| f.key.as_str()).collect();
+        io.eprint(&format!(
+            "error: no framework `{key}`; the catalogue has: {}\n",
+            known.join(", ")
+        ));
+        return Err(2);
+    };
+    if let Err(e) = doc.filter(filter) {
+        io.eprint(&format!("error: {e}\n"));
+        return Err(2);
+    }
+    let text = match format {
+        SoaFormat::Table => emit::table::catalog_doc_table(&doc),
+        SoaFormat::Json => emit::json::to_json(&doc),
+        SoaFormat::Csv => emit::csv::catalog_doc_csv(&doc),
     };
     io.print(&text)?;
     Ok(0)
@@ -417,9 +949,9 @@ fn build(
     options: &publish::BuildOptions,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let analysis = load(project, common, io)?;
+    let mut analysis = load(project, common, io)?;
     // Warnings are shown but do not stop the build; errors do, before anything is written.
-    report(&analysis, io);
+    report(&mut analysis, project, common, io)?;
     if analysis.has_errors() {
         return Ok(1);
     }

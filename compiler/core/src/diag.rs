@@ -57,6 +57,10 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// What to do about it.
     pub help: String,
+    /// What the finding is about, as `(id, title)`, when findings of one code at one place
+    /// form a list: the rendering for people shows such findings as one report listing them
+    /// (`diag::render::group`); JSON and SARIF keep one finding each.
+    pub subject: Option<(String, String)>,
 }
 
 impl Diagnostic {
@@ -73,7 +77,14 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: code.summary().to_string(),
+            subject: None,
         }
+    }
+
+    /// Sets what the finding is about, for grouped rendering (see [`Diagnostic::subject`]).
+    pub fn subject(mut self, id: impl Into<String>, title: impl Into<String>) -> Self {
+        self.subject = Some((id.into(), title.into()));
+        self
     }
 
     /// Sets the message of the primary label.

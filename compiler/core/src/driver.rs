@@ -338,3 +338,12 @@ fn collect_files(entries: &[Entry], from: &str, out: &mut Vec<String>) {
         }
     }
 }
+
+/// The root of the git work tree that holds `dir`: the nearest folder, `dir` itself or above
+/// it, with a `.git` entry (a folder, or the file of a linked work tree or submodule). No git
+/// binary is needed; `None` outside a work tree.
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}

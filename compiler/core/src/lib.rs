@@ -8,6 +8,7 @@ pub mod diag;
 pub mod driver;
 pub mod emit;
 pub mod import;
+pub mod init;
 pub mod manifest;
 pub mod model;
 pub mod par;

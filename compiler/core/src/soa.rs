@@ -64,6 +64,8 @@ pub struct Reason {
 /// Aggregated implementation status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
+    /// No decision yet (the row is undecided).
+    Undecided,
     /// Excluded.
     NotApplicable,
     /// Applicable, but no control implements it.
@@ -80,6 +82,7 @@ impl Status {
     /// `"implemented"`, `"not-applicable"`, …
     pub fn as_str(self) -> &'static str {
         match self {
+            Status::Undecided => "undecided",
             Status::NotApplicable => "not-applicable",
             Status::NotImplemented => "not-implemented",
             Status::Planned => "planned",
@@ -222,7 +225,8 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
         };
         let status = match applicability {
             Applicability::Excluded => Status::NotApplicable,
-            _ => status.unwrap_or(Status::NotImplemented),
+            Applicability::Undecided => Status::Undecided,
+            Applicability::Applicable => status.unwrap_or(Status::NotImplemented),
         };
         let mut reasons = Vec::new();
         if !risks.is_empty() {

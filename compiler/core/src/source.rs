@@ -190,6 +190,18 @@ impl SourceMap {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 
+    /// Renames a file (its display name); `false` for a foreign id. The command line uses it
+    /// to show project files relative to the repository root (`--path-base`).
+    pub fn rename(&mut self, id: FileId, name: impl Into<String>) -> bool {
+        match self.files.get_mut(id.0 as usize) {
+            Some(f) => {
+                f.name = name.into();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Finds a file by display name.
     pub fn find(&self, name: &str) -> Option<FileId> {
         self.iter().find(|(_, f)| f.name == name).map(|(id, _)| id)

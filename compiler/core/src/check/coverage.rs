@@ -61,6 +61,7 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
                 diags.push(
                     Diagnostic::new(Code::E0401, at, format!("`{}` ({title}) has no decision in the Statement of Applicability", req.id))
                         .primary_label(format!("no decision for `{}`", req.id))
+                        .subject(req.id.clone(), title.clone())
                         .help(format!(
                             "satisfy it with a control (`satisfies = [{id}]`) or exclude it with a justification in an `applicability` block: `{id} excluded \"…\"`",
                             id = req.id

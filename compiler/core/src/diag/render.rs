@@ -1,8 +1,19 @@
-//! Rendering findings: for people (miette), as JSON (the shape the specification fixes) and
-//! as SARIF 2.1.0 (for code-scanning dashboards).
+//! Rendering findings: for people (miette), as JSON (the shape the specification fixes),
+//! as SARIF 2.1.0 (for code-scanning dashboards, `sarif.rs`), as GitHub workflow commands
+//! (`github.rs`) and as a JUnit XML report (`junit.rs`). Findings that form a list (the
+//! undecided Annex A controls) are one report for people (`group.rs`).
 //!
 //! Labels in another file than the primary one are shown as related reports, each with its
 //! own file, because one miette snippet shows one file.
+
+mod github;
+pub mod group;
+mod junit;
+mod sarif;
+
+pub use github::github;
+pub use junit::junit;
+pub use sarif::{sarif, SrcRoot};
 
 use std::fmt;
 
@@ -13,7 +24,7 @@ use miette::{
 use serde_json::{json, Value};
 
 use super::{Code, Diagnostic, Label, Severity};
-use crate::source::{FileId, Origin, SourceMap};
+use crate::source::{FileId, SourceMap};
 
 /// How to render for people.
 #[derive(Clone, Copy, Debug)]
@@ -35,7 +46,8 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> St
         .with_width(style.width)
         .with_links(false);
     let mut out = String::new();
-    for d in diags {
+    let shown = group::group(diags);
+    for d in shown.iter().map(|d| &**d) {
         let report = Report::new(d, sources);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", d.code, d.message));
@@ -138,99 +150,6 @@ pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
-}
-
-/// The SARIF 2.1.0 log of `--format sarif`.
-pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut used: Vec<Code> = diags.iter().map(|d| d.code).collect();
-    used.sort();
-    used.dedup();
-    let rules: Vec<Value> = used
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.as_str(),
-                "name": c.slug(),
-                "shortDescription": { "text": c.summary() },
-                "fullDescription": { "text": c.summary() },
-                "help": { "text": format!("Run `ismsc explain {}` for the full description.", c.as_str()), "markdown": c.page() },
-                "defaultConfiguration": { "level": level(c.default_severity()) },
-            })
-        })
-        .collect();
-    let location = |l: &Label| -> Option<Value> {
-        let file = sources.get(l.span.file)?;
-        if file.origin == Origin::Stdlib {
-            return None;
-        }
-        let (name, line, column, end_line, end_column) = position(sources, l);
-        let mut loc = json!({
-            "physicalLocation": {
-                "artifactLocation": { "uri": name, "uriBaseId": "%SRCROOT%" },
-                "region": {
-                    "startLine": line, "startColumn": column,
-                    "endLine": end_line, "endColumn": end_column.max(if end_line == line { column + 1 } else { 1 }),
-                },
-            },
-        });
-        if let Some(m) = &l.message {
-            loc["message"] = json!({ "text": m });
-        }
-        Some(loc)
-    };
-    let results: Vec<Value> = diags
-        .iter()
-        .filter_map(|d| {
-            let primary = location(&d.primary)?;
-            let related: Vec<Value> = d
-                .secondary
-                .iter()
-                .filter_map(location)
-                .enumerate()
-                .map(|(i, mut v)| {
-                    v["id"] = json!(i);
-                    v
-                })
-                .collect();
-            let mut text = d.message.clone();
-            text.push_str(&format!("\nhelp: {}", d.help));
-            for n in &d.notes {
-                text.push_str(&format!("\nnote: {n}"));
-            }
-            Some(json!({
-                "ruleId": d.code.as_str(),
-                "ruleIndex": used.iter().position(|c| *c == d.code),
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [primary],
-                "relatedLocations": related,
-            }))
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "ismsc",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/ismsc/ismsc",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
 }
 
 /// A file's text with its name, without copying it.

@@ -4,7 +4,9 @@
 //! are `yes`/`no`, absent values are empty cells. Every cell goes through [`guard`], so no
 //! text a user wrote can be read as a formula by a spreadsheet.
 
-use super::dto::{RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc};
+use super::dto::{
+    CatalogDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc,
+};
 use crate::model::Model;
 
 /// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
@@ -270,6 +272,42 @@ pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
 /// `risk-register.csv` of the project.
 pub fn risk_register_csv(model: &Model) -> String {
     risk_register_doc_csv(&RiskRegisterDoc::from_model(model))
+}
+
+/// The columns of `ismsc catalog --format csv` before the attribute columns.
+pub const CATALOG_COLUMNS: [&str; 4] = ["id", "title", "group", "group_title"];
+
+/// `ismsc catalog --format csv`: [`CATALOG_COLUMNS`], then one column per attribute name the
+/// catalogue uses (sorted), values joined with `"; "`.
+pub fn catalog_doc_csv(doc: &CatalogDoc) -> String {
+    let mut attributes: Vec<String> = doc
+        .requirements
+        .iter()
+        .flat_map(|r| r.attributes.keys().cloned())
+        .collect();
+    attributes.sort();
+    attributes.dedup();
+    let mut header: Vec<String> = CATALOG_COLUMNS.iter().map(|c| c.to_string()).collect();
+    header.extend(attributes.iter().cloned());
+    let rows: Vec<Vec<String>> = doc
+        .requirements
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.id.clone(),
+                r.title.clone(),
+                r.group.clone(),
+                r.group_title.clone(),
+            ];
+            row.extend(
+                attributes
+                    .iter()
+                    .map(|a| r.attributes.get(a).map(|v| list(v)).unwrap_or_default()),
+            );
+            row
+        })
+        .collect();
+    write(&header, &rows)
 }
 
 #[cfg(test)]

@@ -58,6 +58,29 @@ pub struct SoaSummary {
 }
 
 impl SoaSummary {
+    /// The counts over `controls`.
+    pub fn of(controls: &[SoaControl]) -> SoaSummary {
+        let mut s = SoaSummary {
+            total: controls.len(),
+            ..SoaSummary::default()
+        };
+        for c in controls {
+            match c.decision {
+                "included" => s.applicable += 1,
+                "excluded" => s.excluded += 1,
+                _ => s.undecided += 1,
+            }
+            match c.status {
+                "implemented" => s.implemented += 1,
+                "partial" => s.partial += 1,
+                "planned" => s.planned += 1,
+                "not-implemented" => s.not_implemented += 1,
+                _ => {}
+            }
+        }
+        s
+    }
+
     /// The counts in words, after the total: "92 applicable, 1 excluded, 0 undecided;
     /// 82 implemented, 8 partial, 2 planned, 0 not implemented".
     pub fn counts(&self) -> String {
@@ -94,7 +117,8 @@ pub struct SoaControl {
     pub justification: Option<String>,
     /// The reasons for inclusion, by kind.
     pub reasons: Vec<SoaReason>,
-    /// `implemented`, `partial`, `planned`, `not-implemented` or `not-applicable`.
+    /// `implemented`, `partial`, `planned`, `not-implemented`, `not-applicable` (excluded) or
+    /// `undecided` (no decision yet).
     pub status: &'static str,
     /// Ids of the controls that satisfy it.
     pub implemented_by: Vec<String>,
@@ -408,7 +432,6 @@ impl SoaDoc {
             .framework_index(soa.standard)
             .and_then(|i| model.frameworks.get(i))
             .and_then(|f| f.title.clone());
-        let mut summary = SoaSummary::default();
         let mut controls = Vec::with_capacity(soa.rows.len());
         for row in &soa.rows {
             let Some(req) = model.requirement(row.req) else {
@@ -450,19 +473,6 @@ impl SoaDoc {
                     .entry(name.clone())
                     .or_insert_with(|| values.clone());
             }
-            summary.total += 1;
-            match row.applicability {
-                Applicability::Applicable => summary.applicable += 1,
-                Applicability::Excluded => summary.excluded += 1,
-                Applicability::Undecided => summary.undecided += 1,
-            }
-            match row.status {
-                soa::Status::Implemented => summary.implemented += 1,
-                soa::Status::Partial => summary.partial += 1,
-                soa::Status::Planned => summary.planned += 1,
-                soa::Status::NotImplemented => summary.not_implemented += 1,
-                soa::Status::NotApplicable => {}
-            }
             controls.push(SoaControl {
                 id: req.id.clone(),
                 title: req.title.clone(),
@@ -489,9 +499,16 @@ impl SoaDoc {
             standard_title,
             organization: isms.and_then(|i| i.organization.clone()),
             isms: isms.and_then(|i| i.title.clone()),
-            summary,
+            summary: SoaSummary::of(&controls),
             controls,
         })
+    }
+
+    /// Keeps the rows for which `keep` is true (`ismsc soa --undecided`, `--theme`,
+    /// `--status`); the summary then counts the rows kept.
+    pub fn retain(&mut self, keep: impl FnMut(&SoaControl) -> bool) {
+        self.controls.retain(keep);
+        self.summary = SoaSummary::of(&self.controls);
     }
 }
 
@@ -557,5 +574,153 @@ impl RiskRegisterDoc {
             accept_at_or_below: method.and_then(|m| m.accept_at_or_below),
             risks,
         }
+    }
+}
+
+/// `ismsc catalog`: the requirements of one framework, from the embedded catalogue (or a
+/// project's own `framework`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CatalogDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The framework's key, e.g. `iso27001:2022`.
+    pub framework: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its requirements, in catalogue order.
+    pub requirements: Vec<CatalogRequirement>,
+}
+
+/// One requirement of a catalogue.
+#[derive(Clone, Debug, Serialize)]
+pub struct CatalogRequirement {
+    /// Its id, e.g. `A.5.1`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The outermost group (the theme of Annex A 2022, the clause of 2013).
+    pub group: String,
+    /// That group's title.
+    pub group_title: String,
+    /// Every enclosing group, outermost first.
+    pub groups: Vec<String>,
+    /// The attributes, e.g. `control_type`.
+    pub attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// What `ismsc catalog` keeps: requirements in any of `groups` (at any level; all when
+/// empty) that have every `attributes` pair.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogFilter {
+    /// Group ids, e.g. `technological` or `A.9.4`.
+    pub groups: Vec<String>,
+    /// `(name, value)` pairs, e.g. `("concepts", "protect")`.
+    pub attributes: Vec<(String, String)>,
+}
+
+impl CatalogDoc {
+    /// The catalogue of framework `key`; `None` when no such framework is declared.
+    pub fn from_model(model: &Model, key: &str) -> Option<CatalogDoc> {
+        let fw = model.frameworks.get(model.framework_index(key)?)?;
+        let requirements = model
+            .requirements_of(key)
+            .map(|(_, r)| {
+                let (group, group_title) = r.groups.first().cloned().unwrap_or_default();
+                let mut attributes = BTreeMap::new();
+                for (name, values) in &r.attributes {
+                    attributes
+                        .entry(name.clone())
+                        .or_insert_with(|| values.clone());
+                }
+                CatalogRequirement {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    group,
+                    group_title,
+                    groups: r.groups.iter().map(|(id, _)| id.clone()).collect(),
+                    attributes,
+                }
+            })
+            .collect();
+        Some(CatalogDoc {
+            schema_version: SCHEMA_VERSION,
+            framework: fw.key.clone(),
+            title: fw.title.clone(),
+            requirements,
+        })
+    }
+
+    /// Keeps the requirements that pass `filter`. A group, attribute or value that no
+    /// requirement of the catalogue has is an error naming the ones it has, so a typo does
+    /// not pass for an empty result.
+    pub fn filter(&mut self, filter: &CatalogFilter) -> Result<(), String> {
+        for g in &filter.groups {
+            if !self.requirements.iter().any(|r| r.groups.contains(g)) {
+                let mut known: Vec<&str> = Vec::new();
+                for r in &self.requirements {
+                    for id in &r.groups {
+                        if !known.contains(&id.as_str()) {
+                            known.push(id);
+                        }
+                    }
+                }
+                return Err(format!(
+                    "`{}` has no group `{g}`; its groups are: {}",
+                    self.framework,
+                    list_or_none(&known)
+                ));
+            }
+        }
+        for (name, value) in &filter.attributes {
+            let values: Vec<&str> = {
+                let mut v: Vec<&str> = self
+                    .requirements
+                    .iter()
+                    .flat_map(|r| r.attributes.get(name).into_iter().flatten())
+                    .map(String::as_str)
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            if values.is_empty() {
+                let mut names: Vec<&str> = self
+                    .requirements
+                    .iter()
+                    .flat_map(|r| r.attributes.keys())
+                    .map(String::as_str)
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
+                return Err(format!(
+                    "the requirements of `{}` have no attribute `{name}`; they have: {}",
+                    self.framework,
+                    list_or_none(&names)
+                ));
+            }
+            if !values.contains(&value.as_str()) {
+                return Err(format!(
+                    "no requirement of `{}` has `{name} = {value}`; the values of `{name}` are: {}",
+                    self.framework,
+                    list_or_none(&values)
+                ));
+            }
+        }
+        self.requirements.retain(|r| {
+            (filter.groups.is_empty() || filter.groups.iter().any(|g| r.groups.contains(g)))
+                && filter
+                    .attributes
+                    .iter()
+                    .all(|(n, v)| r.attributes.get(n).is_some_and(|vs| vs.contains(v)))
+        });
+        Ok(())
+    }
+}
+
+fn list_or_none(items: &[&str]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
     }
 }

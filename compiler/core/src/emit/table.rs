@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::dto::SoaDoc;
+use super::dto::{CatalogDoc, SoaDoc};
 use crate::model::Model;
 
 const ID: usize = 9;
@@ -73,6 +73,45 @@ pub fn soa_doc_table(doc: &SoaDoc) -> String {
     }
     let s = &doc.summary;
     let _ = writeln!(out, "\n{} controls: {}", s.total, s.counts());
+    out
+}
+
+/// The table of a catalogue (`ismsc catalog`): id, title and group of each requirement, then
+/// the count.
+pub fn catalog_doc_table(doc: &CatalogDoc) -> String {
+    const GROUP: usize = 16;
+    let id_width = doc
+        .requirements
+        .iter()
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(2, 16);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({})\n",
+        cell(doc.title.as_deref().unwrap_or(&doc.framework), 80),
+        doc.framework
+    );
+    let _ = writeln!(
+        out,
+        "{}  {}  TITLE",
+        pad("ID", id_width),
+        pad("GROUP", GROUP)
+    );
+    for r in &doc.requirements {
+        let line = format!(
+            "{}  {}  {}",
+            pad(&cell(&r.id, id_width), id_width),
+            pad(&cell(&r.group, GROUP), GROUP),
+            cell(&r.title, 100)
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let n = doc.requirements.len();
+    let _ = writeln!(out, "\n{n} requirement{}", if n == 1 { "" } else { "s" });
     out
 }
 

@@ -136,3 +136,88 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile], known: &[&str]) -> Result<(
     let _ = fs::remove_dir_all(&old);
     Ok(())
 }
+
+/// Creates new files (`ismsc init`): each `(path, content)` of `create` must not exist yet
+/// (it is created with `create_new`, so nothing is ever overwritten), missing folders are
+/// made, and each `(path, line)` of `append` gets `line` added at its end unless it already
+/// holds it (the file is created if missing). When any step fails, the files and folders
+/// created so far are removed again and the appended files restored, so a failed scaffold
+/// leaves things as they were.
+pub fn scaffold(
+    create: &[(PathBuf, String)],
+    append: &[(PathBuf, String)],
+) -> Result<(), WriteError> {
+    let mut made_files: Vec<PathBuf> = Vec::new();
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let mut restore: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
+    let result = (|| {
+        for (path, content) in create {
+            make_parents(path, &mut made_dirs)?;
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| io_error("create", path, e))?;
+            made_files.push(path.clone());
+            file.write_all(content.as_bytes())
+                .and_then(|_| file.sync_all())
+                .map_err(|e| io_error("write", path, e))?;
+        }
+        for (path, line) in append {
+            let old = match fs::read(path) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                Err(e) => return Err(io_error("read", path, e)),
+            };
+            let text = old
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            if text.lines().any(|l| l.trim() == line.trim()) {
+                continue;
+            }
+            let mut new = text.into_owned();
+            if !new.is_empty() && !new.ends_with('\n') {
+                new.push('\n');
+            }
+            new.push_str(line);
+            new.push('\n');
+            make_parents(path, &mut made_dirs)?;
+            restore.push((path.clone(), old));
+            fs::write(path, new).map_err(|e| io_error("write", path, e))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (path, old) in restore.into_iter().rev() {
+            let _ = match old {
+                Some(bytes) => fs::write(&path, bytes),
+                None => fs::remove_file(&path),
+            };
+        }
+        for path in made_files.iter().rev() {
+            let _ = fs::remove_file(path);
+        }
+        for dir in made_dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+/// Makes the missing folders above `path`, recording each one made.
+fn make_parents(path: &Path, made: &mut Vec<PathBuf>) -> Result<(), WriteError> {
+    let Some(parent) = path.parent() else {
+        return Ok(());
+    };
+    let mut missing: Vec<&Path> = parent
+        .ancestors()
+        .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+        .collect();
+    missing.reverse();
+    for dir in missing {
+        fs::create_dir(dir).map_err(|e| io_error("create", dir, e))?;
+        made.push(dir.to_path_buf());
+    }
+    Ok(())
+}

@@ -632,9 +632,8 @@ pub(super) fn soa(s: &Site) -> OutputFile {
                 })
                 .collect();
             let status_class = match row.status {
-                "implemented" | "partial" | "planned" | "not-implemented" | "not-applicable" => {
-                    row.status
-                }
+                "implemented" | "partial" | "planned" | "not-implemented" | "not-applicable"
+                | "undecided" => row.status,
                 _ => "other",
             };
             let owners: Vec<String> = row
