@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::manifest::{self, Manifest};
 use crate::model::graph::IsmsGraph;
 use crate::model::lower::{normalize, AuxFiles};
@@ -227,6 +227,9 @@ pub struct Analysis {
     pub graph: IsmsGraph,
     /// Findings, sorted by file and position, with the project's severities applied.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by `// ismsc-allow(…): reason` comments, each with its
+    /// suppression, sorted the same way: not counted, but listed in JSON and SARIF.
+    pub suppressed: Vec<Diagnostic>,
 }
 
 impl Analysis {
@@ -249,6 +252,27 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let mut diags = Diagnostics::new();
     let mut stdlib_diags = Diagnostics::new();
 
+    // A project without `isms.toml` is told so at the manifest's place, an empty stand-in.
+    let manifest_file = match manifest_file {
+        Some(f) => Some(f),
+        None if isms_files
+            .iter()
+            .any(|f| sources.get(*f).is_some_and(|s| s.origin == Origin::Project)) =>
+        {
+            let f = sources.add("isms.toml", "", Origin::Project);
+            diags.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    crate::source::Span::new(f, 0, 0),
+                    "the project has no `isms.toml`",
+                )
+                .primary_label("expected here, at the project's root")
+                .help("create `isms.toml` at the project root with `[project]` and `name = \"…\"`"),
+            );
+            None
+        }
+        None => None,
+    };
     let manifest = manifest::read(&sources, manifest_file, &mut diags);
 
     let mut asts = Vec::with_capacity(isms_files.len());
@@ -275,8 +299,15 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
             "this finding is in the embedded standard library: please report it as a bug of ismsc",
         ));
     }
+    // Findings silenced where they were reviewed: kept apart, listed in JSON and SARIF.
+    let mut suppressed = crate::diag::suppress::apply(&asts, &mut diags);
     manifest.apply_lints(&mut diags, options.deny_warnings);
     diags.sort(&sources);
+    let mut silenced = Diagnostics::new();
+    for d in suppressed.drain(..) {
+        silenced.push(d);
+    }
+    silenced.sort(&sources);
     Analysis {
         sources,
         asts,
@@ -284,6 +315,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
         model,
         graph,
         diagnostics: diags.into_vec(),
+        suppressed: silenced.into_vec(),
     }
 }
 

@@ -502,6 +502,9 @@ pub struct RiskMethod {
     pub description: Option<String>,
     /// The block.
     pub span: Span,
+    /// Whether a mistake in the block was reported: its scales or threshold may lack what
+    /// could not be read, so nothing is judged against them.
+    pub recovered: bool,
 }
 
 /// The `context` block.
@@ -672,6 +675,9 @@ pub struct Classification {
     pub levels: Vec<Word>,
     /// The block, if declared.
     pub span: Option<Span>,
+    /// Whether a mistake in the block was reported: its levels may be incomplete, so no
+    /// level is reported unknown against them.
+    pub recovered: bool,
 }
 
 impl Default for Classification {
@@ -685,6 +691,7 @@ impl Default for Classification {
                 })
                 .collect(),
             span: None,
+            recovered: false,
         }
     }
 }

@@ -49,7 +49,10 @@ pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
                     .help("list the treating controls with `controls = [...]`, or choose another treatment (`accept`, `avoid`, `transfer`)"),
             );
         }
-        let Some(method) = method else { continue };
+        // Scores are judged only against a method that was read whole.
+        let Some(method) = method.filter(|m| !m.recovered) else {
+            continue;
+        };
         let inherent = score(method, &r.inherent);
         let residual = r.residual.as_ref().and_then(|res| score(method, res));
         if let (Some(i), Some(res), Some(block)) = (inherent, residual, r.residual.as_ref()) {

@@ -304,8 +304,21 @@ impl<'a> Parser<'a> {
         );
     }
 
-    /// "expected X, found Y" at token `t`.
+    /// "expected X, found Y" where X is missing: at the end of the line that lacks it when
+    /// `t` is on a later line, else at `t`.
     fn expected(&mut self, what: &str, t: &Token, help: &str) {
+        let message = format!("expected {what}, found {}", found(t, self.text));
+        // What is missing belongs where the line that lacks it ends, not on the next line.
+        let span = if t.kind == Tok::Eof || (t.line_start && self.prev_end > 0) {
+            self.span(self.prev_end, self.prev_end)
+        } else {
+            self.tspan(t)
+        };
+        self.error(span, message, format!("expected {what}"), help);
+    }
+
+    /// "expected X, found Y" where Y is the mistake: at `t`.
+    fn unexpected(&mut self, what: &str, t: &Token, help: &str) {
         let message = format!("expected {what}, found {}", found(t, self.text));
         let span = if t.kind == Tok::Eof {
             self.span(self.prev_end, self.prev_end)
@@ -392,7 +405,7 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 _ => {
-                    self.expected(
+                    self.unexpected(
                         "an item keyword such as `control`",
                         &t,
                         "every top-level item starts with its keyword: `control mfa \"Title\" { … }`",
@@ -504,7 +517,7 @@ impl<'a> Parser<'a> {
                 (self.empty_body(span), Close::Brace)
             } else if !known && !body_follows {
                 // Not an item: a word at the top level that starts nothing.
-                self.expected(
+                self.unexpected(
                     "an item keyword such as `control`",
                     &kw,
                     "every top-level item starts with its keyword: `control mfa \"Title\" { … }`",
@@ -607,18 +620,18 @@ impl<'a> Parser<'a> {
         let mut entries: Vec<Entry> = Vec::new();
         let close = loop {
             let t = self.peek(0);
-            match t.kind {
-                Tok::RBrace => {
-                    if self.hint_indent
-                        && self.depth > 1
-                        && t.line_start
-                        && self.column(t.start) < kw_indent
-                    {
-                        self.unclosed(label, kw, "before the `}` of the block around it");
-                        break Close::Outer;
-                    }
-                    break Close::Brace;
+            // Read again after an unclosed item: a line that starts left of a nested block's
+            // keyword (or, for `}`, left of it) belongs to the block around it.
+            if self.hint_indent && self.depth > 1 && t.line_start && t.kind != Tok::Eof {
+                let column = self.column(t.start);
+                if column < kw_indent || (column == kw_indent && t.kind != Tok::RBrace) {
+                    let before = format!("before {}", found(&t, self.text));
+                    self.unclosed(label, kw, &before);
+                    break Close::Outer;
                 }
+            }
+            match t.kind {
+                Tok::RBrace => break Close::Brace,
                 Tok::Eof => {
                     self.unclosed(label, kw, "before the end of the file");
                     self.eof_in_item = true;
@@ -773,33 +786,57 @@ impl<'a> Parser<'a> {
                         entries.push(Entry::Block(item));
                     }
                 }
-                Tok::Word if self.kind(2) == Tok::Eq => {
-                    // `owner` alone, then the next field: its `=` and value are missing.
+                Tok::Word if self.kind(2) == Tok::Eq || !t.line_start => {
+                    // A word alone: `owner` on its own line before the next field (its `=` and
+                    // value missing), or a stray word after an entry on the same line.
                     let trivia = self.trivia(&t);
                     self.bump();
                     let name = self.name(&t);
-                    self.error(
-                        self.span(t.end, t.end),
-                        format!(
-                            "expected `=` and a value after the field name `{}`",
-                            name.text
-                        ),
-                        "expected `= value` here",
-                        format!("write `{} = …`, or remove the line", name.text),
-                    );
-                    entries.push(Entry::Field(Field {
+                    if t.line_start {
+                        self.error(
+                            self.span(t.end, t.end),
+                            format!(
+                                "expected `=` and a value after the field name `{}`",
+                                name.text
+                            ),
+                            "expected `= value` here",
+                            format!("write `{} = …`, or remove the line", name.text),
+                        );
+                    } else {
+                        self.error(
+                            name.span,
+                            format!("unexpected `{}` after the entry before it", name.text),
+                            "belongs to nothing",
+                            "remove it, or start the next entry on a line of its own: `name = value`",
+                        );
+                    }
+                    entries.push(Entry::Error(ErrorEntry {
                         span: name.span,
-                        value: Value {
-                            kind: ValueKind::Invalid,
-                            span: self.span(t.end, t.end),
-                        },
-                        name,
+                        names: vec![name],
                         trivia,
                     }));
                 }
                 Tok::Word if !(self.peek(1).line_start && self.item_start(1)) => {
                     let trivia = self.trivia(&t);
                     entries.push(self.statement(trivia));
+                }
+                _ if !t.line_start => {
+                    let trivia = self.trivia(&t);
+                    self.bump();
+                    let name = self.name(&t);
+                    self.error(
+                        name.span,
+                        format!("unexpected `{}` after the entry before it", name.text),
+                        "belongs to nothing",
+                        "remove it, or start the next entry on a line of its own: `name = value`",
+                    );
+                    let (end, mut names) = self.sync(false);
+                    names.insert(0, name);
+                    entries.push(Entry::Error(ErrorEntry {
+                        span: self.span(t.start, end.max(t.end)),
+                        names,
+                        trivia,
+                    }));
                 }
                 _ => {
                     // `owner ciso`-like with a value that is no word: the `=` is missing.
@@ -843,7 +880,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 let trivia = self.trivia(&t);
-                self.expected(
+                self.unexpected(
                     "a field name",
                     &t,
                     "a body holds fields (`name = value`), blocks and statements, one after the other",
@@ -929,7 +966,11 @@ impl<'a> Parser<'a> {
         } else {
             (None, self.name(&s))
         };
-        if self.kind(0) != Tok::Word || (self.peek(0).line_start && self.item_start(0)) {
+        let next_field = |p: &mut Self| p.peek(0).line_start && p.kind(1) == Tok::Eq;
+        if self.kind(0) != Tok::Word
+            || (self.peek(0).line_start && self.item_start(0))
+            || next_field(self)
+        {
             let v = self.peek(0);
             self.expected(
                 &format!("a word such as `excluded` after `{}`", self.str_of(&s)),
@@ -961,6 +1002,7 @@ impl<'a> Parser<'a> {
             }
             _ if self.req_ref(0)
                 && !(self.peek(0).line_start && self.item_start(0))
+                && self.kind(1) != Tok::Eq
                 && !(self.kind(1) == Tok::Word
                     && (matches!(self.kind(2), Tok::Str | Tok::TextBlock) || self.req_ref(2))) =>
             {
