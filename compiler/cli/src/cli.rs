@@ -625,8 +625,8 @@ fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) 
         return Ok(1);
     }
     let text = match format {
-        GraphFormat::Dot => analysis.graph.to_dot(&analysis.model),
-        GraphFormat::Mermaid => analysis.graph.to_mermaid(&analysis.model),
+        GraphFormat::Dot => analysis.facts.index.to_dot(&analysis.model),
+        GraphFormat::Mermaid => analysis.facts.index.to_mermaid(&analysis.model),
     };
     io.print(&text)?;
     Ok(0)
@@ -684,7 +684,7 @@ fn soa(
         report(&mut analysis, project, common, io)?;
         return Ok(1);
     }
-    let Some(mut doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
+    let Some(mut doc) = emit::dto::SoaDoc::new(&analysis.model, &analysis.facts) else {
         return Ok(no_standard(io));
     };
     let mut themes: Vec<&str> = Vec::new();

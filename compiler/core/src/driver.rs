@@ -1,8 +1,8 @@
 //! The driver: loads a project, runs the stages in order and owns the diagnostics.
 //!
 //! ```text
-//!  load ──> parse ──> lower ──> resolve ──> graph ──> check ──> (emit)
-//!  I/O      syntax    model     model       model     check
+//!  load ──> parse ──> lower ──> resolve ──> facts ──> check ──> (emit)
+//!  I/O      syntax    model     model       facts     check
 //! ```
 //!
 //! Loading is the only stage that touches the file system (through [`Fs`], so the language
@@ -13,8 +13,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::facts::Facts;
 use crate::manifest::{self, Manifest};
-use crate::model::graph::IsmsGraph;
 use crate::model::lower::{normalize, AuxFiles};
 use crate::model::{self, Model};
 use crate::source::{FileId, Origin, SourceMap};
@@ -223,8 +223,9 @@ pub struct Analysis {
     pub manifest: Manifest,
     /// The lowered, resolved model.
     pub model: Model,
-    /// The graph view of the model.
-    pub graph: IsmsGraph,
+    /// What is derived from the model once: the reference index, the SoA, the register and
+    /// the treatment plan.
+    pub facts: Facts,
     /// Findings, sorted by file and position, with the project's severities applied.
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by `// ismsc-allow(…): reason` comments, each with its
@@ -290,8 +291,8 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let aux = load_aux(&mut sources, &asts, fs.as_ref());
     let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
     model::resolve::resolve(&mut model, &mut diags);
-    let graph = IsmsGraph::build(&model);
-    check::run(&sources, &model, &graph, options, &mut diags);
+    let facts = Facts::derive(&model);
+    check::run(&sources, &model, &facts, options.today, &mut diags);
 
     // The stdlib is compiled with the project; any finding in it is a bug of ours.
     for d in stdlib_diags.into_vec() {
@@ -313,7 +314,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
         asts,
         manifest,
         model,
-        graph,
+        facts,
         diagnostics: diags.into_vec(),
         suppressed: silenced.into_vec(),
     }

@@ -9,7 +9,6 @@
 //! not be resolved has `target: None` and has been reported once, so later stages skip it
 //! silently instead of reporting a cascade.
 
-pub mod graph;
 pub mod lower;
 pub mod resolve;
 
@@ -721,6 +720,9 @@ pub struct Model {
     /// unknown field): resolved silently, and never reported as undecided, because the
     /// mistake that hides them is reported already.
     pub shadowed: Vec<ReqLink>,
+    /// The entities named in such places: what they would have linked them to is not reported
+    /// as missing (a control whose treating risk could not be read is not unjustified).
+    pub shadowed_entities: Vec<EntityId>,
     /// Declared frameworks.
     pub frameworks: Vec<Framework>,
     /// Requirements of all frameworks, in catalogue order.

@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::facts::soa::Applicability;
+use crate::facts::{Facts, Field, Node};
 use crate::model::{Data, EntityId, Model, ReqId, Verdict};
-use crate::soa::{self, Applicability};
 use crate::source::{Origin, SourceMap, Span};
 
-pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics) {
+pub(super) fn check(sources: &SourceMap, model: &Model, facts: &Facts, diags: &mut Diagnostics) {
     decided_twice(model, diags);
     for d in &model.decisions {
         if d.verdict != Verdict::Excluded {
@@ -28,7 +29,7 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
             Some(_) => {}
         }
     }
-    let Some(table) = soa::derive(model) else {
+    let Some(table) = &facts.soa else {
         return;
     };
     let anchor = model
@@ -79,11 +80,11 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
                 );
             }
             Applicability::Excluded => {
-                let Some(decision) = row.exclusion else {
+                let Some(decision) = row.exclusion(model) else {
                     continue;
                 };
-                let satisfying = satisfying_spans(model, row.req);
-                let risk_links = risk_needs(model, row.req);
+                let satisfying = satisfying_spans(model, facts, row.req);
+                let risk_links = risk_needs(model, facts, row.req);
                 if !risk_links.is_empty() {
                     let mut d = Diagnostic::new(
                         Code::E0404,
@@ -132,7 +133,7 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
             }
             Applicability::Applicable => {
                 if row.implemented_by.is_empty() {
-                    if let Some(decision) = row.inclusion {
+                    if let Some(decision) = row.inclusion(model) {
                         diags.push(
                             Diagnostic::new(Code::W0406, decision.span, format!("`{}` ({title}) is included, but no control satisfies it", req.id))
                                 .primary_label("included here")
@@ -149,6 +150,10 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
         }
     }
     for (control, reqs) in unjustified {
+        // Named in a broken entry or an unknown field: its reason may be what could not be read.
+        if model.shadowed_entities.binary_search(&control).is_ok() {
+            continue;
+        }
         let Some(entity) = model.entity(control) else {
             continue;
         };
@@ -267,44 +272,59 @@ fn decided_twice(model: &Model, diags: &mut Diagnostics) {
 }
 
 /// `(span of the satisfies entry, control id)` for each control that satisfies `req`.
-fn satisfying_spans(model: &Model, req: ReqId) -> Vec<(Span, String)> {
-    let mut out = Vec::new();
-    for e in &model.entities {
-        if let Data::Control(c) = &e.data {
-            for r in c.satisfies.iter().filter(|r| r.target == Some(req)) {
-                out.push((r.span, e.id.clone()));
-            }
-        }
-    }
-    out
+fn satisfying_spans(model: &Model, facts: &Facts, req: ReqId) -> Vec<(Span, String)> {
+    facts
+        .index
+        .referring(Node::Requirement(req), Field::Satisfies)
+        .into_iter()
+        .filter_map(|(c, span)| Some((span, model.entity(c)?.id.clone())))
+        .collect()
 }
 
 /// Places where a risk's treatment needs `req`: its `requires`, or a treating control that
-/// satisfies `req`.
-fn risk_needs(model: &Model, req: ReqId) -> Vec<(Span, String)> {
-    let mut out = Vec::new();
-    for e in &model.entities {
-        let Data::Risk(r) = &e.data else { continue };
-        for q in r.requires.iter().filter(|q| q.target == Some(req)) {
-            out.push((q.span, format!("risk `{}` requires it", e.id)));
+/// satisfies `req`; risk by risk in model order, `requires` first.
+fn risk_needs(model: &Model, facts: &Facts, req: ReqId) -> Vec<(Span, String)> {
+    let node = Node::Requirement(req);
+    let mut found: Vec<(EntityId, u8, u32, Span, String)> = Vec::new();
+    for (risk, span) in facts.index.referring(node, Field::Requires) {
+        if let Some(e) = model.entity(risk) {
+            found.push((
+                risk,
+                0,
+                span.start,
+                span,
+                format!("risk `{}` requires it", e.id),
+            ));
         }
-        for l in &r.controls {
-            let satisfies = model.target(l).is_some_and(|c| match &c.data {
-                Data::Control(ctl) => ctl.satisfies.iter().any(|s| s.target == Some(req)),
-                _ => false,
-            });
-            if satisfies {
-                out.push((
-                    l.span,
+    }
+    for (control, _) in facts.index.referring(node, Field::Satisfies) {
+        let Some(c) = model.entity(control) else {
+            continue;
+        };
+        for (risk, span) in facts
+            .index
+            .referring(Node::Entity(control), Field::TreatedBy)
+        {
+            if let Some(e) = model.entity(risk) {
+                found.push((
+                    risk,
+                    1,
+                    span.start,
+                    span,
                     format!(
                         "risk `{}` is treated by `{}`, which satisfies it",
-                        e.id, l.name
+                        e.id, c.id
                     ),
                 ));
             }
         }
     }
-    out
+    found.sort_by_key(|(risk, kind, start, _, _)| (*risk, *kind, *start));
+    found.dedup_by_key(|(risk, kind, start, _, _)| (*risk, *kind, *start));
+    found
+        .into_iter()
+        .map(|(_, _, _, span, label)| (span, label))
+        .collect()
 }
 
 /// Asset types in scope (assets not listed in the scope's `excludes`), with the first asset

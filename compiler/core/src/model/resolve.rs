@@ -139,11 +139,18 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
         .and_then(|i| i.standard.as_ref())
         .map(|(k, _)| k.clone());
     for r in &mut model.shadowed {
+        if r.framework.is_none() {
+            if let Some(&e) = model.index.get(&r.id) {
+                model.shadowed_entities.push(e);
+            }
+        }
         let Some(key) = r.framework.clone().or_else(|| standard_key.clone()) else {
             continue;
         };
         r.target = model.req_index.get(&(key, r.id.clone())).copied();
     }
+    model.shadowed_entities.sort_unstable();
+    model.shadowed_entities.dedup();
     for m in &mut model.mappings {
         let mut ok = true;
         for (key, span) in [(&m.from, m.span), (&m.to, m.span)] {

@@ -52,6 +52,8 @@ pub(super) fn parse(
         eof_in_item: false,
         unwinding: false,
         unclosed_blocks: 0,
+        counted: 0,
+        syntax_count: 0,
     };
     let mut items = Vec::new();
     p.items(&mut items);
@@ -123,6 +125,10 @@ struct Parser<'a> {
     unwinding: bool,
     /// Text blocks never closed.
     unclosed_blocks: usize,
+    /// Of `diags`, how many were counted by [`Parser::syntax_errors`], and how many of those
+    /// were syntax errors.
+    counted: usize,
+    syntax_count: usize,
 }
 
 /// How a body ended.
@@ -440,6 +446,17 @@ impl<'a> Parser<'a> {
             return Some(item);
         }
         // Read it again from its keyword.
+        let dropped = self
+            .diags
+            .get(saved.0..self.counted.max(saved.0))
+            .map(|ds| {
+                ds.iter()
+                    .filter(|d| matches!(d.code, Code::E0001 | Code::E0002))
+                    .count()
+            })
+            .unwrap_or(0);
+        self.syntax_count -= dropped;
+        self.counted = self.counted.min(saved.0);
         self.diags.truncate(saved.0);
         self.taken = saved.1;
         self.prev_end = saved.2;
@@ -587,12 +604,18 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The number of syntax errors (E0001, E0002) reported so far.
-    fn syntax_errors(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| matches!(d.code, Code::E0001 | Code::E0002))
-            .count()
+    /// The number of syntax errors (E0001, E0002) reported so far, counted without a scan
+    /// (an item asks before and after itself).
+    fn syntax_errors(&mut self) -> usize {
+        while self.counted < self.diags.len() {
+            if let Some(d) = self.diags.get(self.counted) {
+                if matches!(d.code, Code::E0001 | Code::E0002) {
+                    self.syntax_count += 1;
+                }
+            }
+            self.counted += 1;
+        }
+        self.syntax_count
     }
 
     fn framework(&self, t: &Token) -> FrameworkRef {
