@@ -12,7 +12,7 @@
 pub mod lower;
 pub mod resolve;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::source::{Origin, Span};
 use crate::syntax::ast::{Date, Duration};
@@ -695,13 +695,37 @@ impl Default for Classification {
     }
 }
 
+/// Requirements by framework key and id, looked up without building a key.
+#[derive(Debug, Default)]
+pub struct ReqIndex {
+    by_framework: FxHashMap<String, FxHashMap<String, ReqId>>,
+}
+
+impl ReqIndex {
+    /// The requirement `id` of framework `key`.
+    pub fn get(&self, key: &str, id: &str) -> Option<ReqId> {
+        self.by_framework.get(key)?.get(id).copied()
+    }
+
+    /// Records a requirement; returns the one recorded before under the same key and id.
+    pub fn insert(&mut self, key: &str, id: &str, req: ReqId) -> Option<ReqId> {
+        if let Some(ids) = self.by_framework.get_mut(key) {
+            return ids.insert(id.to_string(), req);
+        }
+        let mut ids = FxHashMap::default();
+        ids.insert(id.to_string(), req);
+        self.by_framework.insert(key.to_string(), ids);
+        None
+    }
+}
+
 /// The whole project, lowered and resolved.
 #[derive(Debug, Default)]
 pub struct Model {
     /// Named items in load order (stdlib first, then files by name, then source order).
     pub entities: Vec<Entity>,
     /// Id → entity.
-    pub index: HashMap<String, EntityId>,
+    pub index: FxHashMap<String, EntityId>,
     /// The `isms` block.
     pub isms: Option<Isms>,
     /// The `scope` block.
@@ -728,7 +752,7 @@ pub struct Model {
     /// Requirements of all frameworks, in catalogue order.
     pub requirements: Vec<Requirement>,
     /// `(framework key, requirement id)` → requirement.
-    pub req_index: HashMap<(String, String), ReqId>,
+    pub req_index: ReqIndex,
     /// Mappings between frameworks.
     pub mappings: Vec<Mapping>,
     /// Management-system clauses.

@@ -489,9 +489,10 @@ impl Lower<'_> {
         blocks: &[&str],
     ) -> (Fields, Vec<&'i Item>) {
         let mut fields = Fields { values: Vec::new() };
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // The few fields of one item: a list is faster than a map.
+        let mut seen: Vec<(&str, Span)> = Vec::new();
         let mut nested = Vec::new();
-        let what = describe_item(item);
+        let what = || describe_item(item);
         for entry in &item.body.entries {
             // A statement whose subject is a field name is that field with its `=` missing
             // (`owner ciso`): reported as such and read as the field, so nothing follows from it.
@@ -540,7 +541,7 @@ impl Lower<'_> {
                         Diagnostic::new(
                             Code::E0208,
                             s.span,
-                            format!("{what} does not take statements such as `{} {}`", s.subject.text, s.verb.text),
+                            format!("{} does not take statements such as `{} {}`", what(), s.subject.text, s.verb.text),
                         )
                         .primary_label("statement here")
                         .help("fields are written `name = value`; decisions such as `A.7.12 excluded \"…\"` go in an `applicability` block"),
@@ -551,30 +552,30 @@ impl Lower<'_> {
                     if blocks.contains(&b.keyword.text.as_str()) {
                         nested.push(b);
                     } else {
-                        self.unknown_field(&b.keyword, None, &what, specs, blocks);
+                        self.unknown_field(&b.keyword, None, &what(), specs, blocks);
                     }
                     continue;
                 }
             };
             let name = field.name.text.as_str();
             let Some(spec) = specs.iter().find(|s| s.name == name) else {
-                self.unknown_field(&field.name, Some(&field.value), &what, specs, blocks);
+                self.unknown_field(&field.name, Some(&field.value), &what(), specs, blocks);
                 continue;
             };
-            if let Some(first) = seen.get(spec.name) {
+            if let Some(&(_, first)) = seen.iter().find(|(n, _)| *n == spec.name) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
                         field.name.span,
-                        format!("field `{name}` is given twice in {what}"),
+                        format!("field `{name}` is given twice in {}", what()),
                     )
                     .primary_label("given again here")
-                    .label(*first, "first given here")
+                    .label(first, "first given here")
                     .help("remove one of them; a list field takes all its values in one list"),
                 );
                 continue;
             }
-            seen.insert(spec.name, field.name.span);
+            seen.push((spec.name, field.name.span));
             if let Some(v) = self.value(&field.value, spec) {
                 fields.values.push((spec.name, v));
             }
@@ -583,20 +584,24 @@ impl Lower<'_> {
         // is judged for what it lacks.
         if !item.recovered {
             for spec in specs.iter().filter(|s| s.required) {
-                if !seen.contains_key(spec.name) {
+                if !seen.iter().any(|(n, _)| *n == spec.name) {
                     let at = item
                         .name
                         .as_ref()
                         .map(|n| n.span())
                         .unwrap_or(item.keyword.span);
                     self.diags.push(
-                        Diagnostic::new(Code::E0202, at, format!("{what} has no `{}`", spec.name))
-                            .primary_label(format!("`{}` is required", spec.name))
-                            .help(format!(
-                                "add `{} = …` with {}",
-                                spec.name,
-                                spec.ty.describe()
-                            )),
+                        Diagnostic::new(
+                            Code::E0202,
+                            at,
+                            format!("{} has no `{}`", what(), spec.name),
+                        )
+                        .primary_label(format!("`{}` is required", spec.name))
+                        .help(format!(
+                            "add `{} = …` with {}",
+                            spec.name,
+                            spec.ty.describe()
+                        )),
                     );
                 }
             }
@@ -1456,9 +1461,13 @@ impl Lower<'_> {
                     groups.pop();
                 }
                 "requirement" => {
-                    let k = (key.to_string(), id.text.clone());
-                    if let Some(prev) = self.model.req_index.get(&k) {
-                        let prev = self.model.requirements[prev.0 as usize].span;
+                    if let Some(prev) = self.model.req_index.get(key, &id.text) {
+                        let prev = self
+                            .model
+                            .requirements
+                            .get(prev.0 as usize)
+                            .map(|r| r.span)
+                            .unwrap_or(id.span);
                         self.diags.push(
                             Diagnostic::new(
                                 Code::E0101,
@@ -1476,7 +1485,7 @@ impl Lower<'_> {
                     }
                     let attributes = self.attributes(b);
                     let rid = ReqId(self.model.requirements.len() as u32);
-                    self.model.req_index.insert(k, rid);
+                    self.model.req_index.insert(key, &id.text, rid);
                     self.model.requirements.push(Requirement {
                         framework: fw,
                         id: id.text.clone(),
