@@ -8,10 +8,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Asset, Classification, Clause, Context, Control, Data, Decision, Documented, Entity, EntityId,
-    Evidence, Framework, Isms, Kind, KindSet, Link, Mapping, MappingLink, Model, Objective,
-    Obligation, Party, Person, Policy, Rating, Relation, ReqId, ReqLink, Requirement, Risk,
-    RiskMethod, Scale, Scope, SignOff, Team, Text, Verdict, Word, OWNER,
+    Asset, AssetType, Classification, Clause, Context, Control, ControlStatus, Data, Decision,
+    Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet, Link, Mapping,
+    MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person, Policy, Rating,
+    Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff, Spanned, Team,
+    Text, Treatment, Verdict, Word, OWNER,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -152,21 +153,6 @@ const POLICY: KindSet = KindSet::of(&[Kind::Policy]);
 const SCOPE_MEMBER: KindSet = KindSet::of(&[Kind::Team, Kind::Party, Kind::Asset]);
 
 /// Asset types.
-pub const ASSET_TYPES: &[&str] = &[
-    "information",
-    "software",
-    "hardware",
-    "service",
-    "people",
-    "site",
-    "supplier",
-];
-/// Control statuses.
-pub const STATUSES: &[&str] = &["planned", "partial", "implemented"];
-/// Risk treatments.
-pub const TREATMENTS: &[&str] = &["mitigate", "accept", "avoid", "transfer"];
-/// Obligation kinds.
-pub const OBLIGATION_KINDS: &[&str] = &["legal", "regulatory", "contractual"];
 const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
 
 const ISMS_FIELDS: &[FieldSpec] = &[
@@ -185,7 +171,7 @@ const TEAM_FIELDS: &[FieldSpec] = &[
 ];
 const PARTY_FIELDS: &[FieldSpec] = &[f("needs", Ty::Strs), f("description", Ty::Str)];
 const ASSET_FIELDS: &[FieldSpec] = &[
-    req("type", Ty::Enum(ASSET_TYPES)),
+    req("type", Ty::Enum(AssetType::WORDS)),
     req("owner", Ty::Ref(OWNER)),
     f("classification", Ty::Level),
     f("description", Ty::Str),
@@ -212,7 +198,7 @@ const RISK_FIELDS: &[FieldSpec] = &[
     f("description", Ty::Str),
     f("likelihood", Ty::Level),
     f("impact", Ty::Level),
-    f("treatment", Ty::Enum(TREATMENTS)),
+    f("treatment", Ty::Enum(Treatment::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
     f("requires", Ty::Reqs),
     f("accepted", Ty::SignOff),
@@ -222,7 +208,7 @@ const RESIDUAL_FIELDS: &[FieldSpec] = &[req("likelihood", Ty::Level), req("impac
 const CONTROL_FIELDS: &[FieldSpec] = &[
     f("satisfies", Ty::Reqs),
     req("owner", Ty::Ref(OWNER)),
-    req("status", Ty::Enum(STATUSES)),
+    req("status", Ty::Enum(ControlStatus::WORDS)),
     f("due", Ty::Date),
     f("policy", Ty::Refs(POLICY)),
     f("description", Ty::Str),
@@ -245,7 +231,7 @@ const POLICY_FIELDS: &[FieldSpec] = &[
     f("effective", Ty::Date),
 ];
 const OBLIGATION_FIELDS: &[FieldSpec] = &[
-    req("kind", Ty::Enum(OBLIGATION_KINDS)),
+    req("kind", Ty::Enum(ObligationKind::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
     f("description", Ty::Str),
     f("reference", Ty::Str),
@@ -1011,7 +997,7 @@ impl Lower<'_> {
             Kind::Asset => {
                 let (mut fl, _) = self.read_fields(item, ASSET_FIELDS, &[]);
                 Data::Asset(Asset {
-                    asset_type: fl.word("type"),
+                    asset_type: fl.word("type").and_then(vocab(AssetType::parse)),
                     owner: fl.link("owner"),
                     classification: fl.word("classification"),
                     description: fl.str("description"),
@@ -1037,7 +1023,7 @@ impl Lower<'_> {
             Kind::Obligation => {
                 let (mut fl, _) = self.read_fields(item, OBLIGATION_FIELDS, &[]);
                 Data::Obligation(Obligation {
-                    kind: fl.word("kind"),
+                    kind: fl.word("kind").and_then(vocab(ObligationKind::parse)),
                     controls: fl.links("controls").unwrap_or_default(),
                     description: fl.str("description"),
                     reference: fl.str("reference"),
@@ -1123,7 +1109,7 @@ impl Lower<'_> {
                     .map(|n| n.span())
                     .unwrap_or(item.keyword.span),
             },
-            treatment: fl.word("treatment"),
+            treatment: fl.word("treatment").and_then(vocab(Treatment::parse)),
             controls: fl.links("controls").unwrap_or_default(),
             requires: fl.reqs("requires").unwrap_or_default(),
             residual,
@@ -1166,7 +1152,7 @@ impl Lower<'_> {
         Control {
             satisfies: fl.reqs("satisfies").unwrap_or_default(),
             owner: fl.link("owner"),
-            status: fl.word("status"),
+            status: fl.word("status").and_then(vocab(ControlStatus::parse)),
             due: fl.date("due"),
             policies: fl.links("policy").unwrap_or_default(),
             description: fl.str("description"),
@@ -1809,4 +1795,14 @@ fn has_invalid(body: &ast::Body) -> bool {
         Entry::Statement(s) => s.arg.as_ref().is_some_and(value),
         Entry::Error(_) => true,
     })
+}
+
+/// A word of a closed vocabulary, already checked against it by the field reader, as its value.
+fn vocab<T>(parse: fn(&str) -> Option<T>) -> impl Fn(Word) -> Option<Spanned<T>> {
+    move |w| {
+        Some(Spanned {
+            value: parse(&w.text)?,
+            span: w.span,
+        })
+    }
 }
