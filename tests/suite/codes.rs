@@ -24,6 +24,26 @@ fn files_below(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// A page's `isms fail` example, with the manifest of its `toml manifest` block when it has one
+/// (a default manifest otherwise).
+fn compile_page_example(page: &str, src: &str) -> ismsc_core::Analysis {
+    let manifest = page.find("```toml manifest").and_then(|i| {
+        let rest = page.get(i + "```toml manifest".len()..)?;
+        let end = rest.find("\n```")?;
+        Some(rest[..end].trim_start_matches('\n').to_string())
+    });
+    match manifest {
+        Some(toml) => analyze(
+            Input::from_memory(vec![
+                ("isms.toml".into(), toml),
+                ("main.isms".into(), src.to_string()),
+            ]),
+            &options(),
+        ),
+        None => compile_text("main.isms", src),
+    }
+}
+
 /// The first fenced block whose info string is `lang fail`.
 fn example(page: &str, lang: &str) -> Option<String> {
     let fence = format!("```{lang} fail");
@@ -53,7 +73,7 @@ fn every_code_has_a_page_with_a_failing_example() {
         } else {
             let src = example(page, "isms")
                 .unwrap_or_else(|| panic!("{code}.md has no ```isms fail example"));
-            compile_text("main.isms", &src)
+            compile_page_example(page, &src)
         };
         assert!(
             analysis.diagnostics.iter().any(|d| d.code == code),
@@ -79,7 +99,7 @@ fn page_outputs_are_current() {
         let Some(src) = example(&page, "isms") else {
             continue;
         };
-        let mut analysis = compile_text("main.isms", &src);
+        let mut analysis = compile_page_example(&page, &src);
         // The page shows the findings of its own code.
         analysis.diagnostics.retain(|d| d.code == code);
         let rendered = ismsc_core::diag::render::human(

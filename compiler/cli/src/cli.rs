@@ -68,6 +68,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Print the coverage of a framework (e.g. NIST CSF 2.0, NIS 2) the project's controls
+    /// give through its Statement of Applicability and the catalogue's mappings.
+    Coverage {
+        /// The project folder (with `isms.toml`).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// The framework, e.g. `nist-csf:2.0` (default: the one framework of `frameworks =
+        /// [...]`).
+        #[arg(long)]
+        framework: Option<String>,
+        /// How to print the coverage.
+        #[arg(long, value_enum, default_value_t = SoaFormat::Table)]
+        format: SoaFormat,
+    },
     /// Print the Statement of Applicability of a project.
     Soa {
         /// The project folder (with `isms.toml`).
@@ -481,6 +497,12 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             common,
             format,
         } => graph(&project, &common, format, io),
+        Command::Coverage {
+            project,
+            common,
+            framework,
+            format,
+        } => coverage(&project, &common, framework.as_deref(), format, io),
         Command::Soa {
             project,
             common,
@@ -687,6 +709,87 @@ struct SoaFilter {
 /// `undecided`. It refuses (exit 1) only when the files have errors of the language itself
 /// (E0001-E0299), since the SoA would then be made of a partial model; other errors are
 /// counted in a note on standard error, and `ismsc check` lists them.
+fn coverage(
+    project: &Path,
+    common: &Common,
+    framework: Option<&str>,
+    format: SoaFormat,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let mut analysis = load(project, common, io)?;
+    let language_errors = analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && !d.code.configurable());
+    if language_errors {
+        report(&mut analysis, project, common, io)?;
+        return Ok(1);
+    }
+    let model = &analysis.model;
+    let opted: Vec<&str> = model
+        .opted_in()
+        .into_iter()
+        .filter_map(|i| model.frameworks.get(i).map(|f| f.key.as_str()))
+        .collect();
+    let key = match (framework, opted.as_slice()) {
+        (Some(k), _) => k,
+        (None, [one]) => one,
+        (None, _) => {
+            io.eprint(&format!(
+                "error: name the framework with `--framework KEY`; the project opts into: {}\n",
+                if opted.is_empty() {
+                    "none (add `frameworks = [...]` to the `isms` block)".to_string()
+                } else {
+                    opted.join(", ")
+                }
+            ));
+            return Err(2);
+        }
+    };
+    let Some(fw) = model.framework_index(key) else {
+        let known: Vec<&str> = model.frameworks.iter().map(|f| f.key.as_str()).collect();
+        let hint = match ismsc_core::suggest::did_you_mean(key, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the frameworks are: {}", known.join(", ")),
+        };
+        io.eprint(&format!("error: there is no framework `{key}`; {hint}\n"));
+        return Err(2);
+    };
+    if Some(key) == model.standard() {
+        io.eprint(&format!(
+            "error: `{key}` is the project's standard: its Statement of Applicability is `ismsc soa`\n"
+        ));
+        return Err(2);
+    }
+    let computed;
+    let coverage = match analysis.facts.coverage.iter().find(|c| c.framework == fw) {
+        Some(c) => c,
+        None => {
+            io.eprint(&format!(
+                "note: the project does not opt into `{key}`; add it to `frameworks = [...]` in the `isms` block to publish its coverage\n"
+            ));
+            let Some(c) = ismsc_core::facts::coverage::of_framework(
+                model,
+                &analysis.facts.index,
+                analysis.facts.soa.as_ref(),
+                fw,
+            ) else {
+                return Ok(no_standard(io));
+            };
+            computed = c;
+            &computed
+        }
+    };
+    let doc = emit::dto::CoverageDoc::new(model, coverage);
+    let text = match format {
+        SoaFormat::Table => emit::table::coverage_doc_table(&doc),
+        SoaFormat::Json => emit::json::to_json(&doc),
+        SoaFormat::Csv => emit::csv::coverage_doc_csv(&doc),
+    };
+    io.print(&text)?;
+    Ok(0)
+}
+
 fn soa(
     project: &Path,
     common: &Common,

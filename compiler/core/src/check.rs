@@ -8,9 +8,11 @@
 //! | `risks` | E0501–E0505: owners, treatments, residual risk |
 //! | `time` | W0601–W0605: what the passing of time brings |
 //! | `documents` | E0701, W0702: documented information of clauses 4–10 |
+//! | `frameworks` | E0410: the coverage `[coverage]` requires of opted-in frameworks |
 
 mod coverage;
 mod documents;
+pub(crate) mod frameworks;
 mod risks;
 mod structure;
 mod time;

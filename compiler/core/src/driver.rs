@@ -293,6 +293,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     model::resolve::resolve(&mut model, &mut diags);
     let facts = Facts::derive(&model);
     check::run(&sources, &model, &facts, options.today, &mut diags);
+    check::frameworks::check(&manifest, &model, &facts, &mut diags);
 
     // The stdlib is compiled with the project; any finding in it is a bug of ours.
     for d in stdlib_diags.into_vec() {

@@ -65,6 +65,8 @@ pub struct Docs {
     pub register: dto::RiskRegisterDoc,
     /// `risk-treatment-plan.json`.
     pub plan: dto::TreatmentPlanDoc,
+    /// `coverage/KEY.json`, one per framework the project opts into, in that order.
+    pub coverage: Vec<dto::CoverageDoc>,
 }
 
 impl Docs {
@@ -77,12 +79,17 @@ impl Docs {
             soa: dto::SoaDoc::new(model, facts),
             register,
             plan,
+            coverage: facts
+                .coverage
+                .iter()
+                .map(|c| dto::CoverageDoc::new(model, c))
+                .collect(),
         }
     }
 }
 
-/// The machine-readable files, in the order of [`BUILD_FILES`]; `None` without a known
-/// standard (and so no SoA).
+/// The machine-readable files, in the order of [`BUILD_FILES`], then `coverage/KEY.json` and
+/// `.csv` per opted-in framework; `None` without a known standard (and so no SoA).
 pub fn data(analysis: &Analysis, docs: &Docs) -> Option<Vec<OutputFile>> {
     let (model, index) = (&analysis.model, &analysis.facts.index);
     let soa = docs.soa.as_ref()?;
@@ -96,11 +103,24 @@ pub fn data(analysis: &Analysis, docs: &Docs) -> Option<Vec<OutputFile>> {
         index.to_dot(model),
         index.to_mermaid(model),
     ];
-    Some(
-        BUILD_FILES
-            .iter()
-            .zip(contents)
-            .map(|(name, content)| OutputFile::text(*name, content))
-            .collect(),
-    )
+    let mut files: Vec<OutputFile> = BUILD_FILES
+        .iter()
+        .zip(contents)
+        .map(|(name, content)| OutputFile::text(*name, content))
+        .collect();
+    for c in &docs.coverage {
+        let slug = c.slug();
+        files.push(OutputFile::text(
+            format!("{COVERAGE_DIR}/{slug}.json"),
+            json::to_json(c),
+        ));
+        files.push(OutputFile::text(
+            format!("{COVERAGE_DIR}/{slug}.csv"),
+            csv::coverage_doc_csv(c),
+        ));
+    }
+    Some(files)
 }
+
+/// The folder of the coverage files in the output.
+pub const COVERAGE_DIR: &str = "coverage";

@@ -3,12 +3,14 @@
 //! - [`index`]: the reference index, the resolved graph of who refers to what, from where and
 //!   by which field (petgraph);
 //! - [`soa`]: the Statement of Applicability, derived from the index;
-//! - [`register`]: the risks' scores under the method, and the treatment plan.
+//! - [`register`]: the risks' scores under the method, and the treatment plan;
+//! - [`coverage`]: the coverage of each framework the project opts into, graded.
 //!
 //! **Architecture Invariant:** every check, emitter and the language server reads these; none
 //! derives them again or builds a reverse index of its own. The derivations are `pub(super)`,
 //! so only [`Facts::derive`] can call them.
 
+pub mod coverage;
 pub mod index;
 pub mod register;
 pub mod soa;
@@ -30,6 +32,8 @@ pub struct Facts {
     pub register: Register,
     /// The risk treatment plan.
     pub plan: Plan,
+    /// The coverage of each opted-in framework, in the order opted in.
+    pub coverage: Vec<coverage::Coverage>,
 }
 
 impl Facts {
@@ -39,11 +43,13 @@ impl Facts {
         let soa = soa::derive(model, &index);
         let register = Register::derive(model);
         let plan = Plan::derive(model, &register);
+        let coverage = coverage::derive(model, &index, soa.as_ref());
         Facts {
             index,
             soa,
             register,
             plan,
+            coverage,
         }
     }
 }

@@ -23,6 +23,18 @@ pub struct Manifest {
     pub name: Option<String>,
     /// `[lints]`.
     pub lints: BTreeMap<Code, Level>,
+    /// `[coverage]`: per framework key, the least coverage every requirement must have, and
+    /// where it is written.
+    pub coverage: BTreeMap<String, (Minimum, Span)>,
+}
+
+/// The least coverage a framework's requirements must have (`[coverage]` in `isms.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Minimum {
+    /// No requirement without any coverage (`"partial"`).
+    Partial,
+    /// Every requirement fully covered or excluded (`"full"`).
+    Full,
 }
 
 /// Reads the manifest; problems become E0010 findings.
@@ -59,7 +71,7 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
     };
     for (key, _) in table
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "project" | "lints"))
+        .filter(|(k, _)| !matches!(k.as_str(), "project" | "lints" | "coverage"))
     {
         diags.push(
             Diagnostic::new(
@@ -68,7 +80,7 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
                 format!("`isms.toml` has no section `{key}`"),
             )
             .primary_label("unknown section")
-            .help("the manifest has the sections `[project]` and `[lints]`"),
+            .help("the manifest has the sections `[project]`, `[lints]` and `[coverage]`"),
         );
     }
     match table.get("project").and_then(|p| p.as_table()) {
@@ -113,6 +125,27 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
                         .help("add `name = \"…\"` under `[project]`"),
                 ),
             }
+        }
+    }
+    if let Some(coverage) = table.get("coverage").and_then(|c| c.as_table()) {
+        for (key, value) in coverage {
+            let minimum = match value.as_str() {
+                Some("partial") => Minimum::Partial,
+                Some("full") => Minimum::Full,
+                _ => {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::E0010,
+                            find(key),
+                            format!("the coverage of `{key}` must be \"partial\" or \"full\""),
+                        )
+                        .primary_label("invalid minimum")
+                        .help("`\"partial\"`: no requirement without coverage; `\"full\"`: every requirement fully covered or excluded, e.g. `\"nist-csf:2.0\" = \"partial\"`"),
+                    );
+                    continue;
+                }
+            };
+            m.coverage.insert(key.clone(), (minimum, find(key)));
         }
     }
     if let Some(lints) = table.get("lints").and_then(|l| l.as_table()) {

@@ -537,6 +537,8 @@ pub struct Isms {
     pub organization: Option<String>,
     /// The framework the SoA is made against.
     pub standard: Option<(String, Span)>,
+    /// Further frameworks the project reports its coverage of (`frameworks = [...]`).
+    pub frameworks: Vec<(String, Span)>,
     /// Owner.
     pub owner: Option<Link>,
     /// Effective date.
@@ -652,6 +654,8 @@ pub struct Framework {
     pub key_span: Span,
     /// Where it comes from.
     pub origin: Origin,
+    /// Whose data it is and under which licence (`attribution = "…"`).
+    pub attribution: Option<String>,
 }
 
 /// A requirement of a framework.
@@ -729,6 +733,8 @@ pub struct Mapping {
     pub to: String,
     /// The links.
     pub links: Vec<MappingLink>,
+    /// Whose data it is and under which licence (`attribution = "…"`).
+    pub attribution: Option<String>,
     /// The header.
     pub span: Span,
 }
@@ -882,6 +888,37 @@ impl Model {
             .iter()
             .any(|f| &f.key == key)
             .then_some(key.as_str())
+    }
+
+    /// The frameworks the project reports its coverage of: those of `frameworks = [...]` that
+    /// are declared, each once, in the order written (the standard left out).
+    pub fn opted_in(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let standard = self.standard().and_then(|s| self.framework_index(s));
+        for (key, _) in self.isms.iter().flat_map(|i| &i.frameworks) {
+            if let Some(i) = self.framework_index(key) {
+                if Some(i) != standard && !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a framework takes part in the project: its standard, the other editions of the
+    /// standard (the same name before `:`, as `iso27001:2013` for `iso27001:2022`), and the
+    /// frameworks it opts into. Only the mappings between such frameworks are published.
+    pub fn in_use(&self, framework: usize) -> bool {
+        let Some(std_key) = self.standard() else {
+            return false;
+        };
+        let Some(f) = self.frameworks.get(framework) else {
+            return false;
+        };
+        let family = |k: &str| k.split(':').next().unwrap_or("").to_string();
+        f.key == std_key
+            || family(&f.key) == family(std_key)
+            || self.opted_in().contains(&framework)
     }
 
     /// Index of a framework by key.

@@ -23,10 +23,13 @@ use ismsc_core::emit::{data, Docs, OutputFile, BUILD_FILES};
 /// Every top-level name a build may write into the output folder (files and folders), so a
 /// later build with other `--format`s may still replace the folder.
 pub fn output_names() -> impl Iterator<Item = &'static str> {
-    BUILD_FILES
-        .iter()
-        .copied()
-        .chain([xlsx::FILE, site::DIR, pdf::DIR, oscal::DIR])
+    BUILD_FILES.iter().copied().chain([
+        ismsc_core::emit::COVERAGE_DIR,
+        xlsx::FILE,
+        site::DIR,
+        pdf::DIR,
+        oscal::DIR,
+    ])
 }
 
 /// The kinds of output `ismsc build --format` chooses from.

@@ -3,7 +3,7 @@
 //! | file | OSCAL model | what |
 //! | --- | --- | --- |
 //! | `catalog.json` | catalog | the project's standard: groups and controls, ids and titles only, with the catalogue's attributes as properties |
-//! | `catalog-KEY.json` | catalog | another framework a `mapping` names (e.g. `catalog-iso27001-2013.json`) |
+//! | `catalog-KEY.json` | catalog | another framework the project uses that a `mapping` names (an edition of the standard such as `catalog-iso27001-2013.json`, or a framework of `frameworks = [...]`) |
 //! | `profile.json` | profile | the applicable controls of `catalog.json` |
 //! | `ssp.json` | system-security-plan | the Statement of Applicability: one `implemented-requirement` per control of the standard |
 //! | `risks.json` | plan-of-action-and-milestones | the risk register (when there are risks) |
@@ -88,9 +88,15 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
         site: options.outputs.contains(&Output::Site),
         catalogs: Vec::new(),
     };
-    // The standard first, then every other framework a mapping names, in declaration order.
+    // The standard first, then every other framework a mapping between frameworks the project
+    // uses names (the standard's other editions, the frameworks it opts into), in declaration
+    // order.
     let mut needed = vec![std_fw];
     for m in &model.mappings {
+        let used = |key: &str| model.framework_index(key).is_some_and(|i| model.in_use(i));
+        if !used(&m.from) || !used(&m.to) {
+            continue;
+        }
         for key in [&m.from, &m.to] {
             if let Some(i) = model.framework_index(key) {
                 if !needed.contains(&i) {

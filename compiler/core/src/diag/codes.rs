@@ -90,6 +90,7 @@ codes! {
     W0407 "exclusion-contradicted"  Warning "an Annex A exclusion that the asset inventory contradicts";
     W0409 "vacuous-justification"   Warning "an exclusion justified by words that say nothing (`n/a`, `not applicable`, a few characters)";
     E0408 "decided-twice"           Error "an Annex A control with two decisions";
+    E0410 "coverage-below-minimum"  Error "a requirement of an opted-in framework covered less than `[coverage]` in `isms.toml` requires";
     E0501 "risk-without-owner"      Error "a risk without an owner";
     E0502 "mitigation-without-controls" Error "a risk to mitigate that names no controls";
     E0503 "residual-not-accepted"   Error "a residual risk above the acceptance threshold that nobody accepted";

@@ -5,7 +5,8 @@
 //! text a user wrote can be read as a formula by a spreadsheet.
 
 use super::dto::{
-    CatalogDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc,
+    CatalogDoc, CoverageDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
+    TreatmentPlanDoc,
 };
 use crate::driver::Analysis;
 
@@ -276,6 +277,40 @@ pub fn risk_register_csv(analysis: &Analysis) -> String {
 
 /// The columns of `ismsc catalog --format csv` before the attribute columns.
 pub const CATALOG_COLUMNS: [&str; 4] = ["id", "title", "group", "group_title"];
+
+/// The columns of `coverage/KEY.csv`.
+pub const COVERAGE_COLUMNS: [&str; 8] = [
+    "id",
+    "title",
+    "group",
+    "group_title",
+    "coverage",
+    "through",
+    "controls",
+    "justification",
+];
+
+/// `coverage/KEY.csv`: one row per requirement of the framework.
+pub fn coverage_doc_csv(doc: &CoverageDoc) -> String {
+    let header: Vec<String> = COVERAGE_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = doc
+        .requirements
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.title.clone(),
+                r.group.clone(),
+                r.group_title.clone(),
+                r.coverage.to_string(),
+                list(&r.through),
+                list(&r.controls),
+                r.justification.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    write(&header, &rows)
+}
 
 /// `ismsc catalog --format csv`: [`CATALOG_COLUMNS`], then one column per attribute name the
 /// catalogue uses (sorted), values joined with `"; "`.

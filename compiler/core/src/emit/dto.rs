@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::facts::coverage::{Coverage, Grade};
 use crate::facts::soa::{Applicability, Reason, ReasonKind};
 use crate::facts::Facts;
 use crate::model::{ControlStatus, Data, EntityId, Model, Rating};
@@ -628,6 +629,130 @@ impl RiskRegisterDoc {
             accept_at_or_below: method.and_then(|m| m.accept_at_or_below),
             risks,
         }
+    }
+}
+
+/// `coverage/KEY.json`: the coverage of one framework the project opts into, graded from the
+/// SoA and the mappings (see `facts::coverage`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The framework's key, e.g. `nist-csf:2.0`.
+    pub framework: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// The project's standard, whose controls the coverage comes through.
+    pub standard: String,
+    /// Whose data the framework and its mappings are, and under which licence.
+    pub attribution: Vec<String>,
+    /// Counts by grade.
+    pub summary: CoverageSummary,
+    /// One row per requirement, in catalogue order.
+    pub requirements: Vec<CoverageRequirement>,
+}
+
+/// Counts of a coverage by grade.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CoverageSummary {
+    /// Rows.
+    pub total: usize,
+    /// `full` rows.
+    pub full: usize,
+    /// `partial` rows.
+    pub partial: usize,
+    /// `none` rows.
+    pub none: usize,
+    /// `not-applicable` rows.
+    pub not_applicable: usize,
+}
+
+/// One requirement of a framework and how it is covered.
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageRequirement {
+    /// Its id, e.g. `PR.AA-01`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The outermost group's id (e.g. the CSF function).
+    pub group: String,
+    /// That group's title.
+    pub group_title: String,
+    /// `full`, `partial`, `none` or `not-applicable`.
+    pub coverage: &'static str,
+    /// The standard's requirements it is covered through (applicable ones), e.g. `A.5.15`.
+    pub through: Vec<String>,
+    /// Ids of the project's controls behind it.
+    pub controls: Vec<String>,
+    /// The exclusion's justification, when not applicable.
+    pub justification: Option<String>,
+    /// The entities behind `controls`, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub control_refs: Vec<EntityId>,
+}
+
+impl CoverageDoc {
+    /// The document of one framework's coverage.
+    pub fn new(model: &Model, c: &Coverage) -> CoverageDoc {
+        let fw = model.frameworks.get(c.framework);
+        let mut attribution: Vec<String> =
+            fw.and_then(|f| f.attribution.clone()).into_iter().collect();
+        attribution.extend(
+            c.mappings
+                .iter()
+                .filter_map(|m| model.mappings.get(*m))
+                .filter_map(|m| m.attribution.clone()),
+        );
+        let mut summary = CoverageSummary::default();
+        let requirements: Vec<CoverageRequirement> = c
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let r = model.requirement(row.req)?;
+                summary.total += 1;
+                match row.grade {
+                    Grade::Full => summary.full += 1,
+                    Grade::Partial => summary.partial += 1,
+                    Grade::None => summary.none += 1,
+                    Grade::NotApplicable => summary.not_applicable += 1,
+                }
+                let (group, group_title) = r.groups.first().cloned().unwrap_or_default();
+                Some(CoverageRequirement {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    group,
+                    group_title,
+                    coverage: row.grade.as_str(),
+                    through: row
+                        .through
+                        .iter()
+                        .filter_map(|q| model.requirement(*q))
+                        .map(|q| q.id.clone())
+                        .collect(),
+                    controls: ids(model, &row.controls),
+                    justification: row
+                        .exclusion
+                        .and_then(|d| model.decisions.get(d))
+                        .and_then(|d| d.reason.clone()),
+                    control_refs: row.controls.clone(),
+                })
+            })
+            .collect();
+        CoverageDoc {
+            schema_version: SCHEMA_VERSION,
+            framework: fw.map(|f| f.key.clone()).unwrap_or_default(),
+            title: fw.and_then(|f| f.title.clone()),
+            standard: model.standard().unwrap_or("").to_string(),
+            attribution,
+            summary,
+            requirements,
+        }
+    }
+
+    /// The file name of this coverage in `coverage/`, without extension: the key with `:`
+    /// and `/` as `-` (`nist-csf-2.0`).
+    pub fn slug(&self) -> String {
+        self.framework.replace([':', '/'], "-")
     }
 }
 

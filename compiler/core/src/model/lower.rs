@@ -79,6 +79,7 @@ enum Ty {
     Refs(KindSet),
     Reqs,
     Framework,
+    Frameworks,
     Enum(&'static [&'static str]),
     Level,
     SignOff,
@@ -105,6 +106,7 @@ impl Ty {
             ),
             Ty::Reqs => "a list of requirement ids such as `[A.5.15, A.8.5]`".into(),
             Ty::Framework => "a framework such as `iso27001:2022`".into(),
+            Ty::Frameworks => "a list of frameworks such as `[nist-csf:2.0, soc2:2017]`".into(),
             Ty::Enum(words) => format!(
                 "one of {}",
                 words
@@ -158,6 +160,7 @@ const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
 const ISMS_FIELDS: &[FieldSpec] = &[
     req("organization", Ty::Str),
     req("standard", Ty::Framework),
+    f("frameworks", Ty::Frameworks),
     req("owner", Ty::Ref(OWNER)),
     f("effective", Ty::Date),
     f("version", Ty::Str),
@@ -279,6 +282,7 @@ enum FV {
     Links(Vec<Link>),
     Reqs(Vec<ReqLink>),
     Framework(String, Span),
+    Frameworks(Vec<(String, Span)>),
     Word(Word),
     SignOff(SignOff),
     Text(Text),
@@ -322,6 +326,12 @@ impl Fields {
     take!(scale, Scale, Scale);
     take!(pairs, Pairs, Vec<(Link, String)>);
     take!(words, Words, Vec<Word>);
+    fn frameworks(&mut self, name: &str) -> Option<Vec<(String, Span)>> {
+        match self.take(name)? {
+            FV::Frameworks(v) => Some(v),
+            _ => None,
+        }
+    }
     fn framework(&mut self, name: &str) -> Option<(String, Span)> {
         match self.take(name)? {
             FV::Framework(k, s) => Some((k, s)),
@@ -768,6 +778,16 @@ impl Lower<'_> {
                 FV::Reqs(out)
             }
             (Ty::Framework, ValueKind::Framework(fw)) => FV::Framework(fw.key.clone(), fw.span),
+            (Ty::Frameworks, _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Framework(fw) => out.push((fw.key.clone(), fw.span)),
+                        _ => self.wrong_type(&e, "a framework such as `nist-csf:2.0`"),
+                    }
+                }
+                FV::Frameworks(out)
+            }
             (Ty::Enum(words), ValueKind::Ref(n)) => {
                 if !words.contains(&n.text.as_str()) {
                     let expected = spec.ty.describe();
@@ -1172,6 +1192,7 @@ impl Lower<'_> {
             title: item.title.as_ref().map(|t| t.value.clone()),
             organization: fl.str("organization"),
             standard: fl.framework("standard"),
+            frameworks: fl.frameworks("frameworks").unwrap_or_default(),
             owner: fl.link("owner"),
             effective: fl.date("effective"),
             version: fl.str("version"),
@@ -1394,14 +1415,38 @@ impl Lower<'_> {
             .map(|f| f.origin)
             .unwrap_or(Origin::Project);
         let fw = self.model.frameworks.len();
+        let attribution = self.attribution(&item.body);
         self.model.frameworks.push(Framework {
             key: key.key.clone(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             key_span: key.span,
             origin,
+            attribution,
         });
         let mut groups = Vec::new();
         self.framework_body(item, fw, &key.key, &mut groups);
+    }
+
+    /// The `attribution = "…"` field of a framework or mapping: whose data it is and under
+    /// which licence, shown wherever the outputs use it.
+    fn attribution(&mut self, body: &ast::Body) -> Option<String> {
+        let mut found = None;
+        for e in &body.entries {
+            let Entry::Field(f) = e else { continue };
+            if f.name.text != "attribution" {
+                continue;
+            }
+            match &f.value.kind {
+                ValueKind::Str(s) if found.is_none() => found = Some(s.value.clone()),
+                ValueKind::Str(_) => self.diags.push(
+                    Diagnostic::new(Code::E0205, f.name.span, "`attribution` is given twice")
+                        .primary_label("given again here")
+                        .help("write the whole attribution in one string"),
+                ),
+                _ => self.wrong_type(&f.value, "a string"),
+            }
+        }
+        found
     }
 
     fn framework_body(
@@ -1416,10 +1461,13 @@ impl Lower<'_> {
                 self.shadow(e);
                 continue;
             }
+            if matches!(entry, Entry::Field(f) if f.name.text == "attribution") {
+                continue;
+            }
             let Entry::Block(b) = entry else {
                 let span = entry.span();
                 self.diags.push(
-                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks")
+                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks, and its `attribution`")
                         .primary_label("not a group or requirement")
                         .help("write `requirement ID \"Title\" { attribute = [values] }`, optionally inside `group ID \"Title\" { … }`"),
                 );
@@ -1565,7 +1613,11 @@ impl Lower<'_> {
             return;
         };
         let mut links = Vec::new();
+        let attribution = self.attribution(&item.body);
         for entry in &item.body.entries {
+            if matches!(entry, Entry::Field(f) if f.name.text == "attribution") {
+                continue;
+            }
             if let Entry::Error(e) = entry {
                 self.shadow(e);
                 continue;
@@ -1657,6 +1709,7 @@ impl Lower<'_> {
             from: from.key.clone(),
             to: to.key.clone(),
             links,
+            attribution,
             span: item
                 .name
                 .as_ref()

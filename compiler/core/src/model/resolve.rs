@@ -26,6 +26,14 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             }
         }
     }
+    // The frameworks opted into.
+    if let Some(isms) = &model.isms {
+        for (key, span) in &isms.frameworks {
+            if !model.frameworks.iter().any(|f| &f.key == key) {
+                diags.push(unknown_framework(model, key, *span));
+            }
+        }
+    }
     let reqs = Reqs {
         model_index: &model.req_index,
         frameworks: model.frameworks.iter().map(|f| f.key.clone()).collect(),
@@ -319,7 +327,11 @@ impl Reqs<'_> {
         let moved: Vec<&(String, String, String)> = self
             .successors
             .iter()
-            .filter(|(id, (_, to, _))| *id == r.id && *to == key)
+            // Only another edition of the same framework (`iso27001:2013` for
+            // `iso27001:2022`): a control of another framework did not "become" anything.
+            .filter(|(id, (from, to, _))| {
+                *id == r.id && *to == key && from.split(':').next() == key.split(':').next()
+            })
             .map(|(_, m)| m)
             .collect();
         if let (Some((from, _, _)), None) = (moved.first(), &r.framework) {
