@@ -7,6 +7,7 @@ pub mod check;
 pub mod diag;
 pub mod driver;
 pub mod emit;
+pub mod fmt;
 pub mod import;
 pub mod init;
 pub mod manifest;

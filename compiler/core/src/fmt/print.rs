@@ -1,0 +1,843 @@
+//! The printer: a syntax tree and its text to the canonical layout.
+//!
+//! The tree gives the structure; the text gives the exact tokens (strings keep their escapes
+//! as written, numbers and ids their spelling) and the positions of the punctuation the tree
+//! does not record (`=`, `@`, `->`, `,`). Comments are printed by position: before each token,
+//! every comment that starts before it (`comments_before`), on a line of its own when it was
+//! written so, else at the end of the current line. Whitespace is decided here and nowhere
+//! else: what goes before the next token is a pending [`Gap`], and the largest gap asked for
+//! wins, so "a blank line" and "a space" asked for at one place give a blank line.
+//!
+//! Layout decisions depend only on the tree, the comments and the author's choices that the
+//! layout keeps (blank lines, one-line bodies, a comma after the last element of a list), never
+//! on the rest of the input's whitespace, so the output is the same whatever that whitespace,
+//! and formatting it again changes nothing.
+
+use super::{OFF, WIDTH};
+use crate::source::Span;
+use crate::syntax::ast::{
+    Body, Comment, Entry, Field, File, HeadName, Item, Statement, Str, Trivia, Value, ValueKind,
+};
+
+/// Spaces per level of indentation.
+const INDENT: usize = 2;
+
+/// What goes before the next thing written; the larger wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Gap {
+    None,
+    Space,
+    /// Between the entries of a one-line body that have no separator.
+    TwoSpaces,
+    Line,
+    /// A blank line, unless right after an opening brace or bracket.
+    Blank,
+}
+
+/// How an entry of a run of consecutive one-line entries is aligned.
+#[derive(Clone, Copy, Debug)]
+enum Align {
+    /// The field name padded to this width.
+    Field(usize),
+    /// The subject and the verb of a statement padded to these widths.
+    Statement(usize, usize),
+}
+
+/// The canonical layout of `src`, whose tree is `file`.
+pub(super) fn print(src: &str, file: &File) -> String {
+    let first_break = src.find('\n');
+    let crlf = first_break.is_some_and(|i| i > 0 && src.as_bytes().get(i - 1) == Some(&b'\r'));
+    let mut p = Printer {
+        src,
+        comments: &file.comments,
+        next: 0,
+        out: String::with_capacity(src.len() + src.len() / 8),
+        gap: Gap::None,
+        indent: 0,
+        line_indent: 0,
+        after_open: true,
+        nl: if crlf { "\r\n" } else { "\n" },
+    };
+    p.file(file);
+    p.out
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Whether a comment is `// ismsc-fmt: off` (also without the blank, or with words after it).
+fn is_off(text: &str) -> bool {
+    let canonical = OFF.trim_start_matches('/').trim_start();
+    text.strip_prefix("//")
+        .map(str::trim_start)
+        .and_then(|t| t.strip_prefix(canonical))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+}
+
+/// Whether the node whose trivia this is is to be left as written.
+fn off(trivia: &Trivia) -> bool {
+    trivia
+        .leading
+        .last()
+        .is_some_and(|c| c.own_line && is_off(&c.text))
+}
+
+fn start(s: Span) -> usize {
+    s.start as usize
+}
+
+fn end(s: Span) -> usize {
+    s.end as usize
+}
+
+struct Printer<'a> {
+    src: &'a str,
+    /// Every comment of the file, in source order.
+    comments: &'a [Comment],
+    /// The first comment not printed yet.
+    next: usize,
+    out: String,
+    gap: Gap,
+    /// The indentation of the next line.
+    indent: usize,
+    /// The indentation of the current line.
+    line_indent: usize,
+    /// Nothing but comments on the same line since an opening brace or bracket (or the start
+    /// of the file): a blank line is not kept here.
+    after_open: bool,
+    /// The line break: the one the input's first line ends with.
+    nl: &'static str,
+}
+
+impl<'a> Printer<'a> {
+    // ----- text and positions ------------------------------------------------------------
+
+    fn text(&self, from: usize, to: usize) -> &'a str {
+        self.src.get(from..to).unwrap_or("")
+    }
+
+    fn span_text(&self, s: Span) -> &'a str {
+        self.text(start(s), end(s))
+    }
+
+    /// Whether a comment starts in `from..to`.
+    fn has_comments(&self, from: usize, to: usize) -> bool {
+        let i = self.comments.partition_point(|c| start(c.span) < from);
+        self.comments.get(i).is_some_and(|c| start(c.span) < to)
+    }
+
+    /// Whether a blank line lies in the whitespace just before `pos`.
+    fn blank_before(&self, pos: usize) -> bool {
+        let before = self.text(0, pos);
+        let rest = before.trim_end_matches([' ', '\t', '\n', '\r', '\u{feff}']);
+        let gap = before.get(rest.len()..).unwrap_or("");
+        let breaks =
+            gap.matches('\n').count() + gap.matches('\r').count() - gap.matches("\r\n").count();
+        breaks >= 2
+    }
+
+    /// The first byte in `from..to` outside comments for which `want` holds.
+    fn find(&self, from: usize, to: usize, want: impl Fn(u8) -> bool) -> Option<usize> {
+        let bytes = self.src.as_bytes();
+        let mut k = self.comments.partition_point(|c| start(c.span) < from);
+        let mut i = from;
+        while i < to {
+            while self.comments.get(k).is_some_and(|c| start(c.span) < i) {
+                k += 1;
+            }
+            if let Some(c) = self.comments.get(k).filter(|c| start(c.span) == i) {
+                i = end(c.span).max(i + 1);
+                k += 1;
+                continue;
+            }
+            if want(*bytes.get(i)?) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The next token in `from..to`, skipping blanks and comments: one punctuation character
+    /// or a run of id characters (inside a sign-off: `@`, dates, `until`).
+    fn next_token(&self, from: usize, to: usize) -> Option<(usize, usize)> {
+        let at = self.find(from, to, |b| {
+            !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0xEF | 0xBB | 0xBF)
+        })?;
+        let bytes = self.src.as_bytes();
+        let is_id = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
+        let mut e = at;
+        while e < to && bytes.get(e).copied().is_some_and(is_id) {
+            e += 1;
+        }
+        Some((at, e.max(at + 1).min(to)))
+    }
+
+    /// The separator (`,` or `;`) written after an entry that ends at `from`, before `to`.
+    fn separator(&self, from: usize, to: usize) -> Option<&'static str> {
+        let at = self.find(from, to, |b| b == b',' || b == b';')?;
+        Some(if self.src.as_bytes().get(at) == Some(&b';') {
+            ";"
+        } else {
+            ","
+        })
+    }
+
+    // ----- output --------------------------------------------------------------------------
+
+    fn want(&mut self, gap: Gap) {
+        self.gap = self.gap.max(gap);
+    }
+
+    fn flush(&mut self) {
+        match self.gap {
+            Gap::None => {}
+            Gap::Space => self.out.push(' '),
+            Gap::TwoSpaces => self.out.push_str("  "),
+            Gap::Line | Gap::Blank => {
+                if !self.out.is_empty() {
+                    self.out.push_str(self.nl);
+                    if self.gap == Gap::Blank && !self.after_open {
+                        self.out.push_str(self.nl);
+                    }
+                    self.pad(self.indent);
+                }
+                self.line_indent = self.indent;
+            }
+        }
+        self.gap = Gap::None;
+    }
+
+    fn pad(&mut self, n: usize) {
+        self.out.extend(std::iter::repeat_n(' ', n));
+    }
+
+    /// Writes a token.
+    fn put(&mut self, token: &str) {
+        self.flush();
+        self.out.push_str(token);
+        self.after_open = false;
+    }
+
+    /// Writes the token at `pos`, after the comments before it.
+    fn put_at(&mut self, pos: usize, token: &str) {
+        self.comments_before(pos);
+        self.put(token);
+    }
+
+    /// Writes the text of `span` as one token, after the comments before it.
+    fn put_span(&mut self, span: Span) {
+        self.put_at(start(span), self.span_text(span));
+    }
+
+    /// Prints every comment not printed yet that starts before `pos`.
+    fn comments_before(&mut self, pos: usize) {
+        while let Some(c) = self.comments.get(self.next) {
+            if start(c.span) >= pos {
+                break;
+            }
+            self.next += 1;
+            self.comment(c);
+        }
+    }
+
+    fn comment(&mut self, c: &Comment) {
+        if c.own_line {
+            self.want(if c.blank_before {
+                Gap::Blank
+            } else {
+                Gap::Line
+            });
+            self.flush();
+            self.after_open = false;
+        } else if !self.out.is_empty() && !self.out.ends_with(' ') {
+            // At the end of the current line, whatever is pending for the next token.
+            self.out.push(' ');
+        }
+        if c.text.starts_with("/*") && c.text.contains(['\n', '\r']) {
+            let text = super::same::normalized(&c.text).replace('\n', self.nl);
+            self.out.push_str(&text);
+        } else {
+            self.out.push_str(&c.text);
+        }
+        if c.text.starts_with("//") {
+            self.want(Gap::Line);
+        }
+    }
+
+    /// Writes the text of `span` as it is, and skips the comments inside it.
+    fn verbatim(&mut self, span: Span) {
+        self.comments_before(start(span));
+        self.flush();
+        self.out.push_str(self.span_text(span));
+        self.after_open = false;
+        while self
+            .comments
+            .get(self.next)
+            .is_some_and(|c| start(c.span) < end(span))
+        {
+            self.next += 1;
+        }
+    }
+
+    /// Before an item, an entry or a list element on its own line: the comments before it,
+    /// then a line break (a blank line when one was written there).
+    fn line_start(&mut self, pos: usize) {
+        self.comments_before(pos);
+        self.want(if self.blank_before(pos) {
+            Gap::Blank
+        } else {
+            Gap::Line
+        });
+    }
+
+    // ----- the file ------------------------------------------------------------------------
+
+    fn file(&mut self, file: &File) {
+        let one_line: Vec<bool> = file
+            .items
+            .iter()
+            .map(|item| self.item_one_line(item, 0))
+            .collect();
+        for (i, item) in file.items.iter().enumerate() {
+            if i > 0 {
+                // One blank line between items; one-line items written on consecutive lines
+                // stay together.
+                let together = !item.trivia.blank_before
+                    && one_line.get(i - 1).copied().unwrap_or(false)
+                    && one_line.get(i).copied().unwrap_or(false);
+                self.want(if together { Gap::Line } else { Gap::Blank });
+            }
+            self.line_start(start(item.span));
+            let flat = one_line.get(i).copied().unwrap_or(false);
+            self.item(item, flat, 0);
+        }
+        self.comments_before(usize::MAX);
+        if !self.out.is_empty() {
+            self.out.push_str(self.nl);
+        }
+    }
+
+    /// Whether an item is printed on one line.
+    fn item_one_line(&self, item: &Item, indent: usize) -> bool {
+        if off(&item.trivia) {
+            return !self.span_text(item.span).contains(['\n', '\r']);
+        }
+        self.item_flat(item, indent)
+    }
+
+    /// Whether an item's body is printed on one line: it was written so, holds no comment,
+    /// and the whole item fits.
+    fn item_flat(&self, item: &Item, indent: usize) -> bool {
+        self.flat_item(item).is_some_and(|w| indent + w <= WIDTH)
+    }
+
+    // ----- items and bodies ----------------------------------------------------------------
+
+    /// An item or a nested block, at the current indentation.
+    fn item(&mut self, item: &Item, flat: bool, pad: usize) {
+        if off(&item.trivia) {
+            self.verbatim(item.span);
+            return;
+        }
+        let base = self.indent;
+        self.put_span(item.keyword.span);
+        self.pad(pad.saturating_sub(width(&item.keyword.text)));
+        self.indent = base + INDENT;
+        match &item.name {
+            None => {}
+            Some(HeadName::Id(n)) => {
+                self.want(Gap::Space);
+                self.put_span(n.span);
+            }
+            Some(HeadName::Framework(f)) => {
+                self.want(Gap::Space);
+                self.put_span(f.span);
+            }
+            Some(HeadName::Mapping(a, b)) => {
+                self.want(Gap::Space);
+                self.put_span(a.span);
+                let arrow = self
+                    .find(end(a.span), start(b.span), |c| c == b'-')
+                    .unwrap_or(end(a.span));
+                self.want(Gap::Space);
+                self.put_at(arrow, "->");
+                self.want(Gap::Space);
+                self.put_span(b.span);
+            }
+        }
+        if let Some(title) = &item.title {
+            self.want(Gap::Space);
+            self.string(title);
+        }
+        self.want(Gap::Space);
+        self.body(&item.body, flat, base);
+        self.indent = base;
+    }
+
+    /// `{ … }`: on one line (`flat`), or one entry per line at `base` plus one level, the
+    /// closing brace at `base`.
+    fn body(&mut self, body: &Body, flat: bool, base: usize) {
+        let saved = self.indent;
+        let open = start(body.span);
+        let close = end(body.span).saturating_sub(1).max(open);
+        self.put_at(open, "{");
+        if body.entries.is_empty() && !self.has_comments(open, close) {
+            self.put("}");
+            return;
+        }
+        if flat {
+            let n = body.entries.len();
+            for (i, e) in body.entries.iter().enumerate() {
+                self.want(Gap::Space);
+                self.entry(e, None, true);
+                let next = body
+                    .entries
+                    .get(i + 1)
+                    .map(|n| start(n.span()))
+                    .unwrap_or(close);
+                match self.separator(end(e.span()), next) {
+                    Some(sep) => self.put(sep),
+                    None if i + 1 < n => self.want(Gap::TwoSpaces),
+                    None => {}
+                }
+            }
+            self.want(Gap::Space);
+            self.put_at(close, "}");
+            self.indent = saved;
+            return;
+        }
+        let inner = base + INDENT;
+        self.indent = inner;
+        self.after_open = true;
+        let aligns = self.aligns(&body.entries, inner);
+        for (i, e) in body.entries.iter().enumerate() {
+            self.line_start(start(e.span()));
+            self.entry(e, aligns.get(i).copied().flatten(), false);
+            let next = body
+                .entries
+                .get(i + 1)
+                .map(|n| start(n.span()))
+                .unwrap_or(close);
+            if let Some(sep) = self.separator(end(e.span()), next) {
+                self.put(sep);
+            }
+        }
+        self.comments_before(close);
+        self.indent = base;
+        self.gap = Gap::Line;
+        self.put("}");
+        self.indent = saved;
+    }
+
+    /// One entry at the current indentation; `flat` inside a one-line body.
+    fn entry(&mut self, e: &Entry, align: Option<Align>, flat: bool) {
+        if off(e.trivia()) {
+            self.verbatim(e.span());
+            return;
+        }
+        match e {
+            Entry::Field(f) => self.field(f, align, flat),
+            Entry::Block(b) => {
+                let flat = flat || self.item_flat(b, self.indent);
+                let pad = match align {
+                    Some(Align::Field(w)) => w,
+                    _ => 0,
+                };
+                self.item(b, flat, pad);
+            }
+            Entry::Statement(s) => self.statement(s, align),
+            // Files with syntax errors are refused before printing; kept as written.
+            Entry::Error(x) => self.verbatim(x.span),
+        }
+    }
+
+    fn field(&mut self, f: &Field, align: Option<Align>, flat: bool) {
+        let base = self.indent;
+        self.put_span(f.name.span);
+        let name = width(&f.name.text);
+        if let Some(Align::Field(w)) = align {
+            self.pad(w.saturating_sub(name));
+        }
+        self.indent = base + INDENT;
+        let eq = self
+            .find(end(f.name.span), start(f.value.span), |b| b == b'=')
+            .unwrap_or(end(f.name.span));
+        self.want(Gap::Space);
+        self.put_at(eq, "=");
+        self.want(Gap::Space);
+        self.value(&f.value, flat, base + name + 3);
+        self.indent = base;
+    }
+
+    fn statement(&mut self, s: &Statement, align: Option<Align>) {
+        let base = self.indent;
+        let subject = Span {
+            start: s.span.start,
+            end: s.subject.span.end,
+            ..s.span
+        };
+        self.put_span(subject);
+        let (sw, vw) = match align {
+            Some(Align::Statement(a, b)) => (a, b),
+            _ => (0, 0),
+        };
+        self.pad(sw.saturating_sub(width(self.span_text(subject))));
+        self.indent = base + INDENT;
+        self.want(Gap::Space);
+        self.put_span(s.verb.span);
+        if let Some(arg) = &s.arg {
+            self.pad(vw.saturating_sub(width(&s.verb.text)));
+            self.want(Gap::Space);
+            self.value(arg, false, 0);
+        }
+        self.indent = base;
+    }
+
+    // ----- alignment -----------------------------------------------------------------------
+
+    /// The alignment of each entry of a multi-line body. A run is a sequence of consecutive
+    /// one-line fields (or statements) without a blank line or a comment line between them
+    /// and without a comment inside them; a field whose value takes several lines is the last
+    /// of its run; a nested block (but a one-line block of only a keyword, which lines up
+    /// with the fields), a field among statements or a statement among fields ends a run.
+    fn aligns(&self, entries: &[Entry], indent: usize) -> Vec<Option<Align>> {
+        let mut out: Vec<Option<Align>> = vec![None; entries.len()];
+        let mut run: Vec<usize> = Vec::new();
+        let mut run_kind = 0u8;
+        for (i, e) in entries.iter().enumerate() {
+            let trivia = e.trivia();
+            let span = e.span();
+            let breaks = trivia.blank_before
+                || trivia.leading.iter().any(|c| c.own_line)
+                || self.blank_before(start(span));
+            let kind = match e {
+                _ if off(trivia) || self.has_comments(start(span), end(span)) => 0,
+                Entry::Field(_) => 1,
+                Entry::Block(b) if self.keyword_block(b, indent) => 1,
+                Entry::Statement(_) => 2,
+                _ => 0,
+            };
+            if breaks || kind != run_kind {
+                self.close_run(entries, &mut run, &mut out);
+            }
+            run_kind = kind;
+            if kind == 0 {
+                continue;
+            }
+            run.push(i);
+            if self.entry_multiline(e, indent) {
+                self.close_run(entries, &mut run, &mut out);
+                run_kind = 0;
+            }
+        }
+        self.close_run(entries, &mut run, &mut out);
+        out
+    }
+
+    fn close_run(&self, entries: &[Entry], run: &mut Vec<usize>, out: &mut [Option<Align>]) {
+        let members: Vec<&Entry> = run.iter().filter_map(|&i| entries.get(i)).collect();
+        let (mut name, mut subject, mut verb) = (0, 0, 0);
+        for e in &members {
+            match e {
+                Entry::Field(f) => name = name.max(width(&f.name.text)),
+                Entry::Block(b) => name = name.max(width(&b.keyword.text)),
+                Entry::Statement(s) => {
+                    subject = subject.max(width(self.text(start(s.span), end(s.subject.span))));
+                    if s.arg.is_some() {
+                        verb = verb.max(width(&s.verb.text));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for &i in run.iter() {
+            if let (Some(slot), Some(e)) = (out.get_mut(i), entries.get(i)) {
+                *slot = match e {
+                    Entry::Field(_) | Entry::Block(_) => Some(Align::Field(name)),
+                    Entry::Statement(_) => Some(Align::Statement(subject, verb)),
+                    _ => None,
+                };
+            }
+        }
+        run.clear();
+    }
+
+    /// Whether a nested block takes part in a run of fields: a block of only a keyword and a
+    /// one-line body (`residual { likelihood = rare  impact = severe }`), whose keyword is then
+    /// padded like a field name, its `{` in the column of the `=`.
+    fn keyword_block(&self, b: &Item, indent: usize) -> bool {
+        b.name.is_none() && b.title.is_none() && self.item_flat(b, indent)
+    }
+
+    /// Whether an entry without comments inside takes more than one line.
+    fn entry_multiline(&self, e: &Entry, indent: usize) -> bool {
+        match e {
+            Entry::Block(b) => !self.keyword_block(b, indent),
+            Entry::Field(f) => self.value_multiline(&f.value, indent + width(&f.name.text) + 3),
+            Entry::Statement(s) => s.arg.as_ref().is_some_and(|a| self.value_multiline(a, 0)),
+            _ => true,
+        }
+    }
+
+    /// Whether a value without comments inside, starting at column `prefix`, takes more than
+    /// one line.
+    fn value_multiline(&self, v: &Value, prefix: usize) -> bool {
+        match &v.kind {
+            ValueKind::Str(s) => s.block && !s.value.is_empty(),
+            ValueKind::List(_) => self.list_wraps(v, prefix),
+            ValueKind::Scale(body) => !self.scale_flat(v, body, prefix),
+            _ => false,
+        }
+    }
+
+    // ----- values --------------------------------------------------------------------------
+
+    /// A value; `flat` inside a one-line body; `prefix` is the column where it starts when it
+    /// is a field's value, not counting the alignment.
+    fn value(&mut self, v: &Value, flat: bool, prefix: usize) {
+        match &v.kind {
+            ValueKind::Str(s) => self.string(s),
+            ValueKind::List(items) => {
+                let wrap = !flat && self.list_wraps(v, prefix);
+                self.list(v, items, wrap);
+            }
+            ValueKind::Pair { key, value } => {
+                self.put_span(key.span);
+                let colon = self
+                    .find(end(key.span), start(value.span), |b| b == b':')
+                    .unwrap_or(end(key.span));
+                self.put_at(colon, ":");
+                self.want(Gap::Space);
+                self.string(value);
+            }
+            ValueKind::SignOff { who, .. } => {
+                self.put_span(who.span);
+                let mut at = end(who.span);
+                while let Some((s, e)) = self.next_token(at, end(v.span)) {
+                    self.want(Gap::Space);
+                    self.put_at(s, self.text(s, e));
+                    at = e;
+                }
+            }
+            ValueKind::File(path) => {
+                let from = start(v.span);
+                self.put_at(from, "file");
+                let open = self
+                    .find(from + 4, start(path.span), |b| b == b'(')
+                    .unwrap_or(from + 4);
+                self.put_at(open, "(");
+                self.string(path);
+                let close = self
+                    .find(end(path.span), end(v.span), |b| b == b')')
+                    .unwrap_or(end(path.span));
+                self.put_at(close, ")");
+            }
+            ValueKind::Scale(body) => {
+                self.put_at(start(v.span), "scale");
+                self.want(Gap::Space);
+                let flat = flat || self.scale_flat(v, body, prefix);
+                let base = self.line_indent;
+                self.body(body, flat, base);
+            }
+            _ => self.put_span(v.span),
+        }
+    }
+
+    /// A string as written, or a text block re-indented one level deeper than the line it
+    /// starts on, its value unchanged.
+    fn string(&mut self, s: &Str) {
+        if !s.block {
+            self.put_span(s.span);
+            return;
+        }
+        self.comments_before(start(s.span));
+        if s.value.is_empty() {
+            self.put("\"\"\"\"\"\"");
+            return;
+        }
+        self.put("\"\"\"");
+        let indent = self.line_indent + INDENT;
+        let value = s.value.strip_suffix('\n').unwrap_or(&s.value);
+        for line in value.split('\n') {
+            self.out.push_str(self.nl);
+            if !line.is_empty() {
+                self.pad(indent);
+                self.out.push_str(line);
+            }
+        }
+        self.out.push_str(self.nl);
+        self.pad(indent);
+        self.out.push_str("\"\"\"");
+    }
+
+    /// `[a, b]`, or one element per line with a comma after each.
+    fn list(&mut self, v: &Value, items: &[Value], wrap: bool) {
+        let open = start(v.span);
+        let close = end(v.span).saturating_sub(1).max(open);
+        self.put_at(open, "[");
+        if !wrap {
+            for (i, el) in items.iter().enumerate() {
+                if i > 0 {
+                    self.put(",");
+                    self.want(Gap::Space);
+                }
+                self.value(el, true, 0);
+            }
+            self.put_at(close, "]");
+            return;
+        }
+        let saved = self.indent;
+        let line = self.line_indent;
+        self.indent = line + INDENT;
+        self.after_open = true;
+        for el in items {
+            self.line_start(start(el.span));
+            self.value(el, true, 0);
+            self.put(",");
+        }
+        self.comments_before(close);
+        self.indent = line;
+        self.gap = Gap::Line;
+        self.put("]");
+        self.indent = saved;
+    }
+
+    /// Whether a list is written one element per line: it holds a comment, its last element
+    /// is followed by a comma, an element takes several lines, or it does not fit on the line
+    /// from column `prefix`.
+    fn list_wraps(&self, v: &Value, prefix: usize) -> bool {
+        self.flat_value(v).is_none_or(|w| prefix + w > WIDTH)
+    }
+
+    /// Whether a scale's body is printed on one line: it was written so, holds no comment and
+    /// fits from column `prefix`.
+    fn scale_flat(&self, v: &Value, body: &Body, prefix: usize) -> bool {
+        !body.multiline && self.flat_value(v).is_some_and(|w| prefix + w <= WIDTH)
+    }
+
+    // ----- widths on one line --------------------------------------------------------------
+
+    /// The width of an item printed on one line; `None` when it is not printed so: its body
+    /// was written over several lines, or it holds a comment, a text block or a list that
+    /// ends with a comma.
+    fn flat_item(&self, item: &Item) -> Option<usize> {
+        if item.body.multiline || self.has_comments(start(item.span), end(item.span)) {
+            return None;
+        }
+        let mut w = width(&item.keyword.text);
+        w += match &item.name {
+            None => 0,
+            Some(HeadName::Id(n)) => 1 + width(&n.text),
+            Some(HeadName::Framework(f)) => 1 + width(&f.key),
+            Some(HeadName::Mapping(a, b)) => 1 + width(&a.key) + 4 + width(&b.key),
+        };
+        if let Some(title) = &item.title {
+            w += 1 + self.flat_str(title)?;
+        }
+        Some(w + 1 + self.flat_body(&item.body)?)
+    }
+
+    fn flat_body(&self, body: &Body) -> Option<usize> {
+        let open = start(body.span);
+        let close = end(body.span).saturating_sub(1).max(open);
+        if self.has_comments(open, close) {
+            return None;
+        }
+        if body.entries.is_empty() {
+            return Some(2);
+        }
+        let n = body.entries.len();
+        let mut w = 4;
+        for (i, e) in body.entries.iter().enumerate() {
+            w += self.flat_entry(e)?;
+            let next = body
+                .entries
+                .get(i + 1)
+                .map(|n| start(n.span()))
+                .unwrap_or(close);
+            let last = i + 1 == n;
+            w += match self.separator(end(e.span()), next) {
+                Some(_) if last => 1,
+                Some(_) => 2,
+                None if last => 0,
+                None => 2,
+            };
+        }
+        Some(w)
+    }
+
+    fn flat_entry(&self, e: &Entry) -> Option<usize> {
+        match e {
+            Entry::Field(f) => Some(width(&f.name.text) + 3 + self.flat_value(&f.value)?),
+            Entry::Block(b) => self.flat_item(b),
+            Entry::Statement(s) => {
+                let mut w =
+                    width(self.text(start(s.span), end(s.subject.span))) + 1 + width(&s.verb.text);
+                if let Some(arg) = &s.arg {
+                    w += 1 + self.flat_value(arg)?;
+                }
+                Some(w)
+            }
+            Entry::Error(_) => None,
+        }
+    }
+
+    fn flat_str(&self, s: &Str) -> Option<usize> {
+        match (s.block, s.value.is_empty()) {
+            (true, true) => Some(6),
+            (true, false) => None,
+            (false, _) => Some(width(self.span_text(s.span))),
+        }
+    }
+
+    fn flat_value(&self, v: &Value) -> Option<usize> {
+        let inside = |p: &Self| p.has_comments(start(v.span), end(v.span));
+        match &v.kind {
+            ValueKind::Str(s) => self.flat_str(s),
+            ValueKind::List(items) => {
+                let close = end(v.span).saturating_sub(1);
+                if inside(self) {
+                    return None;
+                }
+                if let Some(last) = items.last() {
+                    if self.find(end(last.span), close, |b| b == b',').is_some() {
+                        return None;
+                    }
+                }
+                let mut w = 2;
+                for (i, el) in items.iter().enumerate() {
+                    w += self.flat_value(el)? + if i > 0 { 2 } else { 0 };
+                }
+                Some(w)
+            }
+            ValueKind::Pair { key, value } => Some(width(&key.text) + 2 + self.flat_str(value)?),
+            ValueKind::SignOff { who, .. } => {
+                if inside(self) {
+                    return None;
+                }
+                let mut w = width(&who.text);
+                let mut at = end(who.span);
+                while let Some((s, e)) = self.next_token(at, end(v.span)) {
+                    w += 1 + width(self.text(s, e));
+                    at = e;
+                }
+                Some(w)
+            }
+            ValueKind::File(path) => {
+                if inside(self) {
+                    return None;
+                }
+                Some(6 + self.flat_str(path)?)
+            }
+            ValueKind::Scale(body) => {
+                if body.multiline || inside(self) {
+                    return None;
+                }
+                Some(6 + self.flat_body(body)?)
+            }
+            _ => Some(width(self.span_text(v.span))),
+        }
+    }
+}
