@@ -140,9 +140,10 @@ fn check(input: &syntax::ast::File, out: &str) -> Result<(), InternalError> {
             .zip(again.lines())
             .position(|(a, b)| a != b)
             .unwrap_or_else(|| out.lines().count().min(again.lines().count()));
+        let at = |text: &str| text.lines().nth(line).unwrap_or("").to_string();
         return Err(fail(
             Check::Idempotent,
-            format!("the second formatting differs from line {}", line + 1),
+            format!("line {} `{}` became `{}`", line + 1, at(out), at(&again)),
         ));
     }
     Ok(())

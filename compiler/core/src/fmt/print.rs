@@ -16,7 +16,7 @@
 use super::{OFF, WIDTH};
 use crate::source::Span;
 use crate::syntax::ast::{
-    Body, Comment, Entry, Field, File, HeadName, Item, Statement, Str, Trivia, Value, ValueKind,
+    Body, Comment, Entry, Field, File, HeadName, Item, Statement, Str, Value, ValueKind,
 };
 
 /// Spaces per level of indentation.
@@ -57,6 +57,7 @@ pub(super) fn print(src: &str, file: &File) -> String {
         line_indent: 0,
         after_open: true,
         nl: if crlf { "\r\n" } else { "\n" },
+        line_comment: false,
     };
     p.file(file);
     p.out
@@ -73,14 +74,6 @@ fn is_off(text: &str) -> bool {
         .map(str::trim_start)
         .and_then(|t| t.strip_prefix(canonical))
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
-}
-
-/// Whether the node whose trivia this is is to be left as written.
-fn off(trivia: &Trivia) -> bool {
-    trivia
-        .leading
-        .last()
-        .is_some_and(|c| c.own_line && is_off(&c.text))
 }
 
 fn start(s: Span) -> usize {
@@ -108,6 +101,8 @@ struct Printer<'a> {
     after_open: bool,
     /// The line break: the one the input's first line ends with.
     nl: &'static str,
+    /// The current line ends with a `//` comment: nothing more may go on it.
+    line_comment: bool,
 }
 
 impl<'a> Printer<'a> {
@@ -125,6 +120,37 @@ impl<'a> Printer<'a> {
     fn has_comments(&self, from: usize, to: usize) -> bool {
         let i = self.comments.partition_point(|c| start(c.span) < from);
         self.comments.get(i).is_some_and(|c| start(c.span) < to)
+    }
+
+    /// Whether the last comment in `from..to` is `// ismsc-fmt: off` on a line of its own: the
+    /// node at `to` is then left as written.
+    fn off_before(&self, from: usize, to: usize) -> bool {
+        let i = self.comments.partition_point(|c| start(c.span) < to);
+        i.checked_sub(1)
+            .and_then(|i| self.comments.get(i))
+            .is_some_and(|c| start(c.span) >= from && c.own_line && is_off(&c.text))
+    }
+
+    /// Whether a comment on a line of its own starts in `from..to`.
+    fn own_line_comment(&self, from: usize, to: usize) -> bool {
+        let i = self.comments.partition_point(|c| start(c.span) < from);
+        self.comments
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|c| start(c.span) < to)
+            .any(|c| c.own_line)
+    }
+
+    /// Where each entry's surroundings begin: the end of the entry before it, or the inside
+    /// of the opening brace. Comments there belong before the entry (its separator is printed
+    /// right after the entry before it).
+    fn after_previous(&self, body: &Body) -> Vec<usize> {
+        let mut at = start(body.span) + 1;
+        body.entries
+            .iter()
+            .map(|e| std::mem::replace(&mut at, end(e.span())))
+            .collect()
     }
 
     /// Whether a blank line lies in the whitespace just before `pos`.
@@ -196,6 +222,7 @@ impl<'a> Printer<'a> {
             Gap::Space => self.out.push(' '),
             Gap::TwoSpaces => self.out.push_str("  "),
             Gap::Line | Gap::Blank => {
+                self.line_comment = false;
                 if !self.out.is_empty() {
                     self.out.push_str(self.nl);
                     if self.gap == Gap::Blank && !self.after_open {
@@ -243,7 +270,9 @@ impl<'a> Printer<'a> {
     }
 
     fn comment(&mut self, c: &Comment) {
-        if c.own_line {
+        // After a `//` comment (written after a separator moved before it), a comment that
+        // followed on the same line goes on a line of its own.
+        if c.own_line || self.line_comment {
             self.want(if c.blank_before {
                 Gap::Blank
             } else {
@@ -251,9 +280,15 @@ impl<'a> Printer<'a> {
             });
             self.flush();
             self.after_open = false;
-        } else if !self.out.is_empty() && !self.out.ends_with(' ') {
-            // At the end of the current line, whatever is pending for the next token.
-            self.out.push(' ');
+        } else {
+            // At the end of the current line, whatever is pending for the next token; a block
+            // comment right after an opening bracket without a blank.
+            let glued = self.out.is_empty()
+                || self.out.ends_with(' ')
+                || c.text.starts_with("/*") && self.out.ends_with(['(', '[']);
+            if !glued {
+                self.out.push(' ');
+            }
         }
         if c.text.starts_with("/*") && c.text.contains(['\n', '\r']) {
             let text = super::same::normalized(&c.text).replace('\n', self.nl);
@@ -263,7 +298,36 @@ impl<'a> Printer<'a> {
         }
         if c.text.starts_with("//") {
             self.want(Gap::Line);
+            self.line_comment = true;
+        } else {
+            self.want(Gap::Space);
         }
+    }
+
+    /// Writes a closing `]` or `)` at `pos`: no blank before it, even after a comment.
+    fn put_close(&mut self, pos: usize, token: &str) {
+        self.comments_before(pos);
+        if self.gap == Gap::Space {
+            self.gap = Gap::None;
+        }
+        self.put(token);
+    }
+
+    /// The width the comments in `from..to` add to a line, a blank before each; `None` when
+    /// one of them ends its line (a `//` comment) or spans lines.
+    fn inline_comments(&self, from: usize, to: usize) -> Option<usize> {
+        let first = self.comments.partition_point(|c| start(c.span) < from);
+        let mut w = 0;
+        for c in self.comments.get(first..).unwrap_or(&[]) {
+            if start(c.span) >= to {
+                break;
+            }
+            if c.text.starts_with("//") || c.text.contains(['\n', '\r']) {
+                return None;
+            }
+            w += 1 + width(&c.text);
+        }
+        Some(w)
     }
 
     /// Writes the text of `span` as it is, and skips the comments inside it.
@@ -295,10 +359,20 @@ impl<'a> Printer<'a> {
     // ----- the file ------------------------------------------------------------------------
 
     fn file(&mut self, file: &File) {
+        let mut at = 0;
+        let off: Vec<bool> = file
+            .items
+            .iter()
+            .map(|item| {
+                let from = std::mem::replace(&mut at, end(item.span));
+                self.off_before(from, start(item.span))
+            })
+            .collect();
         let one_line: Vec<bool> = file
             .items
             .iter()
-            .map(|item| self.item_one_line(item, 0))
+            .zip(&off)
+            .map(|(item, &off)| self.item_one_line(item, 0, off))
             .collect();
         for (i, item) in file.items.iter().enumerate() {
             if i > 0 {
@@ -311,7 +385,7 @@ impl<'a> Printer<'a> {
             }
             self.line_start(start(item.span));
             let flat = one_line.get(i).copied().unwrap_or(false);
-            self.item(item, flat, 0);
+            self.item(item, flat, 0, off.get(i).copied().unwrap_or(false));
         }
         self.comments_before(usize::MAX);
         if !self.out.is_empty() {
@@ -320,24 +394,28 @@ impl<'a> Printer<'a> {
     }
 
     /// Whether an item is printed on one line.
-    fn item_one_line(&self, item: &Item, indent: usize) -> bool {
-        if off(&item.trivia) {
+    fn item_one_line(&self, item: &Item, indent: usize, off: bool) -> bool {
+        if off {
             return !self.span_text(item.span).contains(['\n', '\r']);
         }
         self.item_flat(item, indent)
     }
 
-    /// Whether an item's body is printed on one line: it was written so, holds no comment,
-    /// and the whole item fits.
+    /// Whether an item's body is printed on one line: it was written so, holds no comment
+    /// that ends its line, and the whole item fits.
     fn item_flat(&self, item: &Item, indent: usize) -> bool {
-        self.flat_item(item).is_some_and(|w| indent + w <= WIDTH)
+        let comments = self.inline_comments(start(item.span), end(item.span));
+        match (self.flat_item(item), comments) {
+            (Some(w), Some(c)) => indent + w + c <= WIDTH,
+            _ => false,
+        }
     }
 
     // ----- items and bodies ----------------------------------------------------------------
 
     /// An item or a nested block, at the current indentation.
-    fn item(&mut self, item: &Item, flat: bool, pad: usize) {
-        if off(&item.trivia) {
+    fn item(&mut self, item: &Item, flat: bool, pad: usize, off: bool) {
+        if off {
             self.verbatim(item.span);
             return;
         }
@@ -385,13 +463,14 @@ impl<'a> Printer<'a> {
         self.put_at(open, "{");
         if body.entries.is_empty() && !self.has_comments(open, close) {
             self.put("}");
+            self.indent = saved;
             return;
         }
         if flat {
             let n = body.entries.len();
             for (i, e) in body.entries.iter().enumerate() {
                 self.want(Gap::Space);
-                self.entry(e, None, true);
+                self.entry(e, None, true, false);
                 let next = body
                     .entries
                     .get(i + 1)
@@ -411,10 +490,13 @@ impl<'a> Printer<'a> {
         let inner = base + INDENT;
         self.indent = inner;
         self.after_open = true;
-        let aligns = self.aligns(&body.entries, inner);
+        let aligns = self.aligns(body, inner);
+        let after = self.after_previous(body);
         for (i, e) in body.entries.iter().enumerate() {
+            let from = after.get(i).copied().unwrap_or(open);
+            let off = self.off_before(from, start(e.span()));
             self.line_start(start(e.span()));
-            self.entry(e, aligns.get(i).copied().flatten(), false);
+            self.entry(e, aligns.get(i).copied().flatten(), false, off);
             let next = body
                 .entries
                 .get(i + 1)
@@ -432,8 +514,8 @@ impl<'a> Printer<'a> {
     }
 
     /// One entry at the current indentation; `flat` inside a one-line body.
-    fn entry(&mut self, e: &Entry, align: Option<Align>, flat: bool) {
-        if off(e.trivia()) {
+    fn entry(&mut self, e: &Entry, align: Option<Align>, flat: bool, off: bool) {
+        if off {
             self.verbatim(e.span());
             return;
         }
@@ -445,7 +527,7 @@ impl<'a> Printer<'a> {
                     Some(Align::Field(w)) => w,
                     _ => 0,
                 };
-                self.item(b, flat, pad);
+                self.item(b, flat, pad, false);
             }
             Entry::Statement(s) => self.statement(s, align),
             // Files with syntax errors are refused before printing; kept as written.
@@ -502,18 +584,19 @@ impl<'a> Printer<'a> {
     /// and without a comment inside them; a field whose value takes several lines is the last
     /// of its run; a nested block (but a one-line block of only a keyword, which lines up
     /// with the fields), a field among statements or a statement among fields ends a run.
-    fn aligns(&self, entries: &[Entry], indent: usize) -> Vec<Option<Align>> {
+    fn aligns(&self, body: &Body, indent: usize) -> Vec<Option<Align>> {
+        let entries = &body.entries;
+        let after = self.after_previous(body);
         let mut out: Vec<Option<Align>> = vec![None; entries.len()];
         let mut run: Vec<usize> = Vec::new();
         let mut run_kind = 0u8;
         for (i, e) in entries.iter().enumerate() {
-            let trivia = e.trivia();
             let span = e.span();
-            let breaks = trivia.blank_before
-                || trivia.leading.iter().any(|c| c.own_line)
-                || self.blank_before(start(span));
+            let from = after.get(i).copied().unwrap_or(start(span));
+            let breaks = self.own_line_comment(from, start(span)) || self.blank_before(start(span));
+            let off = self.off_before(from, start(span));
             let kind = match e {
-                _ if off(trivia) || self.has_comments(start(span), end(span)) => 0,
+                _ if off || self.has_comments(start(span), end(span)) => 0,
                 Entry::Field(_) => 1,
                 Entry::Block(b) if self.keyword_block(b, indent) => 1,
                 Entry::Statement(_) => 2,
@@ -632,7 +715,7 @@ impl<'a> Printer<'a> {
                 let close = self
                     .find(end(path.span), end(v.span), |b| b == b')')
                     .unwrap_or(end(path.span));
-                self.put_at(close, ")");
+                self.put_close(close, ")");
             }
             ValueKind::Scale(body) => {
                 self.put_at(start(v.span), "scale");
@@ -685,7 +768,7 @@ impl<'a> Printer<'a> {
                 }
                 self.value(el, true, 0);
             }
-            self.put_at(close, "]");
+            self.put_close(close, "]");
             return;
         }
         let saved = self.indent;
@@ -704,26 +787,37 @@ impl<'a> Printer<'a> {
         self.indent = saved;
     }
 
-    /// Whether a list is written one element per line: it holds a comment, its last element
-    /// is followed by a comma, an element takes several lines, or it does not fit on the line
-    /// from column `prefix`.
+    /// Whether a list is written one element per line: its last element is followed by a
+    /// comma, an element takes several lines, it holds a comment that ends its line, or it
+    /// does not fit on the line from column `prefix`.
     fn list_wraps(&self, v: &Value, prefix: usize) -> bool {
-        self.flat_value(v).is_none_or(|w| prefix + w > WIDTH)
+        !self.fits(v, prefix)
     }
 
-    /// Whether a scale's body is printed on one line: it was written so, holds no comment and
-    /// fits from column `prefix`.
+    /// Whether a scale's body is printed on one line: it was written so, holds no comment
+    /// that ends its line and fits from column `prefix`.
     fn scale_flat(&self, v: &Value, body: &Body, prefix: usize) -> bool {
-        !body.multiline && self.flat_value(v).is_some_and(|w| prefix + w <= WIDTH)
+        !body.multiline && self.fits(v, prefix)
+    }
+
+    /// Whether a value fits on one line from column `prefix`, with the comments inside it.
+    fn fits(&self, v: &Value, prefix: usize) -> bool {
+        let comments = self.inline_comments(start(v.span), end(v.span));
+        match (self.flat_value(v), comments) {
+            (Some(w), Some(c)) => prefix + w + c <= WIDTH,
+            _ => false,
+        }
     }
 
     // ----- widths on one line --------------------------------------------------------------
 
+    // The widths below leave the comments out: the callers add them (`inline_comments`).
+
     /// The width of an item printed on one line; `None` when it is not printed so: its body
-    /// was written over several lines, or it holds a comment, a text block or a list that
-    /// ends with a comma.
+    /// was written over several lines, or it holds a text block or a list that ends with a
+    /// comma.
     fn flat_item(&self, item: &Item) -> Option<usize> {
-        if item.body.multiline || self.has_comments(start(item.span), end(item.span)) {
+        if item.body.multiline {
             return None;
         }
         let mut w = width(&item.keyword.text);
@@ -742,9 +836,6 @@ impl<'a> Printer<'a> {
     fn flat_body(&self, body: &Body) -> Option<usize> {
         let open = start(body.span);
         let close = end(body.span).saturating_sub(1).max(open);
-        if self.has_comments(open, close) {
-            return None;
-        }
         if body.entries.is_empty() {
             return Some(2);
         }
@@ -793,14 +884,10 @@ impl<'a> Printer<'a> {
     }
 
     fn flat_value(&self, v: &Value) -> Option<usize> {
-        let inside = |p: &Self| p.has_comments(start(v.span), end(v.span));
         match &v.kind {
             ValueKind::Str(s) => self.flat_str(s),
             ValueKind::List(items) => {
                 let close = end(v.span).saturating_sub(1);
-                if inside(self) {
-                    return None;
-                }
                 if let Some(last) = items.last() {
                     if self.find(end(last.span), close, |b| b == b',').is_some() {
                         return None;
@@ -814,9 +901,6 @@ impl<'a> Printer<'a> {
             }
             ValueKind::Pair { key, value } => Some(width(&key.text) + 2 + self.flat_str(value)?),
             ValueKind::SignOff { who, .. } => {
-                if inside(self) {
-                    return None;
-                }
                 let mut w = width(&who.text);
                 let mut at = end(who.span);
                 while let Some((s, e)) = self.next_token(at, end(v.span)) {
@@ -825,14 +909,9 @@ impl<'a> Printer<'a> {
                 }
                 Some(w)
             }
-            ValueKind::File(path) => {
-                if inside(self) {
-                    return None;
-                }
-                Some(6 + self.flat_str(path)?)
-            }
+            ValueKind::File(path) => Some(6 + self.flat_str(path)?),
             ValueKind::Scale(body) => {
-                if body.multiline || inside(self) {
+                if body.multiline {
                     return None;
                 }
                 Some(6 + self.flat_body(body)?)
