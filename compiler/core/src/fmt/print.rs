@@ -58,6 +58,7 @@ pub(super) fn print(src: &str, file: &File) -> String {
         after_open: true,
         nl: if crlf { "\r\n" } else { "\n" },
         line_comment: false,
+        comment_column: None,
     };
     p.file(file);
     p.out
@@ -103,6 +104,9 @@ struct Printer<'a> {
     nl: &'static str,
     /// The current line ends with a `//` comment: nothing more may go on it.
     line_comment: bool,
+    /// The column the next comment at the end of a line starts in (trailing comments of
+    /// consecutive lines are aligned).
+    comment_column: Option<usize>,
 }
 
 impl<'a> Printer<'a> {
@@ -242,6 +246,7 @@ impl<'a> Printer<'a> {
 
     /// Writes a token.
     fn put(&mut self, token: &str) {
+        self.comment_column = None;
         self.flush();
         self.out.push_str(token);
         self.after_open = false;
@@ -272,6 +277,7 @@ impl<'a> Printer<'a> {
     fn comment(&mut self, c: &Comment) {
         // After a `//` comment (written after a separator moved before it), a comment that
         // followed on the same line goes on a line of its own.
+        let column = self.comment_column.take();
         if c.own_line || self.line_comment {
             self.want(if c.blank_before {
                 Gap::Blank
@@ -280,6 +286,9 @@ impl<'a> Printer<'a> {
             });
             self.flush();
             self.after_open = false;
+        } else if let Some(column) = column {
+            let line = self.out.rsplit('\n').next().unwrap_or("");
+            self.pad(column.saturating_sub(width(line)).max(1));
         } else {
             // At the end of the current line, whatever is pending for the next token; a block
             // comment right after an opening bracket without a blank.
@@ -491,6 +500,7 @@ impl<'a> Printer<'a> {
         self.indent = inner;
         self.after_open = true;
         let aligns = self.aligns(body, inner);
+        let columns = self.comment_columns(body, &aligns, inner);
         let after = self.after_previous(body);
         for (i, e) in body.entries.iter().enumerate() {
             let from = after.get(i).copied().unwrap_or(open);
@@ -505,6 +515,7 @@ impl<'a> Printer<'a> {
             if let Some(sep) = self.separator(end(e.span()), next) {
                 self.put(sep);
             }
+            self.comment_column = columns.get(i).copied().flatten();
         }
         self.comments_before(close);
         self.indent = base;
@@ -617,6 +628,98 @@ impl<'a> Printer<'a> {
         }
         self.close_run(entries, &mut run, &mut out);
         out
+    }
+
+    /// The column of the trailing comment of each entry of a multi-line body: the trailing
+    /// comments of consecutive aligned one-line entries that each have one (a chain) start in
+    /// one column, one space after the longest of their lines; a lone trailing comment follows
+    /// its line after one space (`None`).
+    fn comment_columns(
+        &self,
+        body: &Body,
+        aligns: &[Option<Align>],
+        indent: usize,
+    ) -> Vec<Option<usize>> {
+        let entries = &body.entries;
+        let close = end(body.span).saturating_sub(1);
+        let after = self.after_previous(body);
+        // The width of each entry's line, when it may take part in a chain.
+        let widths: Vec<Option<usize>> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let align = aligns.get(i).copied().flatten()?;
+                let next = entries.get(i + 1).map(|n| start(n.span())).unwrap_or(close);
+                // A comment after it on its line.
+                self.comments
+                    .get(
+                        self.comments
+                            .partition_point(|c| start(c.span) < end(e.span()))..,
+                    )
+                    .and_then(|rest| rest.first())
+                    .filter(|c| {
+                        start(c.span) < next && !c.own_line && !c.text.contains(['\n', '\r'])
+                    })?;
+                if self.entry_multiline(e, indent) {
+                    return None;
+                }
+                let sep = usize::from(self.separator(end(e.span()), next).is_some());
+                self.line_width(e, align, indent).map(|w| w + sep)
+            })
+            .collect();
+        let mut out = vec![None; entries.len()];
+        let mut chain: Vec<usize> = Vec::new();
+        let close_chain = |chain: &mut Vec<usize>, out: &mut Vec<Option<usize>>| {
+            if chain.len() > 1 {
+                let column = chain
+                    .iter()
+                    .filter_map(|&i| widths.get(i).copied().flatten())
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                for &i in chain.iter() {
+                    if let Some(slot) = out.get_mut(i) {
+                        *slot = Some(column);
+                    }
+                }
+            }
+            chain.clear();
+        };
+        for (i, e) in entries.iter().enumerate() {
+            let from = after.get(i).copied().unwrap_or(start(e.span()));
+            let breaks =
+                self.own_line_comment(from, start(e.span())) || self.blank_before(start(e.span()));
+            if breaks || widths.get(i).copied().flatten().is_none() {
+                close_chain(&mut chain, &mut out);
+            }
+            if widths.get(i).copied().flatten().is_some() {
+                chain.push(i);
+            }
+        }
+        close_chain(&mut chain, &mut out);
+        out
+    }
+
+    /// The width of the line of a one-line entry of a run, from the margin.
+    fn line_width(&self, e: &Entry, align: Align, indent: usize) -> Option<usize> {
+        Some(match (e, align) {
+            (Entry::Field(f), Align::Field(w)) => {
+                indent + w.max(width(&f.name.text)) + 3 + self.flat_value(&f.value)?
+            }
+            (Entry::Block(b), Align::Field(w)) => {
+                indent + w.max(width(&b.keyword.text)) + 1 + self.flat_body(&b.body)?
+            }
+            (Entry::Statement(s), Align::Statement(sw, vw)) => {
+                let subject = width(self.text(start(s.span), end(s.subject.span)));
+                let mut w = indent + sw.max(subject) + 1;
+                match &s.arg {
+                    Some(arg) => w += vw.max(width(&s.verb.text)) + 1 + self.flat_value(arg)?,
+                    None => w += width(&s.verb.text),
+                }
+                w
+            }
+            _ => return None,
+        })
     }
 
     fn close_run(&self, entries: &[Entry], run: &mut Vec<usize>, out: &mut [Option<Align>]) {
