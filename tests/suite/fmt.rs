@@ -153,6 +153,21 @@ fn the_repository_is_formatted() {
     );
 }
 
+/// The examples of the documentation are in the canonical layout too.
+#[test]
+fn the_documentation_shows_the_canonical_layout() {
+    for doc in ["docs/language.md", "README.md"] {
+        let text = std::fs::read_to_string(repo().join(doc)).expect("read");
+        let mut blocks = 0;
+        for block in text.split("```isms\n").skip(1) {
+            let block = &block[..block.find("```").expect("closed block")];
+            assert_eq!(fmt(block), block, "{doc}");
+            blocks += 1;
+        }
+        assert!(blocks > 0, "{doc}");
+    }
+}
+
 /// The files of `ismsc init` come out of the formatter unchanged, for both standards.
 #[test]
 fn the_starter_is_formatted() {

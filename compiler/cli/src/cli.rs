@@ -1128,8 +1128,8 @@ fn import_oscal_catalog(
     );
     match out {
         Some(path) => {
-            std::fs::write(path, &imported.text).map_err(|e| {
-                io.eprint(&format!("error: cannot write `{}`: {e}\n", path.display()));
+            emit::write::write_atomic(path, imported.text.as_bytes()).map_err(|e| {
+                io.eprint(&format!("error: {e}\n"));
                 2
             })?;
             io.eprint(&format!("{summary} into `{}`\n", path.display()));

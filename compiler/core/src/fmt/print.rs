@@ -159,12 +159,22 @@ impl<'a> Printer<'a> {
 
     /// Whether a blank line lies in the whitespace just before `pos`.
     fn blank_before(&self, pos: usize) -> bool {
-        let before = self.text(0, pos);
-        let rest = before.trim_end_matches([' ', '\t', '\n', '\r', '\u{feff}']);
-        let gap = before.get(rest.len()..).unwrap_or("");
-        let breaks =
-            gap.matches('\n').count() + gap.matches('\r').count() - gap.matches("\r\n").count();
-        breaks >= 2
+        let bytes = self.src.as_bytes().get(..pos).unwrap_or(&[]);
+        let mut breaks = 0;
+        // Backwards over blanks (a byte order mark is three bytes, all above 0x7F).
+        for (i, &b) in bytes.iter().enumerate().rev() {
+            match b {
+                // `\r\n` is one line break, a lone `\r` one too.
+                b'\n' => breaks += 1,
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => breaks += 1,
+                b'\r' | b' ' | b'\t' | 0xEF | 0xBB | 0xBF => {}
+                _ => break,
+            }
+            if breaks >= 2 {
+                return true;
+            }
+        }
+        false
     }
 
     /// The first byte in `from..to` outside comments for which `want` holds.

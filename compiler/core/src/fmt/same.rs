@@ -17,7 +17,7 @@ pub(super) fn same_file(a: &File, b: &File) -> Result<(), String> {
         ));
     }
     for (i, (x, y)) in a.items.iter().zip(&b.items).enumerate() {
-        item(x, y, &format!("item {}", i + 1))?;
+        item(x, y).map_err(|e| format!("item {}{e}", i + 1))?;
     }
     Ok(())
 }
@@ -26,7 +26,7 @@ pub(super) fn same_file(a: &File, b: &File) -> Result<(), String> {
 /// blanks of the lines of a block comment aside); else the first that differs.
 pub(super) fn same_comments(a: &[Comment], b: &[Comment]) -> Result<(), String> {
     for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        if normalized(&x.text) != normalized(&y.text) {
+        if x.text != y.text && normalized(&x.text) != normalized(&y.text) {
             return Err(format!(
                 "comment {} `{}` became `{}`",
                 i + 1,
@@ -51,13 +51,14 @@ pub(super) fn normalized(text: &str) -> String {
         .join("\n")
 }
 
-fn differ(at: &str, what: &str, x: impl std::fmt::Debug, y: impl std::fmt::Debug) -> String {
-    format!("{at}: {what} {x:?} became {y:?}")
+/// A difference; the callers put the path of the node in front of it on the way up.
+fn differ(what: &str, x: impl std::fmt::Debug, y: impl std::fmt::Debug) -> String {
+    format!(": {what} {x:?} became {y:?}")
 }
 
-fn item(a: &Item, b: &Item, at: &str) -> Result<(), String> {
+fn item(a: &Item, b: &Item) -> Result<(), String> {
     if a.keyword.text != b.keyword.text {
-        return Err(differ(at, "keyword", &a.keyword.text, &b.keyword.text));
+        return Err(differ("keyword", &a.keyword.text, &b.keyword.text));
     }
     let head = |h: &Option<HeadName>| -> Vec<String> {
         match h {
@@ -69,41 +70,39 @@ fn item(a: &Item, b: &Item, at: &str) -> Result<(), String> {
     };
     let (ha, hb) = (head(&a.name), head(&b.name));
     if ha != hb {
-        return Err(differ(at, "name", ha, hb));
+        return Err(differ("name", ha, hb));
     }
     match (&a.title, &b.title) {
         (None, None) => {}
-        (Some(x), Some(y)) => string(x, y, &format!("{at}, title"))?,
-        (x, y) => return Err(differ(at, "title", x.is_some(), y.is_some())),
+        (Some(x), Some(y)) => string(x, y).map_err(|e| format!(", title{e}"))?,
+        (x, y) => return Err(differ("title", x.is_some(), y.is_some())),
     }
-    let at = format!("{at} `{}`", a.keyword.text);
-    body(&a.body, &b.body, &at)
+    body(&a.body, &b.body).map_err(|e| format!(" `{}`{e}", a.keyword.text))
 }
 
-fn body(a: &Body, b: &Body, at: &str) -> Result<(), String> {
+fn body(a: &Body, b: &Body) -> Result<(), String> {
     if a.entries.len() != b.entries.len() {
         return Err(differ(
-            at,
             "number of entries",
             a.entries.len(),
             b.entries.len(),
         ));
     }
     for (i, (x, y)) in a.entries.iter().zip(&b.entries).enumerate() {
-        entry(x, y, &format!("{at}, entry {}", i + 1))?;
+        entry(x, y).map_err(|e| format!(", entry {}{e}", i + 1))?;
     }
     Ok(())
 }
 
-fn entry(a: &Entry, b: &Entry, at: &str) -> Result<(), String> {
+fn entry(a: &Entry, b: &Entry) -> Result<(), String> {
     match (a, b) {
         (Entry::Field(x), Entry::Field(y)) => {
             if x.name.text != y.name.text {
-                return Err(differ(at, "field", &x.name.text, &y.name.text));
+                return Err(differ("field", &x.name.text, &y.name.text));
             }
-            value(&x.value, &y.value, &format!("{at} `{}`", x.name.text))
+            value(&x.value, &y.value).map_err(|e| format!(" `{}`{e}", x.name.text))
         }
-        (Entry::Block(x), Entry::Block(y)) => item(x, y, at),
+        (Entry::Block(x), Entry::Block(y)) => item(x, y),
         (Entry::Statement(x), Entry::Statement(y)) => {
             let words = |s: &crate::syntax::ast::Statement| {
                 (
@@ -113,12 +112,12 @@ fn entry(a: &Entry, b: &Entry, at: &str) -> Result<(), String> {
                 )
             };
             if words(x) != words(y) {
-                return Err(differ(at, "statement", words(x), words(y)));
+                return Err(differ("statement", words(x), words(y)));
             }
             match (&x.arg, &y.arg) {
                 (None, None) => Ok(()),
-                (Some(p), Some(q)) => value(p, q, at),
-                (p, q) => Err(differ(at, "argument", p.is_some(), q.is_some())),
+                (Some(p), Some(q)) => value(p, q),
+                (p, q) => Err(differ("argument", p.is_some(), q.is_some())),
             }
         }
         (Entry::Error(x), Entry::Error(y)) => {
@@ -126,11 +125,11 @@ fn entry(a: &Entry, b: &Entry, at: &str) -> Result<(), String> {
                 e.names.iter().map(|n| n.text.clone()).collect()
             };
             if names(x) != names(y) {
-                return Err(differ(at, "broken entry", names(x), names(y)));
+                return Err(differ("broken entry", names(x), names(y)));
             }
             Ok(())
         }
-        _ => Err(differ(at, "kind of entry", kind(a), kind(b))),
+        _ => Err(differ("kind of entry", kind(a), kind(b))),
     }
 }
 
@@ -143,22 +142,17 @@ fn kind(e: &Entry) -> &'static str {
     }
 }
 
-fn string(a: &Str, b: &Str, at: &str) -> Result<(), String> {
+fn string(a: &Str, b: &Str) -> Result<(), String> {
     if a.value != b.value || a.block != b.block {
-        return Err(differ(
-            at,
-            "string",
-            (&a.value, a.block),
-            (&b.value, b.block),
-        ));
+        return Err(differ("string", (&a.value, a.block), (&b.value, b.block)));
     }
     Ok(())
 }
 
-fn value(a: &Value, b: &Value, at: &str) -> Result<(), String> {
+fn value(a: &Value, b: &Value) -> Result<(), String> {
     use ValueKind as K;
     match (&a.kind, &b.kind) {
-        (K::Str(x), K::Str(y)) | (K::File(x), K::File(y)) => string(x, y, at),
+        (K::Str(x), K::Str(y)) | (K::File(x), K::File(y)) => string(x, y),
         (K::Date(x), K::Date(y)) if x == y => Ok(()),
         (K::Duration(x), K::Duration(y)) if x == y => Ok(()),
         (K::Int(x), K::Int(y)) if x == y => Ok(()),
@@ -177,15 +171,15 @@ fn value(a: &Value, b: &Value, at: &str) -> Result<(), String> {
         ) if f.key == g.key && i.text == j.text => Ok(()),
         (K::List(x), K::List(y)) => {
             if x.len() != y.len() {
-                return Err(differ(at, "list length", x.len(), y.len()));
+                return Err(differ("list length", x.len(), y.len()));
             }
             for (i, (p, q)) in x.iter().zip(y).enumerate() {
-                value(p, q, &format!("{at}, element {}", i + 1))?;
+                value(p, q).map_err(|e| format!(", element {}{e}", i + 1))?;
             }
             Ok(())
         }
         (K::Pair { key: k, value: v }, K::Pair { key: l, value: w }) if k.text == l.text => {
-            string(v, w, at)
+            string(v, w)
         }
         (
             K::SignOff {
@@ -199,9 +193,9 @@ fn value(a: &Value, b: &Value, at: &str) -> Result<(), String> {
                 until: v,
             },
         ) if p.text == q.text && d == e && u == v => Ok(()),
-        (K::Scale(x), K::Scale(y)) => body(x, y, &format!("{at}, scale")),
+        (K::Scale(x), K::Scale(y)) => body(x, y).map_err(|e| format!(", scale{e}")),
         (K::Invalid, K::Invalid) => Ok(()),
-        (x, y) => Err(differ(at, "value", x.describe(), y.describe())),
+        (x, y) => Err(differ("value", x.describe(), y.describe())),
     }
 }
 
