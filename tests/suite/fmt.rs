@@ -211,6 +211,23 @@ fn syntax_errors_are_refused_with_their_findings() {
     }
 }
 
+/// The deepest nesting the parser accepts formats on the 2 MiB stack of a test thread (a
+/// debug build's frames), and a deeper one is refused as a syntax error, not a stack overflow.
+#[test]
+fn the_deepest_nesting_formats_on_a_small_stack() {
+    let depth = ismsc_core::syntax::MAX_DEPTH;
+    let text = format!("isms {}{}\n", "a { ".repeat(depth), "}".repeat(depth));
+    let out = fmt(&text);
+    assert!(out.lines().count() > depth, "{out}");
+    assert_eq!(fmt(&out), out);
+    let deeper = format!(
+        "isms {}{}\n",
+        "a { ".repeat(10 * depth),
+        "}".repeat(10 * depth)
+    );
+    assert!(matches!(format(&deeper), Err(FmtError::Syntax(_))));
+}
+
 #[test]
 fn empty_and_blank_files() {
     assert_eq!(fmt(""), "");

@@ -1197,30 +1197,24 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 
 /// The files `ismsc fmt` formats: each path a file, or a folder whose `.isms` files (as a
 /// project loads them) are formatted; by default the project around the current folder (the
-/// nearest folder upwards with an `isms.toml`), else the current folder. Each file once, in
-/// the order given, a folder's files sorted.
+/// nearest folder upwards with an `isms.toml`, named relative to the current folder), and
+/// without one a usage error rather than a walk of whatever folder it was started in. Each
+/// file once, in the order given, a folder's files sorted.
 fn fmt_files(paths: Vec<PathBuf>, io: &mut Io<'_>) -> Result<Vec<PathBuf>, u8> {
     let paths = if paths.is_empty() {
         let cwd = std::env::current_dir().map_err(|e| {
             io.eprint(&format!("error: cannot read the current folder: {e}\n"));
             2u8
         })?;
-        let project = cwd
-            .ancestors()
-            .find(|a| a.join("isms.toml").is_file())
-            .map(|a| {
-                a.strip_prefix(&cwd)
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|_| a.to_path_buf())
-            })
-            .map(|rel| {
-                if rel.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    rel
-                }
-            })
-            .unwrap_or_else(|| PathBuf::from("."));
+        let Some(up) = cwd.ancestors().position(|a| a.join("isms.toml").is_file()) else {
+            io.eprint("error: no ISMS project here (no `isms.toml` in this folder or above it): name the files or folders to format, e.g. `ismsc fmt compliance/isms`\n");
+            return Err(2);
+        };
+        let project: PathBuf = if up == 0 {
+            PathBuf::from(".")
+        } else {
+            std::iter::repeat_n("..", up).collect()
+        };
         vec![project]
     } else {
         paths

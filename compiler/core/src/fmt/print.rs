@@ -423,11 +423,11 @@ impl<'a> Printer<'a> {
     /// Whether an item's body is printed on one line: it was written so, holds no comment
     /// that ends its line, and the whole item fits.
     fn item_flat(&self, item: &Item, indent: usize) -> bool {
-        let comments = self.inline_comments(start(item.span), end(item.span));
-        match (self.flat_item(item), comments) {
-            (Some(w), Some(c)) => indent + w + c <= WIDTH,
-            _ => false,
-        }
+        let Some(w) = self.flat_item(item) else {
+            return false;
+        };
+        self.inline_comments(start(item.span), end(item.span))
+            .is_some_and(|c| indent + w + c <= WIDTH)
     }
 
     // ----- items and bodies ----------------------------------------------------------------
@@ -915,11 +915,11 @@ impl<'a> Printer<'a> {
 
     /// Whether a value fits on one line from column `prefix`, with the comments inside it.
     fn fits(&self, v: &Value, prefix: usize) -> bool {
-        let comments = self.inline_comments(start(v.span), end(v.span));
-        match (self.flat_value(v), comments) {
-            (Some(w), Some(c)) => prefix + w + c <= WIDTH,
-            _ => false,
-        }
+        let Some(w) = self.flat_value(v) else {
+            return false;
+        };
+        self.inline_comments(start(v.span), end(v.span))
+            .is_some_and(|c| prefix + w + c <= WIDTH)
     }
 
     // ----- widths on one line --------------------------------------------------------------
