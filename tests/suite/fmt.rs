@@ -96,11 +96,13 @@ fn repository_files() -> Vec<(String, PathBuf)> {
 }
 
 /// Files that are about layout or syntax, kept as they are: the formatter's own inputs, the
-/// syntax-error fixtures, the editor grammar's tests (whose assertions point at columns), and
-/// the templates of `init` (with placeholders; their output is checked instead).
+/// syntax-error fixtures, the shapes of error recovery (which read the indentation), the
+/// editor grammar's tests (whose assertions point at columns), and the templates of `init`
+/// (with placeholders; their output is checked instead).
 const NOT_FORMATTED: &[&str] = &[
     "tests/fmt/",
     "tests/ui/fail/syntax/",
+    "tests/recovery/",
     "editors/vscode/test/",
     "compiler/core/src/init/",
 ];
@@ -122,6 +124,7 @@ fn every_isms_file_of_the_repository_passes_the_four_checks() {
         assert!(
             [
                 "tests/ui/fail/syntax/",
+                "tests/recovery/",
                 "editors/vscode/test/grammar/",
                 "compiler/core/src/init/"
             ]

@@ -41,6 +41,7 @@ mod oscal;
 mod pdf;
 mod props;
 mod publish;
+mod recovery;
 mod site;
 mod stdlib;
 mod ui;

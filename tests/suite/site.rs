@@ -226,7 +226,8 @@ fn soa_and_risk_pages_of_acme() {
     let analysis = acme();
     let files = site_of(&analysis, None);
     let soa = &files["site/soa.html"];
-    let doc = emit::dto::SoaDoc::from_model(&analysis.model).expect("acme has a standard");
+    let doc =
+        emit::dto::SoaDoc::new(&analysis.model, &analysis.facts).expect("acme has a standard");
     for c in &doc.controls {
         assert!(
             soa.contains(&format!("<tr id=\"{}\" class=\"row-{}\">", c.id, c.status)),
@@ -249,7 +250,7 @@ fn soa_and_risk_pages_of_acme() {
         risks.matches("<svg class=\"chart heatmap narrow\"").count(),
         2
     );
-    let register = emit::dto::RiskRegisterDoc::from_model(&analysis.model);
+    let register = emit::dto::RiskRegisterDoc::new(&analysis.model, &analysis.facts);
     for r in &register.risks {
         assert!(
             risks.contains(&format!("<tr id=\"risk-{}\">", r.id)),
@@ -266,7 +267,7 @@ fn soa_and_risk_pages_of_acme() {
         );
     }
     // The treatment plan: one row per action.
-    let plan = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    let plan = ismsc_core::emit::Docs::new(&analysis).plan;
     let section = risks
         .split("id=\"treatment-plan\"")
         .nth(1)

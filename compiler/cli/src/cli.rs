@@ -153,6 +153,11 @@ enum Command {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
         code: String,
     },
+    /// Tools for looking inside the compiler.
+    Debug {
+        #[command(subcommand)]
+        what: DebugCommand,
+    },
     /// Turn a document of another tool into `.isms` text.
     Import {
         #[command(subcommand)]
@@ -570,6 +575,9 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             };
             fmt(paths, stdin, stdin_filepath, mode, io)
         }
+        Command::Debug {
+            what: DebugCommand::Ast { file },
+        } => debug_ast(&file, io),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -601,13 +609,20 @@ fn check(
         })
     );
     let style = io.style();
+    // JSON and SARIF also list the findings silenced in the source, with their reasons.
+    let with_suppressed: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .chain(&analysis.suppressed)
+        .cloned()
+        .collect();
     let text = rebased(&mut analysis.sources, &base, |sources| {
         let diags = &analysis.diagnostics;
         match format {
             Format::Human => render::human(diags, sources, style),
             Format::Short => render::short(diags, sources),
-            Format::Json => render::json(diags, sources),
-            Format::Sarif => render::sarif(diags, sources, &base.root),
+            Format::Json => render::json(&with_suppressed, sources),
+            Format::Sarif => render::sarif(&with_suppressed, sources, &base.root),
             Format::Github => render::github(diags, sources),
             Format::Junit => render::junit(diags, sources, &suite),
         }
@@ -645,8 +660,8 @@ fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) 
         return Ok(1);
     }
     let text = match format {
-        GraphFormat::Dot => analysis.graph.to_dot(&analysis.model),
-        GraphFormat::Mermaid => analysis.graph.to_mermaid(&analysis.model),
+        GraphFormat::Dot => analysis.facts.index.to_dot(&analysis.model),
+        GraphFormat::Mermaid => analysis.facts.index.to_mermaid(&analysis.model),
     };
     io.print(&text)?;
     Ok(0)
@@ -704,7 +719,7 @@ fn soa(
         report(&mut analysis, project, common, io)?;
         return Ok(1);
     }
-    let Some(mut doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
+    let Some(mut doc) = emit::dto::SoaDoc::new(&analysis.model, &analysis.facts) else {
         return Ok(no_standard(io));
     };
     let mut themes: Vec<&str> = Vec::new();
@@ -1372,4 +1387,35 @@ fn fmt_stdin(name: Option<PathBuf>, mode: FmtMode, io: &mut Io<'_>) -> Result<u8
         }
         Formatted::Changed(out) => io.print(&out).map(|_| 0),
     }
+}
+
+/// What `ismsc debug` shows.
+#[derive(Subcommand, Debug)]
+pub enum DebugCommand {
+    /// Print the syntax tree of one `.isms` file, with its comments, blank lines and error
+    /// nodes, and the syntax errors found in it.
+    Ast {
+        /// The `.isms` file.
+        file: PathBuf,
+    },
+}
+
+fn debug_ast(file: &Path, io: &mut Io<'_>) -> Result<u8, u8> {
+    let text = std::fs::read(file)
+        .map_err(|e| {
+            io.eprint(&format!("error: cannot read `{}`: {e}\n", file.display()));
+            2
+        })
+        .map(|b| String::from_utf8_lossy(&b).into_owned())?;
+    let mut sources = ismsc_core::source::SourceMap::new();
+    let name = file.display().to_string();
+    let id = sources.add(name, text.clone(), ismsc_core::source::Origin::Project);
+    let mut diags = ismsc_core::diag::Diagnostics::new();
+    let tree = ismsc_core::syntax::parse_file(&sources, id, &mut diags);
+    io.print(&ismsc_core::syntax::dump(&tree, &text))?;
+    let diags = diags.into_vec();
+    if !diags.is_empty() {
+        io.eprint(&render::short(&diags, &sources));
+    }
+    Ok(u8::from(!diags.is_empty()))
 }

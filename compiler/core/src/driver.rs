@@ -1,8 +1,8 @@
 //! The driver: loads a project, runs the stages in order and owns the diagnostics.
 //!
 //! ```text
-//!  load ──> parse ──> lower ──> resolve ──> graph ──> check ──> (emit)
-//!  I/O      syntax    model     model       model     check
+//!  load ──> parse ──> lower ──> resolve ──> facts ──> check ──> (emit)
+//!  I/O      syntax    model     model       facts     check
 //! ```
 //!
 //! Loading is the only stage that touches the file system (through [`Fs`], so the language
@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::facts::Facts;
 use crate::manifest::{self, Manifest};
-use crate::model::graph::IsmsGraph;
 use crate::model::lower::{normalize, AuxFiles};
 use crate::model::{self, Model};
 use crate::source::{FileId, Origin, SourceMap};
@@ -234,10 +234,14 @@ pub struct Analysis {
     pub manifest: Manifest,
     /// The lowered, resolved model.
     pub model: Model,
-    /// The graph view of the model.
-    pub graph: IsmsGraph,
+    /// What is derived from the model once: the reference index, the SoA, the register and
+    /// the treatment plan.
+    pub facts: Facts,
     /// Findings, sorted by file and position, with the project's severities applied.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by `// ismsc-allow(…): reason` comments, each with its
+    /// suppression, sorted the same way: not counted, but listed in JSON and SARIF.
+    pub suppressed: Vec<Diagnostic>,
 }
 
 impl Analysis {
@@ -260,6 +264,27 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let mut diags = Diagnostics::new();
     let mut stdlib_diags = Diagnostics::new();
 
+    // A project without `isms.toml` is told so at the manifest's place, an empty stand-in.
+    let manifest_file = match manifest_file {
+        Some(f) => Some(f),
+        None if isms_files
+            .iter()
+            .any(|f| sources.get(*f).is_some_and(|s| s.origin == Origin::Project)) =>
+        {
+            let f = sources.add("isms.toml", "", Origin::Project);
+            diags.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    crate::source::Span::new(f, 0, 0),
+                    "the project has no `isms.toml`",
+                )
+                .primary_label("expected here, at the project's root")
+                .help("create `isms.toml` at the project root with `[project]` and `name = \"…\"`"),
+            );
+            None
+        }
+        None => None,
+    };
     let manifest = manifest::read(&sources, manifest_file, &mut diags);
 
     let mut asts = Vec::with_capacity(isms_files.len());
@@ -277,8 +302,8 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let aux = load_aux(&mut sources, &asts, fs.as_ref());
     let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
     model::resolve::resolve(&mut model, &mut diags);
-    let graph = IsmsGraph::build(&model);
-    check::run(&sources, &model, &graph, options, &mut diags);
+    let facts = Facts::derive(&model);
+    check::run(&sources, &model, &facts, options.today, &mut diags);
 
     // The stdlib is compiled with the project; any finding in it is a bug of ours.
     for d in stdlib_diags.into_vec() {
@@ -286,15 +311,23 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
             "this finding is in the embedded standard library: please report it as a bug of ismsc",
         ));
     }
+    // Findings silenced where they were reviewed: kept apart, listed in JSON and SARIF.
+    let mut suppressed = crate::diag::suppress::apply(&asts, &mut diags);
     manifest.apply_lints(&mut diags, options.deny_warnings);
     diags.sort(&sources);
+    let mut silenced = Diagnostics::new();
+    for d in suppressed.drain(..) {
+        silenced.push(d);
+    }
+    silenced.sort(&sources);
     Analysis {
         sources,
         asts,
         manifest,
         model,
-        graph,
+        facts,
         diagnostics: diags.into_vec(),
+        suppressed: silenced.into_vec(),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
-use crate::source::{FileId, Origin, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 /// What a project sets for a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,22 +29,7 @@ pub struct Manifest {
 pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) -> Manifest {
     let mut m = Manifest::default();
     let Some(file) = file else {
-        // Without a manifest the findings are anchored on the first project file.
-        let anchor = sources
-            .iter()
-            .find(|(_, f)| f.origin == Origin::Project)
-            .map(|(id, _)| id);
-        if let Some(anchor) = anchor {
-            diags.push(
-                Diagnostic::new(
-                    Code::E0010,
-                    Span::new(anchor, 0, 0),
-                    "the project has no `isms.toml`",
-                )
-                .primary_label("in this project")
-                .help("create `isms.toml` at the project root with `[project]` and `name = \"…\"`"),
-            );
-        }
+        // The driver reports a missing manifest.
         return m;
     };
     let text = sources.get(file).map(|f| f.text.as_str()).unwrap_or("");
@@ -133,10 +118,19 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
     if let Some(lints) = table.get("lints").and_then(|l| l.as_table()) {
         for (key, value) in lints {
             let Some(code) = Code::parse(key) else {
+                let names = Code::ALL.iter().flat_map(|c| [c.as_str(), c.slug()]);
+                let help = match crate::suggest::did_you_mean(key, names) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "name a code such as `W0601` or its slug; `ismsc explain CODE` describes each".into(),
+                };
                 diags.push(
-                    Diagnostic::new(Code::E0010, find(key), format!("`{key}` is not a diagnostic code"))
-                        .primary_label("unknown code")
-                        .help("name a code such as `W0601` or its slug; `ismsc explain CODE` describes each"),
+                    Diagnostic::new(
+                        Code::E0010,
+                        find(key),
+                        format!("`{key}` is not a diagnostic code"),
+                    )
+                    .primary_label("unknown code")
+                    .help(help),
                 );
                 continue;
             };

@@ -9,7 +9,6 @@
 //! not be resolved has `target: None` and has been reported once, so later stages skip it
 //! silently instead of reporting a cascade.
 
-pub mod graph;
 pub mod lower;
 pub mod resolve;
 
@@ -502,6 +501,9 @@ pub struct RiskMethod {
     pub description: Option<String>,
     /// The block.
     pub span: Span,
+    /// Whether a mistake in the block was reported: its scales or threshold may lack what
+    /// could not be read, so nothing is judged against them.
+    pub recovered: bool,
 }
 
 /// The `context` block.
@@ -672,6 +674,9 @@ pub struct Classification {
     pub levels: Vec<Word>,
     /// The block, if declared.
     pub span: Option<Span>,
+    /// Whether a mistake in the block was reported: its levels may be incomplete, so no
+    /// level is reported unknown against them.
+    pub recovered: bool,
 }
 
 impl Default for Classification {
@@ -685,6 +690,7 @@ impl Default for Classification {
                 })
                 .collect(),
             span: None,
+            recovered: false,
         }
     }
 }
@@ -714,6 +720,9 @@ pub struct Model {
     /// unknown field): resolved silently, and never reported as undecided, because the
     /// mistake that hides them is reported already.
     pub shadowed: Vec<ReqLink>,
+    /// The entities named in such places: what they would have linked them to is not reported
+    /// as missing (a control whose treating risk could not be read is not unjustified).
+    pub shadowed_entities: Vec<EntityId>,
     /// Declared frameworks.
     pub frameworks: Vec<Framework>,
     /// Requirements of all frameworks, in catalogue order.

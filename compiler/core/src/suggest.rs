@@ -24,3 +24,48 @@ pub fn did_you_mean<'a>(
         .min()
         .map(|(_, c)| c)
 }
+
+/// For a requirement id that ends in a number (`A.5.38`), the candidate with the same prefix
+/// (`A.5.`) and the nearest number (`A.5.37`): a number off by one is a typo that spelling
+/// distance ranks badly (`A.5.3` is as close to `A.5.38` as `A.5.37` is).
+pub fn nearest_number<'a>(
+    id: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let split = |s: &'a str| -> Option<(&'a str, u64)> {
+        let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let (prefix, number) = s.split_at(s.len() - digits);
+        Some((prefix, number.parse().ok()?))
+    };
+    let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (prefix, number) = id.split_at(id.len() - digits);
+    let number: u64 = number.parse().ok()?;
+    if prefix.is_empty() {
+        return None;
+    }
+    candidates
+        .into_iter()
+        .filter(|c| *c != id)
+        .filter_map(|c| {
+            let (p, n) = split(c)?;
+            (p == prefix).then_some((n.abs_diff(number), n, c))
+        })
+        .min()
+        .map(|(_, _, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_matched_by_number() {
+        let ids = ["A.5.3", "A.5.36", "A.5.37", "A.6.1", "A.8.5"];
+        assert_eq!(nearest_number("A.5.38", ids), Some("A.5.37"));
+        assert_eq!(nearest_number("A.5.99", ids), Some("A.5.37"));
+        assert_eq!(nearest_number("A.6.9", ids), Some("A.6.1"));
+        assert_eq!(nearest_number("A.9.1", ids), None);
+        assert_eq!(nearest_number("mfa", ids), None);
+        assert_eq!(did_you_mean("A.5.38", ids), Some("A.5.3"));
+    }
+}

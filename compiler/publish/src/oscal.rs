@@ -34,8 +34,8 @@ use uuid::Uuid;
 use self::types::*;
 use crate::{BuildOptions, Output};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc};
-use ismsc_core::emit::{json, OutputFile};
+use ismsc_core::emit::dto::SoaDoc;
+use ismsc_core::emit::{json, Docs, OutputFile};
 use ismsc_core::model::{Model, Relation};
 use ismsc_core::syntax::ast::Date;
 
@@ -61,9 +61,9 @@ pub fn uuid(name: &str) -> String {
 
 /// The files of `oscal/`, in the order of the table above; empty when the project has no
 /// known standard.
-pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
+pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let model = &analysis.model;
-    let Some(soa) = SoaDoc::from_model(model) else {
+    let Some(soa) = &docs.soa else {
         return Vec::new();
     };
     let Some(std_fw) = model.framework_index(&soa.standard) else {
@@ -115,11 +115,11 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
     for c in &ctx.catalogs {
         push(&c.file, json::to_json(&catalog(&ctx, c)));
     }
-    push("profile.json", json::to_json(&profile(&ctx, &soa)));
-    push("ssp.json", json::to_json(&ssp::ssp(&ctx, &soa)));
-    let risks = RiskRegisterDoc::from_model(model);
+    push("profile.json", json::to_json(&profile(&ctx, soa)));
+    push("ssp.json", json::to_json(&ssp::ssp(&ctx, soa)));
+    let risks = &docs.register;
     if !risks.risks.is_empty() {
-        push("risks.json", json::to_json(&poam::poam(&ctx, &risks)));
+        push("risks.json", json::to_json(&poam::poam(&ctx, risks)));
     }
     if let Some(doc) = mapping(&ctx) {
         push("mapping.json", json::to_json(&doc));

@@ -31,10 +31,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc};
+use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
+use ismsc_core::facts::register as risk;
 use ismsc_core::model::{Data, EntityId, Kind, Link, Model, ReqId, RiskMethod, Word};
-use ismsc_core::risk;
 use ismsc_core::source::Span;
 use ismsc_core::syntax::ast::{Duration, DurationUnit};
 
@@ -45,8 +46,8 @@ const LAYOUT: &str = include_str!("site/layout.html");
 const STYLE: &str = include_str!("site/style.css");
 
 /// Every file of the site, `site/…`, in a fixed order.
-pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
-    let site = Site::new(analysis, options);
+pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
+    let site = Site::new(analysis, docs, options);
     let mut out = vec![OutputFile::text(
         format!("{DIR}/style.css"),
         STYLE.to_string(),
@@ -291,8 +292,9 @@ pub(super) fn band(score: Option<u32>, threshold: Option<u32>, max: u32) -> &'st
 pub(super) struct Site<'a> {
     model: &'a Model,
     options: &'a BuildOptions,
-    soa: Option<SoaDoc>,
-    register: RiskRegisterDoc,
+    soa: Option<&'a SoaDoc>,
+    register: &'a RiskRegisterDoc,
+    plan: &'a TreatmentPlanDoc,
     grid: Option<Grid>,
     /// The framework of the project's standard.
     standard: Option<usize>,
@@ -307,7 +309,7 @@ pub(super) struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    fn new(analysis: &'a Analysis, options: &'a BuildOptions) -> Site<'a> {
+    fn new(analysis: &'a Analysis, docs: &'a Docs, options: &'a BuildOptions) -> Site<'a> {
         let model = &analysis.model;
         let standard = model.standard().and_then(|s| model.framework_index(s));
         // One page per policy, named by its id; `index` is the list of policies, and names
@@ -368,8 +370,9 @@ impl<'a> Site<'a> {
             annex,
             model,
             options,
-            soa: SoaDoc::from_model(model),
-            register: RiskRegisterDoc::from_model(model),
+            soa: docs.soa.as_ref(),
+            register: &docs.register,
+            plan: &docs.plan,
             grid: model.risk_method.as_ref().and_then(Grid::new),
             standard,
             policy_pages,

@@ -25,12 +25,11 @@ use rust_xlsxwriter::{
 };
 
 use crate::BuildOptions;
-use ismsc_core::driver::Analysis;
 use ismsc_core::emit::csv::{self, guard};
 use ismsc_core::emit::dto::{
     RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentAction, TreatmentPlanDoc,
 };
-use ismsc_core::emit::OutputFile;
+use ismsc_core::emit::{Docs, OutputFile};
 
 /// The name of the workbook in the output folder.
 pub const FILE: &str = "soa.xlsx";
@@ -380,14 +379,11 @@ fn workbook(
 /// `soa.xlsx` of the project: the SoA, the risk register and the treatment plan sheets. Empty when the project
 /// has no known standard (and so no SoA), or when the workbook cannot be written (more risks
 /// than a sheet has rows, 1,048,575).
-pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
-    let model = &analysis.model;
-    let Some(soa) = SoaDoc::from_model(model) else {
+pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
+    let Some(soa) = &docs.soa else {
         return Vec::new();
     };
-    let risks = RiskRegisterDoc::from_model(model);
-    let plan = TreatmentPlanDoc::from_register(model, &risks);
-    match workbook(&soa, &risks, &plan, options) {
+    match workbook(soa, &docs.register, &docs.plan, options) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),
             content,

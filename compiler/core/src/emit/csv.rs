@@ -7,7 +7,7 @@
 use super::dto::{
     CatalogDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc,
 };
-use crate::model::Model;
+use crate::driver::Analysis;
 
 /// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows it
@@ -150,8 +150,8 @@ pub fn soa_doc_csv(doc: &SoaDoc) -> String {
 }
 
 /// `soa.csv` of the project; `None` when the project has no known standard.
-pub fn soa_csv(model: &Model) -> Option<String> {
-    SoaDoc::from_model(model).map(|doc| soa_doc_csv(&doc))
+pub fn soa_csv(analysis: &Analysis) -> Option<String> {
+    SoaDoc::new(&analysis.model, &analysis.facts).map(|doc| soa_doc_csv(&doc))
 }
 
 /// The columns of `risk-register.csv`.
@@ -270,8 +270,8 @@ pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
 }
 
 /// `risk-register.csv` of the project.
-pub fn risk_register_csv(model: &Model) -> String {
-    risk_register_doc_csv(&RiskRegisterDoc::from_model(model))
+pub fn risk_register_csv(analysis: &Analysis) -> String {
+    risk_register_doc_csv(&RiskRegisterDoc::new(&analysis.model, &analysis.facts))
 }
 
 /// The columns of `ismsc catalog --format csv` before the attribute columns.

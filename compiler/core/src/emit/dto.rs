@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Data, EntityId, Kind, Model, Rating, RiskMethod};
-use crate::risk;
-use crate::soa::{self, Applicability, ReasonKind};
+use crate::facts::soa::{Applicability, Reason, ReasonKind};
+use crate::facts::Facts;
+use crate::model::{Data, EntityId, Model, Rating};
 
 /// The version of the output formats; raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -240,66 +240,53 @@ pub struct TreatmentAction {
 }
 
 impl TreatmentPlanDoc {
-    /// The treatment plan of the project, from its risk register and controls.
-    pub fn from_model(model: &Model) -> TreatmentPlanDoc {
-        Self::from_register(model, &RiskRegisterDoc::from_model(model))
-    }
-
-    /// The treatment plan from a register already made of `model`.
-    pub fn from_register(model: &Model, register: &RiskRegisterDoc) -> TreatmentPlanDoc {
+    /// The treatment plan of the analysis, beside the register made of the same facts.
+    pub fn new(model: &Model, facts: &Facts, register: &RiskRegisterDoc) -> TreatmentPlanDoc {
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
-        let mut actions = Vec::new();
+        let mut actions = Vec::with_capacity(facts.plan.actions.len());
         let mut summary = TreatmentSummary {
             risks: register.risks.len(),
             ..TreatmentSummary::default()
         };
-        for r in &register.risks {
-            let remaining = r.remaining_score();
-            let action = |control: Option<&crate::model::Entity>| {
-                let c = control.and_then(|e| match &e.data {
-                    Data::Control(c) => Some(c),
-                    _ => None,
-                });
-                TreatmentAction {
-                    risk: r.id.clone(),
-                    risk_title: r.title.clone(),
-                    risk_owner: r.owner.clone(),
-                    treatment: r.treatment.clone(),
-                    control: control.map(|e| e.id.clone()),
-                    control_title: control.and_then(|e| e.title.clone()),
-                    control_owner: c.and_then(|c| c.owner.as_ref()).and_then(link_id),
-                    status: control.map(|_| {
-                        c.and_then(|c| c.status.as_ref())
-                            .map(|w| w.text.clone())
-                            .unwrap_or_else(|| "planned".to_string())
-                    }),
-                    due: c.and_then(|c| c.due).map(|d| d.to_string()),
-                    satisfies: c
-                        .map(|c| c.satisfies.iter().map(|q| q.written()).collect())
-                        .unwrap_or_default(),
-                    remaining_score: remaining,
-                    acceptable: r.acceptable,
-                    accepted_by: r.accepted.as_ref().map(|a| a.by.clone()),
-                }
+        for a in &facts.plan.actions {
+            let Some(r) = register.risks.get(a.risk) else {
+                continue;
             };
-            let controls: Vec<&crate::model::Entity> = r
-                .controls
-                .iter()
-                .filter_map(|id| model.index.get(id).and_then(|e| model.entity(*e)))
-                .collect();
-            if controls.is_empty() {
-                actions.push(action(None));
-            }
-            for control in controls {
-                let a = action(Some(control));
+            let control = a.control.and_then(|c| model.entity(c));
+            let c = control.and_then(|e| match &e.data {
+                Data::Control(c) => Some(c),
+                _ => None,
+            });
+            let action = TreatmentAction {
+                risk: r.id.clone(),
+                risk_title: r.title.clone(),
+                risk_owner: r.owner.clone(),
+                treatment: r.treatment.clone(),
+                control: control.map(|e| e.id.clone()),
+                control_title: control.and_then(|e| e.title.clone()),
+                control_owner: c.and_then(|c| c.owner.as_ref()).and_then(link_id),
+                status: control.map(|_| {
+                    c.and_then(|c| c.status.as_ref())
+                        .map(|w| w.text.clone())
+                        .unwrap_or_else(|| "planned".to_string())
+                }),
+                due: c.and_then(|c| c.due).map(|d| d.to_string()),
+                satisfies: c
+                    .map(|c| c.satisfies.iter().map(|q| q.written()).collect())
+                    .unwrap_or_default(),
+                remaining_score: r.remaining_score(),
+                acceptable: r.acceptable,
+                accepted_by: r.accepted.as_ref().map(|a| a.by.clone()),
+            };
+            if control.is_some() {
                 summary.actions += 1;
-                match a.status.as_deref() {
+                match action.status.as_deref() {
                     Some("implemented") => summary.implemented += 1,
                     Some("partial") => summary.partial += 1,
                     _ => summary.planned += 1,
                 }
-                actions.push(a);
             }
+            actions.push(action);
         }
         TreatmentPlanDoc {
             schema_version: SCHEMA_VERSION,
@@ -399,7 +386,7 @@ fn reason_label(kind: ReasonKind) -> &'static str {
 
 /// "Risk treatment: R-001 Customer data exposed…; Legal: EU GDPR (gdpr); Business: text",
 /// the sentence an auditor reads: the titles of the risks and obligations behind each reason.
-fn summarize(model: &Model, reasons: &[crate::soa::Reason]) -> Option<String> {
+fn summarize(model: &Model, reasons: &[Reason]) -> Option<String> {
     let parts: Vec<String> = reasons
         .iter()
         .map(|r| {
@@ -426,10 +413,10 @@ fn summarize(model: &Model, reasons: &[crate::soa::Reason]) -> Option<String> {
 
 impl SoaDoc {
     /// The SoA of the project's standard; `None` when the project has no known standard.
-    pub fn from_model(model: &Model) -> Option<SoaDoc> {
-        let soa = soa::derive(model)?;
+    pub fn new(model: &Model, facts: &Facts) -> Option<SoaDoc> {
+        let soa = facts.soa.as_ref()?;
         let standard_title = model
-            .framework_index(soa.standard)
+            .framework_index(&soa.standard)
             .and_then(|i| model.frameworks.get(i))
             .and_then(|f| f.title.clone());
         let mut controls = Vec::with_capacity(soa.rows.len());
@@ -449,9 +436,10 @@ impl SoaDoc {
                 .collect();
             let (decision, justification) = match row.applicability {
                 Applicability::Applicable => ("included", summarize(model, &row.reasons)),
-                Applicability::Excluded => {
-                    ("excluded", row.exclusion.and_then(|d| d.reason.clone()))
-                }
+                Applicability::Excluded => (
+                    "excluded",
+                    row.exclusion(model).and_then(|d| d.reason.clone()),
+                ),
                 Applicability::Undecided => ("undecided", None),
             };
             let mut evidence = Vec::new();
@@ -495,7 +483,7 @@ impl SoaDoc {
         let isms = model.isms.as_ref();
         Some(SoaDoc {
             schema_version: SCHEMA_VERSION,
-            standard: soa.standard.to_string(),
+            standard: soa.standard.clone(),
             standard_title,
             organization: isms.and_then(|i| i.organization.clone()),
             isms: isms.and_then(|i| i.title.clone()),
@@ -512,33 +500,25 @@ impl SoaDoc {
     }
 }
 
-fn rating(method: Option<&RiskMethod>, r: &Rating) -> RiskRating {
+fn rating(r: &Rating, score: Option<u32>) -> RiskRating {
     RiskRating {
         likelihood: r.likelihood.as_ref().map(|w| w.text.clone()),
         impact: r.impact.as_ref().map(|w| w.text.clone()),
-        score: method.and_then(|m| risk::score(m, r)),
+        score,
     }
 }
 
 impl RiskRegisterDoc {
-    /// The risk register of the project.
-    pub fn from_model(model: &Model) -> RiskRegisterDoc {
+    /// The risk register of the analysis.
+    pub fn new(model: &Model, facts: &Facts) -> RiskRegisterDoc {
         let method = model.risk_method.as_ref();
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
-        let mut risks = Vec::new();
-        for (_, e) in model.of_kind(Kind::Risk) {
-            let Data::Risk(r) = &e.data else { continue };
-            let inherent = rating(method, &r.inherent);
-            let residual = r.residual.as_ref().map(|res| rating(method, res));
-            // The risk that remains: the residual if assessed, else the inherent one.
-            let remaining = residual
-                .as_ref()
-                .and_then(|res| res.score)
-                .or(inherent.score);
-            let acceptable = match (method, remaining) {
-                (Some(m), Some(s)) => risk::acceptable(m, s),
-                _ => false,
+        let mut risks = Vec::with_capacity(facts.register.risks.len());
+        for assessed in &facts.register.risks {
+            let Some(e) = model.entity(assessed.risk) else {
+                continue;
             };
+            let Data::Risk(r) = &e.data else { continue };
             risks.push(RiskEntry {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -546,7 +526,7 @@ impl RiskRegisterDoc {
                 assets: r.assets.iter().filter_map(link_id).collect(),
                 threat: r.threat.clone(),
                 vulnerability: r.vulnerability.clone(),
-                inherent,
+                inherent: rating(&r.inherent, assessed.inherent),
                 treatment: r.treatment.as_ref().map(|w| w.text.clone()),
                 controls: r.controls.iter().filter_map(link_id).collect(),
                 requires: r
@@ -555,8 +535,11 @@ impl RiskRegisterDoc {
                     .filter(|q| q.target.is_some())
                     .map(|q| q.written())
                     .collect(),
-                residual,
-                acceptable,
+                residual: r
+                    .residual
+                    .as_ref()
+                    .map(|res| rating(res, assessed.residual)),
+                acceptable: assessed.acceptable,
                 accepted: r.accepted.as_ref().and_then(|a| {
                     Some(RiskAcceptance {
                         by: link_id(&a.who)?,

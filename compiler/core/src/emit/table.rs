@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::dto::{CatalogDoc, SoaDoc};
-use crate::model::Model;
+use crate::driver::Analysis;
 
 const ID: usize = 9;
 const TITLE: usize = 48;
@@ -116,8 +116,8 @@ pub fn catalog_doc_table(doc: &CatalogDoc) -> String {
 }
 
 /// The table of the project's SoA; `None` when the project has no known standard.
-pub fn soa_table(model: &Model) -> Option<String> {
-    SoaDoc::from_model(model).map(|doc| soa_doc_table(&doc))
+pub fn soa_table(analysis: &Analysis) -> Option<String> {
+    SoaDoc::new(&analysis.model, &analysis.facts).map(|doc| soa_doc_table(&doc))
 }
 
 #[cfg(test)]

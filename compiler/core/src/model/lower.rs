@@ -379,9 +379,40 @@ struct Lower<'a> {
 impl Lower<'_> {
     fn item(&mut self, item: &Item) {
         let kw = item.keyword.text.as_str();
+        if self.dispatch(kw, item) {
+            return;
+        }
+        let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
+        known.extend_from_slice(BLOCK_KEYWORDS);
+        let mut d = Diagnostic::new(
+            Code::E0107,
+            item.keyword.span,
+            format!("unknown item `{kw}`"),
+        )
+        .primary_label("not an item keyword");
+        let suggestion = did_you_mean(kw, known.iter().copied());
+        d = match suggestion {
+            Some(s) => d.help(format!("did you mean `{s}`?")).note(format!(
+                "read as `{s}` until it is fixed, so that its id and fields still count"
+            )),
+            None => d.help(format!("items are {}", known.join(", "))),
+        };
+        self.diags.push(d);
+        // Read it as what it most likely is, so that references to it do not fail too.
+        if let Some(s) = suggestion {
+            let before = self.model.entities.len();
+            self.dispatch(s, item);
+            for e in self.model.entities.iter_mut().skip(before) {
+                e.recovered = true;
+            }
+        }
+    }
+
+    /// Lowers `item` as the item `kw`; `false` for an unknown keyword.
+    fn dispatch(&mut self, kw: &str, item: &Item) -> bool {
         if let Some(kind) = Kind::from_keyword(kw) {
             self.entity(kind, item);
-            return;
+            return true;
         }
         match kw {
             "isms" => self.isms(item),
@@ -393,22 +424,9 @@ impl Lower<'_> {
             "framework" => self.framework(item),
             "mapping" => self.mapping(item),
             "clauses" => self.clauses(item),
-            _ => {
-                let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
-                known.extend_from_slice(BLOCK_KEYWORDS);
-                let mut d = Diagnostic::new(
-                    Code::E0107,
-                    item.keyword.span,
-                    format!("unknown item `{kw}`"),
-                )
-                .primary_label("not an item keyword");
-                d = match did_you_mean(kw, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("items are {}", known.join(", "))),
-                };
-                self.diags.push(d);
-            }
+            _ => return false,
         }
+        true
     }
 
     // ----- headers -------------------------------------------------------------------------
@@ -1054,7 +1072,9 @@ impl Lower<'_> {
             id_span: id.span,
             span: item.span,
             data,
-            recovered: item.recovered || self.diags.len() > errors_before,
+            recovered: item.recovered
+                || self.diags.len() > errors_before
+                || has_invalid(&item.body),
         });
     }
 
@@ -1185,6 +1205,7 @@ impl Lower<'_> {
     }
 
     fn classification(&mut self, item: &Item) {
+        let errors_before = self.diags.len();
         self.header_bare(item, false);
         let (mut fl, _) = self.read_fields(item, CLASSIFICATION_FIELDS, &[]);
         if !self.singleton(item, "classification") {
@@ -1195,11 +1216,15 @@ impl Lower<'_> {
             self.model.classification = Classification {
                 levels,
                 span: Some(item.span),
+                recovered: false,
             };
         }
+        self.model.classification.recovered =
+            item.recovered || self.diags.len() > errors_before || has_invalid(&item.body);
     }
 
     fn risk_method(&mut self, item: &Item) {
+        let errors_before = self.diags.len();
         self.header_bare(item, false);
         let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, &["matrix"]);
         if !self.singleton(item, "risk_method") {
@@ -1253,6 +1278,9 @@ impl Lower<'_> {
             matrix,
             description: fl.str("description"),
             span: item.span,
+            recovered: item.recovered
+                || self.diags.len() > errors_before
+                || has_invalid(&item.body),
         });
     }
 
@@ -1753,4 +1781,23 @@ fn describe_item(item: &Item) -> String {
         (Some(HeadName::Id(id)), None) => format!("`{} {}`", item.keyword.text, id.text),
         _ => format!("the `{}` block", item.keyword.text),
     }
+}
+
+/// Whether a body holds a value reported as invalid while parsing (an impossible date, a
+/// malformed number): its item lacks what could not be read.
+fn has_invalid(body: &ast::Body) -> bool {
+    fn value(v: &Value) -> bool {
+        match &v.kind {
+            ValueKind::Invalid => true,
+            ValueKind::List(items) => items.iter().any(value),
+            ValueKind::Scale(b) => has_invalid(b),
+            _ => false,
+        }
+    }
+    body.entries.iter().any(|e| match e {
+        Entry::Field(f) => value(&f.value),
+        Entry::Block(b) => has_invalid(&b.body),
+        Entry::Statement(s) => s.arg.as_ref().is_some_and(value),
+        Entry::Error(_) => true,
+    })
 }

@@ -139,11 +139,18 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
         .and_then(|i| i.standard.as_ref())
         .map(|(k, _)| k.clone());
     for r in &mut model.shadowed {
+        if r.framework.is_none() {
+            if let Some(&e) = model.index.get(&r.id) {
+                model.shadowed_entities.push(e);
+            }
+        }
         let Some(key) = r.framework.clone().or_else(|| standard_key.clone()) else {
             continue;
         };
         r.target = model.req_index.get(&(key, r.id.clone())).copied();
     }
+    model.shadowed_entities.sort_unstable();
+    model.shadowed_entities.dedup();
     for m in &mut model.mappings {
         let mut ok = true;
         for (key, span) in [(&m.from, m.span), (&m.to, m.span)] {
@@ -187,9 +194,9 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
     };
     for (kind, word) in levels {
         let (scheme, what, help) = match kind {
-            LevelKind::Classification => (&classification, "classification level", "the levels come from the `classification { levels = [...] }` block, by default `public`, `internal`, `confidential`, `restricted`"),
-            LevelKind::Likelihood if model.risk_method.is_some() => (&likelihood, "likelihood level", "the levels come from `likelihood = scale { … }` in `risk_method`"),
-            LevelKind::Impact if model.risk_method.is_some() => (&impact, "impact level", "the levels come from `impact = scale { … }` in `risk_method`"),
+            LevelKind::Classification if !model.classification.recovered => (&classification, "classification level", "the levels come from the `classification { levels = [...] }` block, by default `public`, `internal`, `confidential`, `restricted`"),
+            LevelKind::Likelihood if model.risk_method.as_ref().is_some_and(|m| !m.recovered) => (&likelihood, "likelihood level", "the levels come from `likelihood = scale { … }` in `risk_method`"),
+            LevelKind::Impact if model.risk_method.as_ref().is_some_and(|m| !m.recovered) => (&impact, "impact level", "the levels come from `impact = scale { … }` in `risk_method`"),
             _ => continue,
         };
         if !scheme.contains(&word.text) {
@@ -334,7 +341,10 @@ impl Reqs<'_> {
             diags.push(d);
             return;
         }
-        d = match did_you_mean(&r.id, candidates) {
+        let candidates: Vec<&str> = candidates.collect();
+        let suggestion = crate::suggest::nearest_number(&r.id, candidates.iter().copied())
+            .or_else(|| did_you_mean(&r.id, candidates.iter().copied()));
+        d = match suggestion {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if r.framework.is_none() => d.help(format!(
                 "bare ids name requirements of the project's standard `{key}`; write `framework:version/ID` for another framework"

@@ -52,6 +52,8 @@ pub(super) fn parse(
         eof_in_item: false,
         unwinding: false,
         unclosed_blocks: 0,
+        counted: 0,
+        syntax_count: 0,
     };
     let mut items = Vec::new();
     p.items(&mut items);
@@ -123,6 +125,10 @@ struct Parser<'a> {
     unwinding: bool,
     /// Text blocks never closed.
     unclosed_blocks: usize,
+    /// Of `diags`, how many were counted by [`Parser::syntax_errors`], and how many of those
+    /// were syntax errors.
+    counted: usize,
+    syntax_count: usize,
 }
 
 /// How a body ended.
@@ -304,8 +310,21 @@ impl<'a> Parser<'a> {
         );
     }
 
-    /// "expected X, found Y" at token `t`.
+    /// "expected X, found Y" where X is missing: at the end of the line that lacks it when
+    /// `t` is on a later line, else at `t`.
     fn expected(&mut self, what: &str, t: &Token, help: &str) {
+        let message = format!("expected {what}, found {}", found(t, self.text));
+        // What is missing belongs where the line that lacks it ends, not on the next line.
+        let span = if t.kind == Tok::Eof || (t.line_start && self.prev_end > 0) {
+            self.span(self.prev_end, self.prev_end)
+        } else {
+            self.tspan(t)
+        };
+        self.error(span, message, format!("expected {what}"), help);
+    }
+
+    /// "expected X, found Y" where Y is the mistake: at `t`.
+    fn unexpected(&mut self, what: &str, t: &Token, help: &str) {
         let message = format!("expected {what}, found {}", found(t, self.text));
         let span = if t.kind == Tok::Eof {
             self.span(self.prev_end, self.prev_end)
@@ -392,7 +411,7 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 _ => {
-                    self.expected(
+                    self.unexpected(
                         "an item keyword such as `control`",
                         &t,
                         "every top-level item starts with its keyword: `control mfa \"Title\" { … }`",
@@ -427,6 +446,17 @@ impl<'a> Parser<'a> {
             return Some(item);
         }
         // Read it again from its keyword.
+        let dropped = self
+            .diags
+            .get(saved.0..self.counted.max(saved.0))
+            .map(|ds| {
+                ds.iter()
+                    .filter(|d| matches!(d.code, Code::E0001 | Code::E0002))
+                    .count()
+            })
+            .unwrap_or(0);
+        self.syntax_count -= dropped;
+        self.counted = self.counted.min(saved.0);
         self.diags.truncate(saved.0);
         self.taken = saved.1;
         self.prev_end = saved.2;
@@ -504,7 +534,7 @@ impl<'a> Parser<'a> {
                 (self.empty_body(span), Close::Brace)
             } else if !known && !body_follows {
                 // Not an item: a word at the top level that starts nothing.
-                self.expected(
+                self.unexpected(
                     "an item keyword such as `control`",
                     &kw,
                     "every top-level item starts with its keyword: `control mfa \"Title\" { … }`",
@@ -574,12 +604,18 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The number of syntax errors (E0001, E0002) reported so far.
-    fn syntax_errors(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| matches!(d.code, Code::E0001 | Code::E0002))
-            .count()
+    /// The number of syntax errors (E0001, E0002) reported so far, counted without a scan
+    /// (an item asks before and after itself).
+    fn syntax_errors(&mut self) -> usize {
+        while self.counted < self.diags.len() {
+            if let Some(d) = self.diags.get(self.counted) {
+                if matches!(d.code, Code::E0001 | Code::E0002) {
+                    self.syntax_count += 1;
+                }
+            }
+            self.counted += 1;
+        }
+        self.syntax_count
     }
 
     fn framework(&self, t: &Token) -> FrameworkRef {
@@ -607,18 +643,18 @@ impl<'a> Parser<'a> {
         let mut entries: Vec<Entry> = Vec::new();
         let close = loop {
             let t = self.peek(0);
-            match t.kind {
-                Tok::RBrace => {
-                    if self.hint_indent
-                        && self.depth > 1
-                        && t.line_start
-                        && self.column(t.start) < kw_indent
-                    {
-                        self.unclosed(label, kw, "before the `}` of the block around it");
-                        break Close::Outer;
-                    }
-                    break Close::Brace;
+            // Read again after an unclosed item: a line that starts left of a nested block's
+            // keyword (or, for `}`, left of it) belongs to the block around it.
+            if self.hint_indent && self.depth > 1 && t.line_start && t.kind != Tok::Eof {
+                let column = self.column(t.start);
+                if column < kw_indent || (column == kw_indent && t.kind != Tok::RBrace) {
+                    let before = format!("before {}", found(&t, self.text));
+                    self.unclosed(label, kw, &before);
+                    break Close::Outer;
                 }
+            }
+            match t.kind {
+                Tok::RBrace => break Close::Brace,
                 Tok::Eof => {
                     self.unclosed(label, kw, "before the end of the file");
                     self.eof_in_item = true;
@@ -773,33 +809,57 @@ impl<'a> Parser<'a> {
                         entries.push(Entry::Block(item));
                     }
                 }
-                Tok::Word if self.kind(2) == Tok::Eq => {
-                    // `owner` alone, then the next field: its `=` and value are missing.
+                Tok::Word if self.kind(2) == Tok::Eq || !t.line_start => {
+                    // A word alone: `owner` on its own line before the next field (its `=` and
+                    // value missing), or a stray word after an entry on the same line.
                     let trivia = self.trivia(&t);
                     self.bump();
                     let name = self.name(&t);
-                    self.error(
-                        self.span(t.end, t.end),
-                        format!(
-                            "expected `=` and a value after the field name `{}`",
-                            name.text
-                        ),
-                        "expected `= value` here",
-                        format!("write `{} = …`, or remove the line", name.text),
-                    );
-                    entries.push(Entry::Field(Field {
+                    if t.line_start {
+                        self.error(
+                            self.span(t.end, t.end),
+                            format!(
+                                "expected `=` and a value after the field name `{}`",
+                                name.text
+                            ),
+                            "expected `= value` here",
+                            format!("write `{} = …`, or remove the line", name.text),
+                        );
+                    } else {
+                        self.error(
+                            name.span,
+                            format!("unexpected `{}` after the entry before it", name.text),
+                            "belongs to nothing",
+                            "remove it, or start the next entry on a line of its own: `name = value`",
+                        );
+                    }
+                    entries.push(Entry::Error(ErrorEntry {
                         span: name.span,
-                        value: Value {
-                            kind: ValueKind::Invalid,
-                            span: self.span(t.end, t.end),
-                        },
-                        name,
+                        names: vec![name],
                         trivia,
                     }));
                 }
                 Tok::Word if !(self.peek(1).line_start && self.item_start(1)) => {
                     let trivia = self.trivia(&t);
                     entries.push(self.statement(trivia));
+                }
+                _ if !t.line_start => {
+                    let trivia = self.trivia(&t);
+                    self.bump();
+                    let name = self.name(&t);
+                    self.error(
+                        name.span,
+                        format!("unexpected `{}` after the entry before it", name.text),
+                        "belongs to nothing",
+                        "remove it, or start the next entry on a line of its own: `name = value`",
+                    );
+                    let (end, mut names) = self.sync(false);
+                    names.insert(0, name);
+                    entries.push(Entry::Error(ErrorEntry {
+                        span: self.span(t.start, end.max(t.end)),
+                        names,
+                        trivia,
+                    }));
                 }
                 _ => {
                     // `owner ciso`-like with a value that is no word: the `=` is missing.
@@ -843,7 +903,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 let trivia = self.trivia(&t);
-                self.expected(
+                self.unexpected(
                     "a field name",
                     &t,
                     "a body holds fields (`name = value`), blocks and statements, one after the other",
@@ -882,7 +942,10 @@ impl<'a> Parser<'a> {
         self.bump();
         let eq = self.bump();
         let name = self.name(&n);
-        match self.value(true) {
+        match self
+            .value(true)
+            .map(|v| self.list_without_bracket(v, &name))
+        {
             Some(value) => entries.push(Entry::Field(Field {
                 span: Span {
                     end: value.span.end.max(name.span.end),
@@ -920,6 +983,90 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// After a field's first value: a `,` then more elements that end in `,` or `]` are a
+    /// list whose `[` is missing (`controls = mfa,` then one element per line). Reported once,
+    /// and read as the list, so that its references are kept and nothing else is reported.
+    fn list_without_bracket(&mut self, first: Value, name: &Name) -> Value {
+        let element = |p: &mut Self, n: usize| {
+            matches!(
+                p.kind(n),
+                Tok::Word | Tok::Atom | Tok::Qualified | Tok::Framework | Tok::Str
+            ) && matches!(p.kind(n + 1), Tok::Comma | Tok::RBracket)
+        };
+        if matches!(
+            first.kind,
+            ValueKind::List(_) | ValueKind::Scale(_) | ValueKind::Invalid
+        ) || self.kind(0) != Tok::Comma
+            || !element(self, 1)
+        {
+            return first;
+        }
+        self.error(
+            Span {
+                end: first.span.start,
+                ..first.span
+            },
+            format!("expected `[` before the list of `{}`", name.text),
+            "expected `[` here",
+            format!("a list is written in brackets: `{} = [a, b]`", name.text),
+        );
+        let start = first.span.start;
+        let mut items = vec![first];
+        let mut end = self.prev_end;
+        while self.kind(0) == Tok::Comma {
+            self.bump();
+            end = self.prev_end;
+            if !element(self, 0) {
+                break;
+            }
+            let t = self.bump();
+            items.push(self.single(&t));
+            end = self.prev_end;
+        }
+        if self.kind(0) == Tok::RBracket {
+            end = self.bump().end;
+        }
+        Value {
+            kind: ValueKind::List(items),
+            span: Span::new(self.file, start as usize, end as usize + self.base),
+        }
+    }
+
+    /// The value of a one-token list element (an id, a requirement, a framework, a string, a
+    /// number) at `t`, already consumed.
+    fn single(&mut self, t: &Token) -> Value {
+        let s = self.str_of(t);
+        match t.kind {
+            Tok::Str => {
+                let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
+                Value {
+                    kind: ValueKind::Str(Str {
+                        value: self.unescape(inner, t.start + 1),
+                        span: self.tspan(t),
+                        block: false,
+                    }),
+                    span: self.tspan(t),
+                }
+            }
+            Tok::Qualified => {
+                let (framework, id) = self.split_qualified(t);
+                Value {
+                    kind: ValueKind::Qualified { framework, id },
+                    span: self.tspan(t),
+                }
+            }
+            Tok::Framework => Value {
+                kind: ValueKind::Framework(self.framework(t)),
+                span: self.tspan(t),
+            },
+            _ if s.bytes().next().is_some_and(|b| b.is_ascii_digit()) => self.number(t),
+            _ => Value {
+                kind: ValueKind::Ref(self.name(t)),
+                span: self.tspan(t),
+            },
+        }
+    }
+
     /// `subject verb argument?`, at a requirement reference or word.
     fn statement(&mut self, trivia: Trivia) -> Entry {
         let s = self.bump();
@@ -929,7 +1076,11 @@ impl<'a> Parser<'a> {
         } else {
             (None, self.name(&s))
         };
-        if self.kind(0) != Tok::Word || (self.peek(0).line_start && self.item_start(0)) {
+        let next_field = |p: &mut Self| p.peek(0).line_start && p.kind(1) == Tok::Eq;
+        if self.kind(0) != Tok::Word
+            || (self.peek(0).line_start && self.item_start(0))
+            || next_field(self)
+        {
             let v = self.peek(0);
             self.expected(
                 &format!("a word such as `excluded` after `{}`", self.str_of(&s)),
@@ -961,6 +1112,7 @@ impl<'a> Parser<'a> {
             }
             _ if self.req_ref(0)
                 && !(self.peek(0).line_start && self.item_start(0))
+                && self.kind(1) != Tok::Eq
                 && !(self.kind(1) == Tok::Word
                     && (matches!(self.kind(2), Tok::Str | Tok::TextBlock) || self.req_ref(2))) =>
             {

@@ -91,7 +91,7 @@ impl Counts {
 /// Counts of the SoA rows per theme, in catalogue order: `(theme id, theme title, counts)`.
 pub(super) fn per_theme(s: &Site) -> Vec<(String, String, Counts)> {
     let mut themes: Vec<(String, String, Counts)> = Vec::new();
-    let Some(soa) = &s.soa else {
+    let Some(soa) = s.soa else {
         return themes;
     };
     for c in &soa.controls {
@@ -184,7 +184,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
     h.push_str("</section>\n");
 
     // Tiles.
-    let soa_sum = s.soa.as_ref().map(|d| &d.summary);
+    let soa_sum = s.soa.map(|d| &d.summary);
     let risks = &s.register.risks;
     let threshold = s.register.accept_at_or_below;
     let remaining_above: Vec<&ismsc_core::emit::dto::RiskEntry> =

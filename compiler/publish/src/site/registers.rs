@@ -206,7 +206,7 @@ pub(super) fn controls(s: &Site) -> OutputFile {
 /// `risks.html`.
 pub(super) fn risks(s: &Site) -> OutputFile {
     let root = "";
-    let reg = &s.register;
+    let reg = s.register;
     let mut h = String::from("<header class=\"page-head\"><p class=\"eyebrow\">Clauses 6.1.2, 6.1.3 and 8.2</p><h1>Risks</h1></header>\n");
 
     // Heat maps.
@@ -436,7 +436,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
 
 /// The risk treatment plan (6.1.3 e)): one row per action, as in `risk-treatment-plan.csv`.
 fn treatment_plan(s: &Site, root: &str, h: &mut String) {
-    let plan = ismsc_core::emit::dto::TreatmentPlanDoc::from_register(s.model, &s.register);
+    let plan = s.plan;
     let sum = &plan.summary;
     h.push_str(&format!(
         "<section class=\"panel\" id=\"treatment-plan\">\n<h2>Risk treatment plan</h2>\n<p>{} actions for {} risks: {} implemented, {} partial, {} planned. Each risk owner approves the plan and the risk that remains (ISO/IEC 27001 6.1.3 e) and f)).</p>\n",
@@ -497,7 +497,7 @@ const FILTERS: [(&str, &str); 6] = [
 pub(super) fn soa(s: &Site) -> OutputFile {
     let root = "";
     let mut h = String::from("<header class=\"page-head\"><p class=\"eyebrow\">Clause 6.1.3 d</p><h1>Statement of Applicability</h1></header>\n");
-    let Some(doc) = &s.soa else {
+    let Some(doc) = s.soa else {
         h.push_str("<p>The project declares no known standard (<code>standard</code> in the <code>isms</code> block), so it has no Statement of Applicability.</p>\n");
         return s.page("soa.html", Nav::Soa, "Statement of Applicability", &h);
     };

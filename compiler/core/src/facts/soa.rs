@@ -4,11 +4,11 @@
 //! satisfies it, or an `included` decision names it), excluded (an `excluded` decision) or
 //! undecided; the reasons for inclusion (risks treated by its controls or requiring it,
 //! obligations calling for its controls, explicit `included` statements); the implementing
-//! controls with their aggregated status, owners, policies and evidence. The checks and every
-//! SoA output read this one derivation.
+//! controls with their aggregated status, owners, policies and evidence. It is derived once per
+//! analysis, from the reference index ([`super::Facts::soa`]); the checks and every SoA output
+//! read that one result.
 
-use std::collections::BTreeSet;
-
+use super::index::{Field, Node, RefIndex, Site};
 use crate::model::{Data, Decision, EntityId, Model, ReqId, Verdict};
 
 /// Whether a requirement is in the SoA as applicable.
@@ -94,15 +94,15 @@ impl Status {
 
 /// One row of the SoA.
 #[derive(Clone, Debug)]
-pub struct Row<'m> {
+pub struct Row {
     /// The requirement.
     pub req: ReqId,
     /// Applicable, excluded or undecided.
     pub applicability: Applicability,
-    /// The `excluded` decision, if any.
-    pub exclusion: Option<&'m Decision>,
-    /// The `included` decision, if any.
-    pub inclusion: Option<&'m Decision>,
+    /// The `excluded` decision, if any (index in `Model::decisions`).
+    pub exclusion: Option<usize>,
+    /// The `included` decision, if any (index in `Model::decisions`).
+    pub inclusion: Option<usize>,
     /// Controls that satisfy it, in model order.
     pub implemented_by: Vec<EntityId>,
     /// Risks treated by those controls or requiring the requirement.
@@ -119,87 +119,79 @@ pub struct Row<'m> {
     pub owners: Vec<EntityId>,
 }
 
+impl Row {
+    /// The `excluded` decision.
+    pub fn exclusion<'m>(&self, model: &'m Model) -> Option<&'m Decision> {
+        self.exclusion.and_then(|i| model.decisions.get(i))
+    }
+
+    /// The `included` decision.
+    pub fn inclusion<'m>(&self, model: &'m Model) -> Option<&'m Decision> {
+        self.inclusion.and_then(|i| model.decisions.get(i))
+    }
+}
+
 /// The SoA of the project's standard.
 #[derive(Clone, Debug)]
-pub struct Soa<'m> {
+pub struct Soa {
     /// The standard's key.
-    pub standard: &'m str,
+    pub standard: String,
     /// One row per requirement, in catalogue order.
-    pub rows: Vec<Row<'m>>,
+    pub rows: Vec<Row>,
 }
 
-fn ordered(set: BTreeSet<EntityId>) -> Vec<EntityId> {
-    set.into_iter().collect()
+fn ordered(mut v: Vec<EntityId>) -> Vec<EntityId> {
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
-/// Derives the SoA; `None` when the project has no (known) standard.
-pub fn derive(model: &Model) -> Option<Soa<'_>> {
+/// Derives the SoA from the reference index; `None` when the project has no (known)
+/// standard. Only [`super::Facts::derive`] calls it: every consumer reads the one result.
+pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
     let standard = model.standard()?;
     let fw = model.framework_index(standard)?;
-    let n = model.requirements.len();
-    let mut satisfied_by: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
-    let mut covered_by: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
-    let mut required_by: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
-    // control → risks treating it, obligations calling for it
-    let mut control_risks: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); model.entities.len()];
-    let mut control_obligations: Vec<BTreeSet<EntityId>> =
-        vec![BTreeSet::new(); model.entities.len()];
-    for (i, e) in model.entities.iter().enumerate() {
-        let id = EntityId(i as u32);
-        match &e.data {
-            Data::Control(c) => {
-                for r in c.satisfies.iter().filter_map(|r| r.target) {
-                    satisfied_by[r.0 as usize].insert(id);
-                }
-            }
-            Data::Policy(p) => {
-                for r in p.covers.iter().filter_map(|r| r.target) {
-                    covered_by[r.0 as usize].insert(id);
-                }
-            }
-            Data::Risk(r) => {
-                for c in r.controls.iter().filter_map(|l| l.target) {
-                    control_risks[c.0 as usize].insert(id);
-                }
-                for q in r.requires.iter().filter_map(|q| q.target) {
-                    required_by[q.0 as usize].insert(id);
-                }
-            }
-            Data::Obligation(o) => {
-                for c in o.controls.iter().filter_map(|l| l.target) {
-                    control_obligations[c.0 as usize].insert(id);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut excluded: Vec<Option<&Decision>> = vec![None; n];
-    let mut included: Vec<Option<&Decision>> = vec![None; n];
-    for d in &model.decisions {
-        let Some(t) = d.req.target else { continue };
-        let slot = match d.verdict {
-            Verdict::Excluded => &mut excluded[t.0 as usize],
-            Verdict::Included => &mut included[t.0 as usize],
-        };
-        if slot.is_none() {
-            *slot = Some(d);
-        }
-    }
-
+    let entities_of = |node: Node, field: Field| -> Vec<EntityId> {
+        index
+            .referring(node, field)
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect()
+    };
     let mut rows = Vec::new();
     for (i, r) in model.requirements.iter().enumerate() {
         if r.framework != fw {
             continue;
         }
-        let controls = &satisfied_by[i];
-        let mut risks: BTreeSet<EntityId> = required_by[i].clone();
-        let mut obligations = BTreeSet::new();
-        let mut owners = BTreeSet::new();
-        let mut policies = covered_by[i].clone();
+        let req = ReqId(i as u32);
+        let node = Node::Requirement(req);
+        let controls = ordered(entities_of(node, Field::Satisfies));
+        let mut risks = entities_of(node, Field::Requires);
+        let mut policies = entities_of(node, Field::Covers);
+        // The first `excluded` and the first `included` decision, in model order.
+        let mut excluded = None;
+        let mut included = None;
+        for (site, _) in index.referrers(node) {
+            let Node::Site(Site::Decision(d)) = site else {
+                continue;
+            };
+            let d = d as usize;
+            let slot = match model.decisions.get(d).map(|x| x.verdict) {
+                Some(Verdict::Excluded) => &mut excluded,
+                Some(Verdict::Included) => &mut included,
+                None => continue,
+            };
+            if slot.is_none_or(|s: usize| d < s) {
+                *slot = Some(d);
+            }
+        }
+        let mut obligations = Vec::new();
+        let mut owners = Vec::new();
         let mut status: Option<Status> = None;
-        for c in controls {
-            risks.extend(control_risks[c.0 as usize].iter().copied());
-            obligations.extend(control_obligations[c.0 as usize].iter().copied());
+        for c in &controls {
+            let cn = Node::Entity(*c);
+            risks.extend(entities_of(cn, Field::TreatedBy));
+            obligations.extend(entities_of(cn, Field::CallsFor));
             if let Some(Data::Control(ctl)) = model.entity(*c).map(|e| &e.data) {
                 owners.extend(ctl.owner.as_ref().and_then(|o| o.target));
                 policies.extend(ctl.policies.iter().filter_map(|p| p.target));
@@ -216,9 +208,11 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
                 });
             }
         }
-        let applicability = if excluded[i].is_some() {
+        let risks = ordered(risks);
+        let obligations = ordered(obligations);
+        let applicability = if excluded.is_some() {
             Applicability::Excluded
-        } else if !controls.is_empty() || included[i].is_some() {
+        } else if !controls.is_empty() || included.is_some() {
             Applicability::Applicable
         } else {
             Applicability::Undecided
@@ -232,7 +226,7 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
         if !risks.is_empty() {
             reasons.push(Reason {
                 kind: ReasonKind::Risk,
-                sources: risks.iter().copied().collect(),
+                sources: risks.clone(),
                 text: None,
             });
         }
@@ -256,8 +250,9 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
                 });
             }
         }
-        if let Some(d) =
-            included[i].filter(|d| d.reason.as_deref().is_some_and(|r| !r.trim().is_empty()))
+        if let Some(d) = included
+            .and_then(|i| model.decisions.get(i))
+            .filter(|d| d.reason.as_deref().is_some_and(|r| !r.trim().is_empty()))
         {
             reasons.push(Reason {
                 kind: ReasonKind::Business,
@@ -266,18 +261,21 @@ pub fn derive(model: &Model) -> Option<Soa<'_>> {
             });
         }
         rows.push(Row {
-            req: ReqId(i as u32),
+            req,
             applicability,
-            exclusion: excluded[i],
-            inclusion: included[i],
-            implemented_by: controls.iter().copied().collect(),
-            risks: ordered(risks),
-            obligations: ordered(obligations),
+            exclusion: excluded,
+            inclusion: included,
+            implemented_by: controls,
+            risks,
+            obligations,
             reasons,
             status,
             policies: ordered(policies),
             owners: ordered(owners),
         });
     }
-    Some(Soa { standard, rows })
+    Some(Soa {
+        standard: standard.to_string(),
+        rows,
+    })
 }
