@@ -311,6 +311,45 @@ fn text_blocks_keep_their_value() {
     }
 }
 
+/// Suppressions (`// ismsc-allow(CODE): reason`) belong to the item or entry below them:
+/// formatting keeps every comment with its entry, so the same findings are silenced (and the
+/// same reported) before and after, wherever the comments were written.
+#[test]
+fn suppressions_silence_the_same_findings_after_formatting() {
+    let text = r#"isms "Acme" { organization = "Acme" standard = mini:1 owner = ciso }
+person ciso "Dana Weber" { role = "CISO" }
+framework mini:1 "Mini" {
+  requirement M.1 "Access control" {}
+  requirement M.2 "Cabling" { implied_by = [site] }
+  requirement M.3 "Guards" { implied_by = [site] }
+  requirement M.4 "Keys" { implied_by = [site] }
+}
+asset office "Office" { type = site owner = ciso }
+control mfa "MFA" { satisfies = [M.1] owner = ciso status = implemented }
+applicability { // ismsc-allow(W0407): after the brace, for the first statement
+  M.2 excluded "The operator does it"
+  // ismsc-allow(W0407): before the separator of the entry above
+  , M.3 excluded "No guards" /* ismsc-allow(W0407): trailing, silences nothing */
+  // ismsc-allow(W0407): own line, for the entry below
+  M.4 excluded "No keys"
+}
+"#;
+    let findings = |text: &str| {
+        let a = crate::harness::compile_text("main.isms", text);
+        let list = |d: &[ismsc_core::diag::Diagnostic]| -> Vec<(String, String)> {
+            d.iter()
+                .map(|d| (d.code.as_str().to_string(), d.message.clone()))
+                .collect()
+        };
+        (list(&a.diagnostics), list(&a.suppressed))
+    };
+    let before = findings(text);
+    assert!(!before.1.is_empty(), "{before:?}");
+    let out = fmt(text);
+    assert_eq!(findings(&out), before, "{out}");
+    assert_eq!(findings(&scramble(&out, 5)), before);
+}
+
 /// Widths are counted in characters: a one-line body of 100 characters (but more bytes) fits.
 #[test]
 fn widths_count_characters_not_bytes() {

@@ -216,12 +216,28 @@ impl<'a> Printer<'a> {
 
     /// The separator (`,` or `;`) written after an entry that ends at `from`, before `to`.
     fn separator(&self, from: usize, to: usize) -> Option<&'static str> {
+        self.separator_at(from, to).map(|(_, sep)| sep)
+    }
+
+    /// [`Printer::separator`] and where it is.
+    fn separator_at(&self, from: usize, to: usize) -> Option<(usize, &'static str)> {
         let at = self.find(from, to, |b| b == b',' || b == b';')?;
-        Some(if self.src.as_bytes().get(at) == Some(&b';') {
+        let sep = if self.src.as_bytes().get(at) == Some(&b';') {
             ";"
         } else {
             ","
-        })
+        };
+        Some((at, sep))
+    }
+
+    /// Writes the separator of an entry: after the comments written before it, which so keep
+    /// the entry they belong to (suppressions are read from the comments before an entry).
+    fn put_separator(&mut self, at: usize, sep: &str) {
+        self.comments_before(at);
+        if self.gap == Gap::Space {
+            self.gap = Gap::None;
+        }
+        self.put(sep);
     }
 
     // ----- output --------------------------------------------------------------------------
@@ -495,8 +511,8 @@ impl<'a> Printer<'a> {
                     .get(i + 1)
                     .map(|n| start(n.span()))
                     .unwrap_or(close);
-                match self.separator(end(e.span()), next) {
-                    Some(sep) => self.put(sep),
+                match self.separator_at(end(e.span()), next) {
+                    Some((at, sep)) => self.put_separator(at, sep),
                     None if i + 1 < n => self.want(Gap::TwoSpaces),
                     None => {}
                 }
@@ -522,8 +538,8 @@ impl<'a> Printer<'a> {
                 .get(i + 1)
                 .map(|n| start(n.span()))
                 .unwrap_or(close);
-            if let Some(sep) = self.separator(end(e.span()), next) {
-                self.put(sep);
+            if let Some((at, sep)) = self.separator_at(end(e.span()), next) {
+                self.put_separator(at, sep);
             }
             self.comment_column = columns.get(i).copied().flatten();
         }
@@ -660,7 +676,9 @@ impl<'a> Printer<'a> {
             .map(|(i, e)| {
                 let align = aligns.get(i).copied().flatten()?;
                 let next = entries.get(i + 1).map(|n| start(n.span())).unwrap_or(close);
-                // A comment after it on its line.
+                // A comment after it (and after its separator) on its line.
+                let sep = self.separator_at(end(e.span()), next);
+                let after = sep.map(|(at, _)| at + 1).unwrap_or(end(e.span()));
                 self.comments
                     .get(
                         self.comments
@@ -668,13 +686,16 @@ impl<'a> Printer<'a> {
                     )
                     .and_then(|rest| rest.first())
                     .filter(|c| {
-                        start(c.span) < next && !c.own_line && !c.text.contains(['\n', '\r'])
+                        start(c.span) >= after
+                            && start(c.span) < next
+                            && !c.own_line
+                            && !c.text.contains(['\n', '\r'])
                     })?;
                 if self.entry_multiline(e, indent) {
                     return None;
                 }
-                let sep = usize::from(self.separator(end(e.span()), next).is_some());
-                self.line_width(e, align, indent).map(|w| w + sep)
+                self.line_width(e, align, indent)
+                    .map(|w| w + usize::from(sep.is_some()))
             })
             .collect();
         let mut out = vec![None; entries.len()];
