@@ -25,6 +25,7 @@
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
 //!   byte-identical.
 
+mod architecture;
 mod catalog;
 mod ci;
 mod cli;

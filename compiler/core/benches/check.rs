@@ -11,6 +11,10 @@
 //! Groups: `parse` (text to trees, well-formed and broken), `analyze` (parse, lower, resolve,
 //! facts and every check), `outputs` (the machine-readable files from a finished analysis).
 
+// The binary's allocator, so the figures are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ismsc_core::source::{Origin, SourceMap};
 use ismsc_core::syntax::ast::Date;

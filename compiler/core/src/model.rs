@@ -12,7 +12,7 @@
 pub mod lower;
 pub mod resolve;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::source::{Origin, Span};
 use crate::syntax::ast::{Date, Duration};
@@ -184,6 +184,104 @@ pub struct Word {
     pub span: Span,
 }
 
+/// A value with the span where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Declares a closed vocabulary: an enum with its words, read once at lowering.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $word:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// Every word, in the order the language documents them.
+            pub const WORDS: &'static [&'static str] = &[$($word),*];
+
+            /// The word as written in the language and in the outputs.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)*
+                }
+            }
+
+            /// The value for a word.
+            pub fn parse(word: &str) -> Option<$name> {
+                match word {
+                    $($word => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A control's `status`.
+    ControlStatus {
+        /// `planned`
+        Planned = "planned",
+        /// `partial`
+        Partial = "partial",
+        /// `implemented`
+        Implemented = "implemented",
+    }
+}
+
+vocabulary! {
+    /// A risk's `treatment` (ISO/IEC 27001 6.1.3 a).
+    Treatment {
+        /// `mitigate`
+        Mitigate = "mitigate",
+        /// `accept`
+        Accept = "accept",
+        /// `avoid`
+        Avoid = "avoid",
+        /// `transfer`
+        Transfer = "transfer",
+    }
+}
+
+vocabulary! {
+    /// An obligation's `kind`.
+    ObligationKind {
+        /// `legal`
+        Legal = "legal",
+        /// `regulatory`
+        Regulatory = "regulatory",
+        /// `contractual`
+        Contractual = "contractual",
+    }
+}
+
+vocabulary! {
+    /// An asset's `type`.
+    AssetType {
+        /// `information`
+        Information = "information",
+        /// `software`
+        Software = "software",
+        /// `hardware`
+        Hardware = "hardware",
+        /// `service`
+        Service = "service",
+        /// `people`
+        People = "people",
+        /// `site`
+        Site = "site",
+        /// `supplier`
+        Supplier = "supplier",
+    }
+}
+
 /// `who @ date until date`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignOff {
@@ -292,7 +390,7 @@ pub struct Party {
 #[derive(Clone, Debug)]
 pub struct Asset {
     /// `information`, `software`, …
-    pub asset_type: Option<Word>,
+    pub asset_type: Option<Spanned<AssetType>>,
     /// Owner.
     pub owner: Option<Link>,
     /// Classification level.
@@ -330,7 +428,7 @@ pub struct Risk {
     /// Inherent rating.
     pub inherent: Rating,
     /// `mitigate`, `accept`, `avoid`, `transfer`.
-    pub treatment: Option<Word>,
+    pub treatment: Option<Spanned<Treatment>>,
     /// Treating controls.
     pub controls: Vec<Link>,
     /// Annex A controls the treatment needs, named directly (6.1.3 b, c).
@@ -368,7 +466,7 @@ pub struct Control {
     /// Owner.
     pub owner: Option<Link>,
     /// `planned`, `partial`, `implemented`.
-    pub status: Option<Word>,
+    pub status: Option<Spanned<ControlStatus>>,
     /// Due date.
     pub due: Option<Date>,
     /// Policies.
@@ -406,7 +504,7 @@ pub struct Policy {
 #[derive(Clone, Debug, Default)]
 pub struct Obligation {
     /// `legal`, `regulatory`, `contractual`.
-    pub kind: Option<Word>,
+    pub kind: Option<Spanned<ObligationKind>>,
     /// Controls it calls for.
     pub controls: Vec<Link>,
     /// Description.
@@ -695,13 +793,37 @@ impl Default for Classification {
     }
 }
 
+/// Requirements by framework key and id, looked up without building a key.
+#[derive(Debug, Default)]
+pub struct ReqIndex {
+    by_framework: FxHashMap<String, FxHashMap<String, ReqId>>,
+}
+
+impl ReqIndex {
+    /// The requirement `id` of framework `key`.
+    pub fn get(&self, key: &str, id: &str) -> Option<ReqId> {
+        self.by_framework.get(key)?.get(id).copied()
+    }
+
+    /// Records a requirement; returns the one recorded before under the same key and id.
+    pub fn insert(&mut self, key: &str, id: &str, req: ReqId) -> Option<ReqId> {
+        if let Some(ids) = self.by_framework.get_mut(key) {
+            return ids.insert(id.to_string(), req);
+        }
+        let mut ids = FxHashMap::default();
+        ids.insert(id.to_string(), req);
+        self.by_framework.insert(key.to_string(), ids);
+        None
+    }
+}
+
 /// The whole project, lowered and resolved.
 #[derive(Debug, Default)]
 pub struct Model {
     /// Named items in load order (stdlib first, then files by name, then source order).
     pub entities: Vec<Entity>,
     /// Id → entity.
-    pub index: HashMap<String, EntityId>,
+    pub index: FxHashMap<String, EntityId>,
     /// The `isms` block.
     pub isms: Option<Isms>,
     /// The `scope` block.
@@ -728,7 +850,7 @@ pub struct Model {
     /// Requirements of all frameworks, in catalogue order.
     pub requirements: Vec<Requirement>,
     /// `(framework key, requirement id)` → requirement.
-    pub req_index: HashMap<(String, String), ReqId>,
+    pub req_index: ReqIndex,
     /// Mappings between frameworks.
     pub mappings: Vec<Mapping>,
     /// Management-system clauses.

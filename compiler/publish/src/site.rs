@@ -511,16 +511,9 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Ids joined as chips, or an em dash when there are none.
-    fn ids_by_name(&self, root: &str, ids: &[String]) -> String {
-        let chips: Vec<String> = ids
-            .iter()
-            .map(|id| match self.model.index.get(id) {
-                Some(e) => self.ref_id(root, *e),
-                None => format!("<span class=\"ref\">{}</span>", escape(id)),
-            })
-            .collect();
-        chips_or_dash(chips)
+    /// Entities joined as chips, or an em dash when there are none.
+    fn entity_chips(&self, root: &str, ids: &[EntityId]) -> String {
+        chips_or_dash(ids.iter().map(|e| self.ref_id(root, *e)).collect())
     }
 
     /// A requirement: linked to its SoA row when it belongs to the project's standard.

@@ -342,7 +342,7 @@ fn in_scope_asset_types(model: &Model) -> HashMap<&str, (String, Span)> {
         }
         if let Data::Asset(a) = &e.data {
             if let Some(t) = &a.asset_type {
-                out.entry(t.text.as_str())
+                out.entry(t.value.as_str())
                     .or_insert_with(|| (e.id.clone(), e.id_span));
             }
         }

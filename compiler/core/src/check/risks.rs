@@ -4,7 +4,7 @@
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::facts::Facts;
-use crate::model::{Data, Model};
+use crate::model::{Data, Model, Treatment};
 
 pub(super) fn check(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
     let method = model.risk_method.as_ref();
@@ -36,7 +36,7 @@ pub(super) fn check(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
                     .help("rate the risk with levels of the risk method's scales, e.g. `likelihood = likely  impact = severe`"),
             );
         }
-        let treatment = r.treatment.as_ref().map(|w| w.text.as_str());
+        let treatment = r.treatment.map(|w| w.value);
         if treatment.is_none() {
             diags.push(
                 Diagnostic::new(Code::E0506, e.id_span, format!("risk `{}` has no treatment", e.id))
@@ -44,7 +44,8 @@ pub(super) fn check(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
                     .help("decide how the risk is treated (ISO/IEC 27001 6.1.3 a): `treatment = mitigate`, `accept`, `avoid` or `transfer`"),
             );
         }
-        if treatment == Some("mitigate") && r.controls.is_empty() && r.requires.is_empty() {
+        if treatment == Some(Treatment::Mitigate) && r.controls.is_empty() && r.requires.is_empty()
+        {
             let span = r.treatment.as_ref().map(|w| w.span).unwrap_or(e.id_span);
             diags.push(
                 Diagnostic::new(Code::E0502, span, format!("risk `{}` is to be mitigated, but names no controls", e.id))

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::facts::soa::{Applicability, Reason, ReasonKind};
 use crate::facts::Facts;
-use crate::model::{Data, EntityId, Model, Rating};
+use crate::model::{ControlStatus, Data, EntityId, Model, Rating};
 
 /// The version of the output formats; raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -134,6 +134,26 @@ pub struct SoaControl {
     pub evidence: Vec<SoaEvidence>,
     /// The requirement's attributes from the catalogue, e.g. `control_type`.
     pub attributes: BTreeMap<String, Vec<String>>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: SoaRefs,
+}
+
+/// The entities of an SoA row, typed, in the order of their ids.
+#[derive(Clone, Debug, Default)]
+pub struct SoaRefs {
+    /// Of `implemented_by`.
+    pub implemented_by: Vec<EntityId>,
+    /// Of `risks`.
+    pub risks: Vec<EntityId>,
+    /// Of `obligations`.
+    pub obligations: Vec<EntityId>,
+    /// Of `policies`.
+    pub policies: Vec<EntityId>,
+    /// Of `owners`.
+    pub owners: Vec<EntityId>,
+    /// Of each reason's `ids`.
+    pub reasons: Vec<Vec<EntityId>>,
 }
 
 /// One reason for including a requirement.
@@ -237,6 +257,20 @@ pub struct TreatmentAction {
     pub acceptable: bool,
     /// Id of who accepted the remaining risk, if recorded.
     pub accepted_by: Option<String>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: ActionRefs,
+}
+
+/// The entities of a treatment action, typed.
+#[derive(Clone, Debug)]
+pub struct ActionRefs {
+    /// The risk.
+    pub risk: EntityId,
+    /// The treating control.
+    pub control: Option<EntityId>,
+    /// The control's owner.
+    pub control_owner: Option<EntityId>,
 }
 
 impl TreatmentPlanDoc {
@@ -266,9 +300,11 @@ impl TreatmentPlanDoc {
                 control_title: control.and_then(|e| e.title.clone()),
                 control_owner: c.and_then(|c| c.owner.as_ref()).and_then(link_id),
                 status: control.map(|_| {
-                    c.and_then(|c| c.status.as_ref())
-                        .map(|w| w.text.clone())
-                        .unwrap_or_else(|| "planned".to_string())
+                    c.and_then(|c| c.status)
+                        .map(|w| w.value)
+                        .unwrap_or(ControlStatus::Planned)
+                        .as_str()
+                        .to_string()
                 }),
                 due: c.and_then(|c| c.due).map(|d| d.to_string()),
                 satisfies: c
@@ -277,6 +313,11 @@ impl TreatmentPlanDoc {
                 remaining_score: r.remaining_score(),
                 acceptable: r.acceptable,
                 accepted_by: r.accepted.as_ref().map(|a| a.by.clone()),
+                refs: ActionRefs {
+                    risk: r.refs.risk,
+                    control: a.control,
+                    control_owner: c.and_then(|c| c.owner.as_ref()).and_then(|o| o.target),
+                },
             };
             if control.is_some() {
                 summary.actions += 1;
@@ -328,6 +369,22 @@ pub struct RiskEntry {
     pub acceptable: bool,
     /// The acceptance of the remaining risk, if recorded.
     pub accepted: Option<RiskAcceptance>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: RiskRefs,
+}
+
+/// The entities of a risk entry, typed.
+#[derive(Clone, Debug)]
+pub struct RiskRefs {
+    /// The risk.
+    pub risk: EntityId,
+    /// Its owner.
+    pub owner: Option<EntityId>,
+    /// Who accepted what remains.
+    pub accepted_by: Option<EntityId>,
+    /// Of `controls`, in their order.
+    pub controls: Vec<EntityId>,
 }
 
 impl RiskEntry {
@@ -478,6 +535,14 @@ impl SoaDoc {
                 owners: ids(model, &row.owners),
                 evidence,
                 attributes,
+                refs: SoaRefs {
+                    implemented_by: row.implemented_by.clone(),
+                    risks: row.risks.clone(),
+                    obligations: row.obligations.clone(),
+                    policies: row.policies.clone(),
+                    owners: row.owners.clone(),
+                    reasons: row.reasons.iter().map(|r| r.sources.clone()).collect(),
+                },
             });
         }
         let isms = model.isms.as_ref();
@@ -527,7 +592,7 @@ impl RiskRegisterDoc {
                 threat: r.threat.clone(),
                 vulnerability: r.vulnerability.clone(),
                 inherent: rating(&r.inherent, assessed.inherent),
-                treatment: r.treatment.as_ref().map(|w| w.text.clone()),
+                treatment: r.treatment.map(|w| w.value.as_str().to_string()),
                 controls: r.controls.iter().filter_map(link_id).collect(),
                 requires: r
                     .requires
@@ -547,6 +612,12 @@ impl RiskRegisterDoc {
                         until: a.until.map(|d| d.to_string()),
                     })
                 }),
+                refs: RiskRefs {
+                    risk: assessed.risk,
+                    owner: r.owner.as_ref().and_then(|o| o.target),
+                    accepted_by: r.accepted.as_ref().and_then(|a| a.who.target),
+                    controls: r.controls.iter().filter_map(|l| l.target).collect(),
+                },
             });
         }
         let isms = model.isms.as_ref();

@@ -9,7 +9,9 @@
 //! read that one result.
 
 use super::index::{Field, Node, RefIndex, Site};
-use crate::model::{Data, Decision, EntityId, Model, ReqId, Verdict};
+use crate::model::{
+    ControlStatus, Data, Decision, EntityId, Model, ObligationKind, ReqId, Verdict,
+};
 
 /// Whether a requirement is in the SoA as applicable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,9 +197,9 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
             if let Some(Data::Control(ctl)) = model.entity(*c).map(|e| &e.data) {
                 owners.extend(ctl.owner.as_ref().and_then(|o| o.target));
                 policies.extend(ctl.policies.iter().filter_map(|p| p.target));
-                let s = match ctl.status.as_ref().map(|w| w.text.as_str()) {
-                    Some("implemented") => Status::Implemented,
-                    Some("partial") => Status::Partial,
+                let s = match ctl.status.map(|w| w.value) {
+                    Some(ControlStatus::Implemented) => Status::Implemented,
+                    Some(ControlStatus::Partial) => Status::Partial,
                     _ => Status::Planned,
                 };
                 status = Some(match (status, s) {
@@ -231,15 +233,15 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
             });
         }
         for (kind, word) in [
-            (ReasonKind::Legal, "legal"),
-            (ReasonKind::Regulatory, "regulatory"),
-            (ReasonKind::Contractual, "contractual"),
+            (ReasonKind::Legal, ObligationKind::Legal),
+            (ReasonKind::Regulatory, ObligationKind::Regulatory),
+            (ReasonKind::Contractual, ObligationKind::Contractual),
         ] {
             let of_kind: Vec<EntityId> = obligations
                 .iter()
                 .copied()
                 .filter(|o| {
-                    matches!(model.entity(*o).map(|e| &e.data), Some(Data::Obligation(ob)) if ob.kind.as_ref().is_some_and(|k| k.text == word))
+                    matches!(model.entity(*o).map(|e| &e.data), Some(Data::Obligation(ob)) if ob.kind.is_some_and(|k| k.value == word))
                 })
                 .collect();
             if !of_kind.is_empty() {

@@ -8,10 +8,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Asset, Classification, Clause, Context, Control, Data, Decision, Documented, Entity, EntityId,
-    Evidence, Framework, Isms, Kind, KindSet, Link, Mapping, MappingLink, Model, Objective,
-    Obligation, Party, Person, Policy, Rating, Relation, ReqId, ReqLink, Requirement, Risk,
-    RiskMethod, Scale, Scope, SignOff, Team, Text, Verdict, Word, OWNER,
+    Asset, AssetType, Classification, Clause, Context, Control, ControlStatus, Data, Decision,
+    Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet, Link, Mapping,
+    MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person, Policy, Rating,
+    Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff, Spanned, Team,
+    Text, Treatment, Verdict, Word, OWNER,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -152,21 +153,6 @@ const POLICY: KindSet = KindSet::of(&[Kind::Policy]);
 const SCOPE_MEMBER: KindSet = KindSet::of(&[Kind::Team, Kind::Party, Kind::Asset]);
 
 /// Asset types.
-pub const ASSET_TYPES: &[&str] = &[
-    "information",
-    "software",
-    "hardware",
-    "service",
-    "people",
-    "site",
-    "supplier",
-];
-/// Control statuses.
-pub const STATUSES: &[&str] = &["planned", "partial", "implemented"];
-/// Risk treatments.
-pub const TREATMENTS: &[&str] = &["mitigate", "accept", "avoid", "transfer"];
-/// Obligation kinds.
-pub const OBLIGATION_KINDS: &[&str] = &["legal", "regulatory", "contractual"];
 const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
 
 const ISMS_FIELDS: &[FieldSpec] = &[
@@ -185,7 +171,7 @@ const TEAM_FIELDS: &[FieldSpec] = &[
 ];
 const PARTY_FIELDS: &[FieldSpec] = &[f("needs", Ty::Strs), f("description", Ty::Str)];
 const ASSET_FIELDS: &[FieldSpec] = &[
-    req("type", Ty::Enum(ASSET_TYPES)),
+    req("type", Ty::Enum(AssetType::WORDS)),
     req("owner", Ty::Ref(OWNER)),
     f("classification", Ty::Level),
     f("description", Ty::Str),
@@ -212,7 +198,7 @@ const RISK_FIELDS: &[FieldSpec] = &[
     f("description", Ty::Str),
     f("likelihood", Ty::Level),
     f("impact", Ty::Level),
-    f("treatment", Ty::Enum(TREATMENTS)),
+    f("treatment", Ty::Enum(Treatment::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
     f("requires", Ty::Reqs),
     f("accepted", Ty::SignOff),
@@ -222,7 +208,7 @@ const RESIDUAL_FIELDS: &[FieldSpec] = &[req("likelihood", Ty::Level), req("impac
 const CONTROL_FIELDS: &[FieldSpec] = &[
     f("satisfies", Ty::Reqs),
     req("owner", Ty::Ref(OWNER)),
-    req("status", Ty::Enum(STATUSES)),
+    req("status", Ty::Enum(ControlStatus::WORDS)),
     f("due", Ty::Date),
     f("policy", Ty::Refs(POLICY)),
     f("description", Ty::Str),
@@ -245,7 +231,7 @@ const POLICY_FIELDS: &[FieldSpec] = &[
     f("effective", Ty::Date),
 ];
 const OBLIGATION_FIELDS: &[FieldSpec] = &[
-    req("kind", Ty::Enum(OBLIGATION_KINDS)),
+    req("kind", Ty::Enum(ObligationKind::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
     f("description", Ty::Str),
     f("reference", Ty::Str),
@@ -489,9 +475,10 @@ impl Lower<'_> {
         blocks: &[&str],
     ) -> (Fields, Vec<&'i Item>) {
         let mut fields = Fields { values: Vec::new() };
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // The few fields of one item: a list is faster than a map.
+        let mut seen: Vec<(&str, Span)> = Vec::new();
         let mut nested = Vec::new();
-        let what = describe_item(item);
+        let what = || describe_item(item);
         for entry in &item.body.entries {
             // A statement whose subject is a field name is that field with its `=` missing
             // (`owner ciso`): reported as such and read as the field, so nothing follows from it.
@@ -540,7 +527,7 @@ impl Lower<'_> {
                         Diagnostic::new(
                             Code::E0208,
                             s.span,
-                            format!("{what} does not take statements such as `{} {}`", s.subject.text, s.verb.text),
+                            format!("{} does not take statements such as `{} {}`", what(), s.subject.text, s.verb.text),
                         )
                         .primary_label("statement here")
                         .help("fields are written `name = value`; decisions such as `A.7.12 excluded \"…\"` go in an `applicability` block"),
@@ -551,30 +538,30 @@ impl Lower<'_> {
                     if blocks.contains(&b.keyword.text.as_str()) {
                         nested.push(b);
                     } else {
-                        self.unknown_field(&b.keyword, None, &what, specs, blocks);
+                        self.unknown_field(&b.keyword, None, &what(), specs, blocks);
                     }
                     continue;
                 }
             };
             let name = field.name.text.as_str();
             let Some(spec) = specs.iter().find(|s| s.name == name) else {
-                self.unknown_field(&field.name, Some(&field.value), &what, specs, blocks);
+                self.unknown_field(&field.name, Some(&field.value), &what(), specs, blocks);
                 continue;
             };
-            if let Some(first) = seen.get(spec.name) {
+            if let Some(&(_, first)) = seen.iter().find(|(n, _)| *n == spec.name) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
                         field.name.span,
-                        format!("field `{name}` is given twice in {what}"),
+                        format!("field `{name}` is given twice in {}", what()),
                     )
                     .primary_label("given again here")
-                    .label(*first, "first given here")
+                    .label(first, "first given here")
                     .help("remove one of them; a list field takes all its values in one list"),
                 );
                 continue;
             }
-            seen.insert(spec.name, field.name.span);
+            seen.push((spec.name, field.name.span));
             if let Some(v) = self.value(&field.value, spec) {
                 fields.values.push((spec.name, v));
             }
@@ -583,20 +570,24 @@ impl Lower<'_> {
         // is judged for what it lacks.
         if !item.recovered {
             for spec in specs.iter().filter(|s| s.required) {
-                if !seen.contains_key(spec.name) {
+                if !seen.iter().any(|(n, _)| *n == spec.name) {
                     let at = item
                         .name
                         .as_ref()
                         .map(|n| n.span())
                         .unwrap_or(item.keyword.span);
                     self.diags.push(
-                        Diagnostic::new(Code::E0202, at, format!("{what} has no `{}`", spec.name))
-                            .primary_label(format!("`{}` is required", spec.name))
-                            .help(format!(
-                                "add `{} = …` with {}",
-                                spec.name,
-                                spec.ty.describe()
-                            )),
+                        Diagnostic::new(
+                            Code::E0202,
+                            at,
+                            format!("{} has no `{}`", what(), spec.name),
+                        )
+                        .primary_label(format!("`{}` is required", spec.name))
+                        .help(format!(
+                            "add `{} = …` with {}",
+                            spec.name,
+                            spec.ty.describe()
+                        )),
                     );
                 }
             }
@@ -1006,7 +997,7 @@ impl Lower<'_> {
             Kind::Asset => {
                 let (mut fl, _) = self.read_fields(item, ASSET_FIELDS, &[]);
                 Data::Asset(Asset {
-                    asset_type: fl.word("type"),
+                    asset_type: fl.word("type").and_then(vocab(AssetType::parse)),
                     owner: fl.link("owner"),
                     classification: fl.word("classification"),
                     description: fl.str("description"),
@@ -1032,7 +1023,7 @@ impl Lower<'_> {
             Kind::Obligation => {
                 let (mut fl, _) = self.read_fields(item, OBLIGATION_FIELDS, &[]);
                 Data::Obligation(Obligation {
-                    kind: fl.word("kind"),
+                    kind: fl.word("kind").and_then(vocab(ObligationKind::parse)),
                     controls: fl.links("controls").unwrap_or_default(),
                     description: fl.str("description"),
                     reference: fl.str("reference"),
@@ -1118,7 +1109,7 @@ impl Lower<'_> {
                     .map(|n| n.span())
                     .unwrap_or(item.keyword.span),
             },
-            treatment: fl.word("treatment"),
+            treatment: fl.word("treatment").and_then(vocab(Treatment::parse)),
             controls: fl.links("controls").unwrap_or_default(),
             requires: fl.reqs("requires").unwrap_or_default(),
             residual,
@@ -1161,7 +1152,7 @@ impl Lower<'_> {
         Control {
             satisfies: fl.reqs("satisfies").unwrap_or_default(),
             owner: fl.link("owner"),
-            status: fl.word("status"),
+            status: fl.word("status").and_then(vocab(ControlStatus::parse)),
             due: fl.date("due"),
             policies: fl.links("policy").unwrap_or_default(),
             description: fl.str("description"),
@@ -1456,9 +1447,13 @@ impl Lower<'_> {
                     groups.pop();
                 }
                 "requirement" => {
-                    let k = (key.to_string(), id.text.clone());
-                    if let Some(prev) = self.model.req_index.get(&k) {
-                        let prev = self.model.requirements[prev.0 as usize].span;
+                    if let Some(prev) = self.model.req_index.get(key, &id.text) {
+                        let prev = self
+                            .model
+                            .requirements
+                            .get(prev.0 as usize)
+                            .map(|r| r.span)
+                            .unwrap_or(id.span);
                         self.diags.push(
                             Diagnostic::new(
                                 Code::E0101,
@@ -1476,7 +1471,7 @@ impl Lower<'_> {
                     }
                     let attributes = self.attributes(b);
                     let rid = ReqId(self.model.requirements.len() as u32);
-                    self.model.req_index.insert(k, rid);
+                    self.model.req_index.insert(key, &id.text, rid);
                     self.model.requirements.push(Requirement {
                         framework: fw,
                         id: id.text.clone(),
@@ -1800,4 +1795,14 @@ fn has_invalid(body: &ast::Body) -> bool {
         Entry::Statement(s) => s.arg.as_ref().is_some_and(value),
         Entry::Error(_) => true,
     })
+}
+
+/// A word of a closed vocabulary, already checked against it by the field reader, as its value.
+fn vocab<T>(parse: fn(&str) -> Option<T>) -> impl Fn(Word) -> Option<Spanned<T>> {
+    move |w| {
+        Some(Spanned {
+            value: parse(&w.text)?,
+            span: w.span,
+        })
+    }
 }

@@ -2,17 +2,14 @@
 //! (E0102 unknown reference, E0103 wrong kind, E0104 unknown requirement, E0105 unknown
 //! framework, E0204 unknown level).
 
-use super::{Data, EntityId, Kind, Link, Model, ReqId, ReqLink, Word};
+use super::{Data, EntityId, Kind, Link, Model, ReqLink, Word};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::suggest::did_you_mean;
 
 /// Resolves every reference of the model in place.
 pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
-    let kinds: Vec<(Kind, String, crate::source::Span)> = model
-        .entities
-        .iter()
-        .map(|e| (e.kind, e.id.clone(), e.id_span))
-        .collect();
+    let kinds: Vec<(Kind, crate::source::Span)> =
+        model.entities.iter().map(|e| (e.kind, e.id_span)).collect();
     let names = Names {
         index: &model.index,
         kinds: &kinds,
@@ -32,11 +29,7 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
     let reqs = Reqs {
         model_index: &model.req_index,
         frameworks: model.frameworks.iter().map(|f| f.key.clone()).collect(),
-        ids: model
-            .requirements
-            .iter()
-            .map(|r| (r.framework, r.id.clone()))
-            .collect(),
+        requirements: &model.requirements,
         standard: standard.clone(),
         successors: model
             .mappings
@@ -147,7 +140,7 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
         let Some(key) = r.framework.clone().or_else(|| standard_key.clone()) else {
             continue;
         };
-        r.target = model.req_index.get(&(key, r.id.clone())).copied();
+        r.target = model.req_index.get(&key, &r.id);
     }
     model.shadowed_entities.sort_unstable();
     model.shadowed_entities.dedup();
@@ -230,8 +223,8 @@ enum LevelKind {
 }
 
 struct Names<'a> {
-    index: &'a std::collections::HashMap<String, EntityId>,
-    kinds: &'a [(Kind, String, crate::source::Span)],
+    index: &'a rustc_hash::FxHashMap<String, EntityId>,
+    kinds: &'a [(Kind, crate::source::Span)],
 }
 
 impl Names<'_> {
@@ -239,10 +232,14 @@ impl Names<'_> {
         let Some(&id) = self.index.get(&link.name) else {
             let expected = link.expects.describe();
             let wanted = self
-                .kinds
+                .index
                 .iter()
-                .filter(|(k, _, _)| link.expects.contains(*k))
-                .map(|(_, n, _)| n.as_str());
+                .filter(|(_, id)| {
+                    self.kinds
+                        .get(id.0 as usize)
+                        .is_some_and(|(k, _)| link.expects.contains(*k))
+                })
+                .map(|(n, _)| n.as_str());
             let mut d = Diagnostic::new(
                 Code::E0102,
                 link.span,
@@ -258,7 +255,7 @@ impl Names<'_> {
             diags.push(d);
             return;
         };
-        let Some((kind, _, def)) = self.kinds.get(id.0 as usize) else {
+        let Some((kind, def)) = self.kinds.get(id.0 as usize) else {
             return;
         };
         if !link.expects.contains(*kind) {
@@ -284,9 +281,9 @@ impl Names<'_> {
 }
 
 struct Reqs<'a> {
-    model_index: &'a std::collections::HashMap<(String, String), ReqId>,
+    model_index: &'a super::ReqIndex,
     frameworks: Vec<String>,
-    ids: Vec<(usize, String)>,
+    requirements: &'a [super::Requirement],
     standard: Option<String>,
     /// Requirement id → (its framework, the mapped framework, the mapped id).
     successors: Vec<(String, (String, String, String))>,
@@ -304,15 +301,15 @@ impl Reqs<'_> {
             diags.push(unknown_framework_in(frameworks, &key, span));
             return;
         };
-        if let Some(&id) = self.model_index.get(&(key.clone(), r.id.clone())) {
+        if let Some(id) = self.model_index.get(&key, &r.id) {
             r.target = Some(id);
             return;
         }
         let candidates = self
-            .ids
+            .requirements
             .iter()
-            .filter(|(f, _)| *f == fw)
-            .map(|(_, id)| id.as_str());
+            .filter(|q| q.framework == fw)
+            .map(|q| q.id.as_str());
         let mut d = Diagnostic::new(
             Code::E0104,
             r.span,

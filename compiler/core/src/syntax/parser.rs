@@ -131,6 +131,13 @@ struct Parser<'a> {
     syntax_count: usize,
 }
 
+/// Where a block's keyword and id are, to name it in messages.
+#[derive(Clone, Copy)]
+struct Label {
+    keyword: Token,
+    name: Option<(u32, u32)>,
+}
+
 /// How a body ended.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Close {
@@ -373,7 +380,7 @@ impl<'a> Parser<'a> {
     /// Whether a top-level item starts at token `n`.
     fn item_start(&mut self, n: usize) -> bool {
         let t = self.peek(n);
-        t.kind == Tok::Word && ITEM_KEYWORDS.contains(&self.str_of(&t)) && self.block_shape(n)
+        t.kind == Tok::Word && is_item_keyword(self.str_of(&t)) && self.block_shape(n)
     }
 
     /// Whether token `n` may be a requirement reference in a statement: an id (which may
@@ -510,18 +517,16 @@ impl<'a> Parser<'a> {
             }
             _ => None,
         };
-        let label = match &name {
-            Some(n) => format!(
-                "`{} {}`",
-                keyword.text,
-                self.text
-                    .get(n.span().start as usize - self.base..n.span().end as usize - self.base)
-                    .unwrap_or("")
-            ),
-            None => format!("`{}`", keyword.text),
+        // How messages name the block: made only when one is reported.
+        let label = Label {
+            keyword: kw,
+            name: name.as_ref().map(|n| {
+                let sp = n.span();
+                (sp.start - self.base as u32, sp.end - self.base as u32)
+            }),
         };
         let (body, close) = if self.kind(0) == Tok::LBrace {
-            self.body(true, &label, &kw)
+            self.body(true, label)
         } else {
             let t = self.peek(0);
             let known = ITEM_KEYWORDS.contains(&keyword.text.as_str());
@@ -559,12 +564,13 @@ impl<'a> Parser<'a> {
                     "an item is written `keyword id \"Title\" { … }`, its fields between the braces",
                 );
                 let starts = self.span(kw.start, kw.end);
+                let named = self.label_text(label);
                 if let Some(d) = self.diags.pop() {
                     self.diags
-                        .push(d.label(starts, format!("{label} starts here")));
+                        .push(d.label(starts, format!("{named} starts here")));
                 }
                 if body_follows {
-                    self.body(false, &label, &kw)
+                    self.body(false, label)
                 } else {
                     loop {
                         let t = self.peek(0);
@@ -628,8 +634,9 @@ impl<'a> Parser<'a> {
     // ----- bodies --------------------------------------------------------------------------
 
     /// The entries of a body, from its `{` (when `open`) to its `}`. `label` names the block
-    /// in messages; `kw` is its keyword.
-    fn body(&mut self, open: bool, label: &str, kw: &Token) -> (Body, Close) {
+    /// in messages.
+    fn body(&mut self, open: bool, label: Label) -> (Body, Close) {
+        let kw = &label.keyword;
         let first = self.peek(0);
         let start = first.start;
         if open {
@@ -649,20 +656,20 @@ impl<'a> Parser<'a> {
                 let column = self.column(t.start);
                 if column < kw_indent || (column == kw_indent && t.kind != Tok::RBrace) {
                     let before = format!("before {}", found(&t, self.text));
-                    self.unclosed(label, kw, &before);
+                    self.unclosed(label, &before);
                     break Close::Outer;
                 }
             }
             match t.kind {
                 Tok::RBrace => break Close::Brace,
                 Tok::Eof => {
-                    self.unclosed(label, kw, "before the end of the file");
+                    self.unclosed(label, "before the end of the file");
                     self.eof_in_item = true;
                     self.unwinding = true;
                     break Close::Open;
                 }
                 Tok::Word if self.item_start(0) => {
-                    self.unclosed(label, kw, "before the next item begins");
+                    self.unclosed(label, "before the next item begins");
                     self.unwinding = true;
                     break Close::Open;
                 }
@@ -717,8 +724,22 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// How messages name a block: "`control mfa`".
+    fn label_text(&self, label: Label) -> String {
+        let kw = self.str_of(&label.keyword);
+        match label.name {
+            Some((start, end)) => format!(
+                "`{kw} {}`",
+                self.text.get(start as usize..end as usize).unwrap_or("")
+            ),
+            None => format!("`{kw}`"),
+        }
+    }
+
     /// Reports the `}` missing from the block `label`.
-    fn unclosed(&mut self, label: &str, kw: &Token, before: &str) {
+    fn unclosed(&mut self, label: Label, before: &str) {
+        let kw = &label.keyword;
+        let label = &self.label_text(label);
         let at = self.prev_end;
         let d = Diagnostic::new(
             Code::E0001,
@@ -1176,7 +1197,13 @@ impl<'a> Parser<'a> {
         match t.kind {
             Tok::Word if top && s == "scale" && self.kind(1) == Tok::LBrace => {
                 self.bump();
-                let (body, _) = self.body(true, "`scale`", &t);
+                let (body, _) = self.body(
+                    true,
+                    Label {
+                        keyword: t,
+                        name: None,
+                    },
+                );
                 Some(Value {
                     span: Span {
                         end: body.span.end,
@@ -1762,4 +1789,40 @@ fn split_lines(s: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
+}
+
+/// Whether `s` is one of [`ITEM_KEYWORDS`] (a match, faster than a search of the list).
+fn is_item_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "isms"
+            | "person"
+            | "team"
+            | "party"
+            | "asset"
+            | "scope"
+            | "classification"
+            | "risk_method"
+            | "risk"
+            | "control"
+            | "policy"
+            | "obligation"
+            | "context"
+            | "objective"
+            | "applicability"
+            | "framework"
+            | "mapping"
+            | "clauses"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_item_keyword_match_is_the_list() {
+        for k in super::ITEM_KEYWORDS {
+            assert!(super::is_item_keyword(k));
+        }
+        assert!(!super::is_item_keyword("residual"));
+    }
 }

@@ -200,7 +200,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
             Data::Control(c) => c
                 .status
                 .as_ref()
-                .map(|w| w.text.as_str())
+                .map(|w| w.value.as_str())
                 .unwrap_or("planned"),
             _ => "planned",
         })
@@ -396,7 +396,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
             let open: Vec<String> = remaining_above
                 .iter()
                 .filter(|r| r.accepted.is_none())
-                .map(|r| s.ids_by_name(root, std::slice::from_ref(&r.id)))
+                .map(|r| s.entity_chips(root, &[r.refs.risk]))
                 .collect();
             if open.is_empty() {
                 h.push_str(&format!(
@@ -703,7 +703,7 @@ pub(super) fn scope(s: &Site) -> OutputFile {
                 escape(&slug(&e.id)),
                 escape(e.display()),
                 escape(&e.id),
-                escape(a.asset_type.as_ref().map(|w| w.text.as_str()).unwrap_or("—")),
+                escape(a.asset_type.as_ref().map(|w| w.value.as_str()).unwrap_or("—")),
                 a.owner.as_ref().map(|l| s.link_name(root, l)).unwrap_or_else(|| "—".into()),
                 a.classification
                     .as_ref()
@@ -783,11 +783,11 @@ fn acceptances(
             .unwrap_or_else(|| "—".into());
         h.push_str(&format!(
             "<tr><td data-label=\"Risk\" class=\"main-cell\">{} {}</td><td data-label=\"Residual\">{}</td><td data-label=\"Accepted by\">{}</td><td data-label=\"On\" class=\"nowrap\">{}</td><td data-label=\"Until\" class=\"nowrap\">{}</td></tr>\n",
-            s.ids_by_name(root, std::slice::from_ref(&r.id)),
+            s.entity_chips(root, &[r.refs.risk]),
             escape(r.title.as_deref().unwrap_or("")),
             escape(&score),
-            match s.model.index.get(&a.by) {
-                Some(id) => s.ref_name(root, *id),
+            match r.refs.accepted_by {
+                Some(id) => s.ref_name(root, id),
                 None => escape(&a.by),
             },
             escape(&a.on),
