@@ -9,7 +9,8 @@
 //! - a broken entry of a body (a field, statement or block) becomes an [`Entry::Error`] or a
 //!   field whose value is [`ValueKind::Invalid`]; the item keeps its kind, id, title and every
 //!   well-formed entry, and is marked [`Item::recovered`];
-//! - a list keeps the elements read before a missing `,` or `]`;
+//! - a list keeps the elements read before a missing `,` or `]`, and a field's value followed
+//!   by `,` and more elements is read as a list whose `[` is missing;
 //! - a body that runs into the next top-level item (or the end of the file) was not closed:
 //!   one error, and the item ends there. Such an item is read again with the indentation as a
 //!   hint, so that a `}` missing from a nested block is reported there and not at the item;
