@@ -16,6 +16,9 @@
 //! - `site`: the HTML site: links resolve, one page per policy, user text escaped, byte-identical.
 //! - `oscal`: `oscal/` against NIST's OSCAL 1.2.1 schemas, the SSP's 93 requirements, consistency,
 //!   byte-identical builds; `ismsc import oscal-catalog` on NIST's catalogs and the round trip.
+//! - `fmt`: the formatter: a snapshot per layout rule and comment position, every `.isms`
+//!   file through its four checks, the repository kept formatted, scrambled whitespace and
+//!   comments anywhere formatting to the same bytes, `ismsc fmt` as a user runs it.
 //! - `props`: no generated input panics the parser or the checker.
 //! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
 //!   project is harmless in every output.
@@ -31,6 +34,7 @@ mod coverage;
 mod editors;
 mod emit;
 mod examples;
+mod fmt;
 mod grammar;
 mod harness;
 mod init;

@@ -87,7 +87,7 @@ const SEEDS: &[Seed] = &[
     Seed { what: "impossible date", file: "policies.isms", find: "approved       = ceo @ 2026-01-20", with: "approved       = ceo @ 2026-13-20", code: "E0003", at: None },
     Seed { what: "missing value", file: "risks.isms", find: "  impact        = severe\n  treatment     = mitigate\n  controls      = [mfa,", with: "  impact        =\n  treatment     = mitigate\n  controls      = [mfa,", code: "E0001", at: None },
     Seed { what: "missing {", file: "people.isms", find: "{", with: "", code: "E0001", at: None },
-    Seed { what: "unclosed text block", file: "risks.isms", find: "    reputation. Risks are reassessed at least yearly and after every SEV1 incident or major change.\n    \"\"\"", with: "    reputation. Risks are reassessed at least yearly and after every SEV1 incident or major change.", code: "E0001", at: Some("  description = \"\"\"") },
+    Seed { what: "unclosed text block", file: "risks.isms", find: "    reputation. Risks are reassessed at least yearly and after every SEV1 incident or major change.\n    \"\"\"", with: "    reputation. Risks are reassessed at least yearly and after every SEV1 incident or major change.", code: "E0001", at: Some("  description        = \"\"\"") },
     Seed { what: "stray token after a value", file: "controls-technological.isms", find: "  status      = implemented\n  policy      = access-control\n  description = \"All workforce", with: "  status      = implemented implemented\n  policy      = access-control\n  description = \"All workforce", code: "E0001", at: None },
 ];
 

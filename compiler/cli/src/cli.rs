@@ -144,6 +144,26 @@ enum Command {
         #[arg(long)]
         timestamp: Option<String>,
     },
+    /// Format `.isms` files in the canonical layout (docs/language.md, "Layout"), keeping
+    /// every comment; only files that change are written.
+    Fmt {
+        /// Files, folders (every `.isms` file below) or projects to format, or `-` for
+        /// standard input (default: the project around the current folder).
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change and exit with 1 if there are any.
+        #[arg(long)]
+        check: bool,
+        /// Write nothing: print a unified diff of each file that would change (implies
+        /// `--check`).
+        #[arg(long)]
+        diff: bool,
+        /// Format standard input to standard output (the same as the path `-`).
+        #[arg(long)]
+        stdin: bool,
+        /// The file name standard input stands for, in messages.
+        #[arg(long, value_name = "PATH")]
+        stdin_filepath: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, e.g. `ismsc explain E0102`.
     Explain {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
@@ -329,8 +349,10 @@ fn today() -> Date {
     Date::from_day_number(epoch.day_number() + (secs / 86_400) as i64)
 }
 
-/// Where the command writes, and whether its streams are terminals.
+/// Where the command reads and writes, and whether its streams are terminals.
 pub struct Io<'a> {
+    /// Standard input (`ismsc fmt -`).
+    pub input: &'a mut dyn std::io::Read,
     /// Standard output.
     pub out: &'a mut dyn Write,
     /// Standard error.
@@ -562,6 +584,19 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
                     out,
                 },
         } => import_oscal_catalog(&file, framework, out.as_deref(), io),
+        Command::Fmt {
+            paths,
+            check,
+            diff,
+            stdin,
+            stdin_filepath,
+        } => {
+            let mode = FmtMode {
+                check: check || diff,
+                diff,
+            };
+            fmt(paths, stdin, stdin_filepath, mode, io)
+        }
         Command::Debug {
             what: DebugCommand::Ast { file },
         } => debug_ast(&file, io),
@@ -1230,8 +1265,8 @@ fn import_oscal_catalog(
     );
     match out {
         Some(path) => {
-            std::fs::write(path, &imported.text).map_err(|e| {
-                io.eprint(&format!("error: cannot write `{}`: {e}\n", path.display()));
+            emit::write::write_atomic(path, imported.text.as_bytes()).map_err(|e| {
+                io.eprint(&format!("error: {e}\n"));
                 2
             })?;
             io.eprint(&format!("{summary} into `{}`\n", path.display()));
@@ -1242,6 +1277,238 @@ fn import_oscal_catalog(
         }
     }
     Ok(0)
+}
+
+/// What `ismsc fmt` does with a file that would change.
+#[derive(Clone, Copy)]
+struct FmtMode {
+    /// Write nothing; list it (exit 1).
+    check: bool,
+    /// Print a unified diff of it.
+    diff: bool,
+}
+
+/// How one file came out of the formatter.
+enum Formatted {
+    /// Already in the canonical layout.
+    Same,
+    /// This is its canonical layout.
+    Changed(String),
+    /// Not formatted: syntax errors (reported) or an internal error (reported); the exit code.
+    Failed(u8),
+}
+
+/// Formats one text named `name`, reporting its syntax errors as `ismsc check` does and an
+/// internal error as a bug.
+fn format_one(name: &str, text: &str, io: &mut Io<'_>) -> Formatted {
+    let mut sources = ismsc_core::source::SourceMap::new();
+    let file = sources.add(name, text, ismsc_core::source::Origin::Project);
+    match ismsc_core::fmt::format_source(file, text) {
+        Ok(out) if out == text => Formatted::Same,
+        Ok(out) => Formatted::Changed(out),
+        Err(ismsc_core::fmt::FmtError::Syntax(mut diags)) => {
+            diags.sort(&sources);
+            let diags: Vec<_> = diags.into_vec();
+            let style = io.style();
+            io.eprint(&render::human(&diags, &sources, style));
+            io.eprint(&format!(
+                "error: `{name}` has syntax errors, so it was not formatted\n"
+            ));
+            Formatted::Failed(1)
+        }
+        Err(ismsc_core::fmt::FmtError::Internal(e)) => {
+            io.eprint(&format!("error: `{name}`: {e}\n"));
+            Formatted::Failed(2)
+        }
+    }
+}
+
+/// A unified diff from `old` to `new` of the file `name`.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// The files `ismsc fmt` formats: each path a file, or a folder whose `.isms` files (as a
+/// project loads them) are formatted; by default the project around the current folder (the
+/// nearest folder upwards with an `isms.toml`, named relative to the current folder), and
+/// without one a usage error rather than a walk of whatever folder it was started in. Each
+/// file once, in the order given, a folder's files sorted.
+fn fmt_files(paths: Vec<PathBuf>, io: &mut Io<'_>) -> Result<Vec<PathBuf>, u8> {
+    let paths = if paths.is_empty() {
+        let cwd = std::env::current_dir().map_err(|e| {
+            io.eprint(&format!("error: cannot read the current folder: {e}\n"));
+            2u8
+        })?;
+        let Some(up) = cwd.ancestors().position(|a| a.join("isms.toml").is_file()) else {
+            io.eprint("error: no ISMS project here (no `isms.toml` in this folder or above it): name the files or folders to format, e.g. `ismsc fmt compliance/isms`\n");
+            return Err(2);
+        };
+        let project: PathBuf = if up == 0 {
+            PathBuf::from(".")
+        } else {
+            std::iter::repeat_n("..", up).collect()
+        };
+        vec![project]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            io.eprint(&format!("error: cannot read `{}`: {e}\n", path.display()));
+            2u8
+        })?;
+        let found = if meta.is_dir() {
+            ismsc_core::driver::isms_files(&path)
+                .map_err(|e| {
+                    io.eprint(&format!("error: cannot read `{}`: {e}\n", path.display()));
+                    2u8
+                })?
+                .into_iter()
+                .map(|rel| {
+                    if path == Path::new(".") {
+                        PathBuf::from(rel)
+                    } else {
+                        path.join(rel)
+                    }
+                })
+                .collect()
+        } else {
+            vec![path]
+        };
+        for f in found {
+            let key = f.canonicalize().unwrap_or_else(|_| f.clone());
+            if seen.insert(key) {
+                files.push(f);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// `ismsc fmt`: formats files in place (only those that change, each atomically), or with
+/// `--check` lists those that would change, or formats standard input to standard output.
+/// Exit 0 when every file is formatted (or, with `--check`, already was), 1 when a file has
+/// syntax errors or would change under `--check`, 2 on usage, I/O or internal errors.
+fn fmt(
+    paths: Vec<PathBuf>,
+    stdin: bool,
+    stdin_filepath: Option<PathBuf>,
+    mode: FmtMode,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let dash = paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin || dash {
+        if paths.iter().any(|p| p.as_os_str() != "-") {
+            io.eprint("error: `ismsc fmt` formats standard input or files, not both\n");
+            return Err(2);
+        }
+        return fmt_stdin(stdin_filepath, mode, io);
+    }
+    if stdin_filepath.is_some() {
+        io.eprint("error: `--stdin-filepath` names standard input: use it with `--stdin` or `-`\n");
+        return Err(2);
+    }
+    let files = fmt_files(paths, io)?;
+    let mut code = 0u8;
+    let mut would_change = Vec::new();
+    let mut written = 0usize;
+    for path in &files {
+        let name = path.to_string_lossy().replace('\\', "/");
+        let text = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    io.eprint(&format!(
+                        "error: cannot read `{name}`: it is not UTF-8 text\n"
+                    ));
+                    code = 2;
+                    continue;
+                }
+            },
+            Err(e) => {
+                io.eprint(&format!("error: cannot read `{name}`: {e}\n"));
+                code = 2;
+                continue;
+            }
+        };
+        match format_one(&name, &text, io) {
+            Formatted::Same => {}
+            Formatted::Failed(c) => code = code.max(c),
+            Formatted::Changed(out) if mode.check => {
+                if mode.diff {
+                    io.print(&unified_diff(&name, &text, &out))?;
+                } else {
+                    io.print(&format!("{name}\n"))?;
+                }
+                would_change.push(name);
+            }
+            Formatted::Changed(out) => match emit::write::write_atomic(path, out.as_bytes()) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    io.eprint(&format!("error: {e}\n"));
+                    code = 2;
+                }
+            },
+        }
+    }
+    if mode.check && !would_change.is_empty() {
+        io.eprint(&format!(
+            "{} of {} not in the canonical layout; `ismsc fmt` formats {}\n",
+            plural(would_change.len(), "file"),
+            files.len(),
+            if would_change.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        ));
+        code = code.max(1);
+    } else if written > 0 {
+        io.eprint(&format!(
+            "formatted {} of {}\n",
+            plural(written, "file"),
+            files.len()
+        ));
+    }
+    Ok(code)
+}
+
+/// `ismsc fmt -`: standard input formatted to standard output (with `--check`, nothing but the
+/// exit code and, with `--diff`, the diff). Nothing is printed on standard output when the
+/// text cannot be formatted.
+fn fmt_stdin(name: Option<PathBuf>, mode: FmtMode, io: &mut Io<'_>) -> Result<u8, u8> {
+    let name = name
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|| "<stdin>".to_string());
+    let mut bytes = Vec::new();
+    if let Err(e) = io.input.read_to_end(&mut bytes) {
+        io.eprint(&format!("error: cannot read standard input: {e}\n"));
+        return Err(2);
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        io.eprint("error: standard input is not UTF-8 text\n");
+        return Err(2);
+    };
+    match format_one(&name, &text, io) {
+        Formatted::Failed(c) => Ok(c),
+        Formatted::Same if mode.check => Ok(0),
+        Formatted::Same => io.print(&text).map(|_| 0),
+        Formatted::Changed(out) if mode.check => {
+            if mode.diff {
+                io.print(&unified_diff(&name, &text, &out))?;
+            } else {
+                io.print(&format!("{name}\n"))?;
+            }
+            Ok(1)
+        }
+        Formatted::Changed(out) => io.print(&out).map(|_| 0),
+    }
 }
 
 /// What `ismsc debug` shows.

@@ -13,7 +13,9 @@ fn main() -> ExitCode {
     // Not locked for the whole run: the progress bar of `ismsc build` draws on standard error
     // from the threads that typeset PDFs.
     let mut err = std::io::stderr();
+    let mut input = std::io::stdin().lock();
     let mut io = ismsc::cli::Io {
+        input: &mut input,
         err_is_terminal: std::io::stderr().is_terminal(),
         out: &mut out,
         err: &mut err,

@@ -164,6 +164,17 @@ impl Input {
     }
 }
 
+/// The `.isms` files below a folder, as `from_dir` finds them (hidden folders, `dist/` and
+/// `target/` at its top and links that lead outside it skipped): paths relative to it with
+/// `/` separators, sorted. `ismsc fmt` formats these.
+pub fn isms_files(root: &Path) -> io::Result<Vec<String>> {
+    let root = root.canonicalize()?;
+    let mut found = Vec::new();
+    walk(&root, &root, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
 /// Collects project-relative paths of `.isms` files, skipping hidden folders, `dist` and
 /// `target`, and links that lead outside the project.
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {

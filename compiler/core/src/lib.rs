@@ -8,6 +8,7 @@ pub mod diag;
 pub mod driver;
 pub mod emit;
 pub mod facts;
+pub mod fmt;
 pub mod import;
 pub mod init;
 pub mod manifest;

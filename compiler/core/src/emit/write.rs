@@ -1,4 +1,5 @@
-//! Writing the build output atomically.
+//! Writing the build output atomically, and replacing one file atomically
+//! ([`write_atomic`]).
 //!
 //! Everything is written into a fresh sibling folder (`DIR.tmp-PID-N`), which then replaces
 //! `DIR` by renames; the previous output is removed only once the new one is in place. A
@@ -134,6 +135,60 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile], known: &[&str]) -> Result<(
     }
     // The new output is in place; a leftover old folder is only untidy.
     let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Replaces the content of one file atomically (`ismsc fmt`, `ismsc import --out`): the
+/// content is written to a temporary file in the same folder (`.NAME.tmp-PID-N`), flushed to
+/// disk, given the permissions of the file it replaces, and renamed over it, so a reader sees
+/// the old content or the new, never a part. A link is followed: the file it points to is
+/// replaced and the link kept. When a step fails, the temporary file is removed and the file
+/// is as it was.
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            path.canonicalize().map_err(|e| io_error("read", path, e))?
+        }
+        _ => path.to_path_buf(),
+    };
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(WriteError(format!(
+            "`{}` is not a file name",
+            path.display()
+        )));
+    };
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let permissions = fs::metadata(&target).ok().map(|m| m.permissions());
+    let tmp = folder.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| io_error("create", &tmp, e))?;
+        f.write_all(content)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| io_error("write", &tmp, e))?;
+        if let Some(p) = permissions {
+            fs::set_permissions(&tmp, p).map_err(|e| io_error("write", &tmp, e))?;
+        }
+        fs::rename(&tmp, &target).map_err(|e| io_error("replace", path, e))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written?;
+    // The rename is durable once the folder is flushed; not every platform can open one.
+    if let Ok(dir) = fs::File::open(&folder) {
+        let _ = dir.sync_all();
+    }
     Ok(())
 }
 

@@ -9,7 +9,8 @@
 //! - a broken entry of a body (a field, statement or block) becomes an [`Entry::Error`] or a
 //!   field whose value is [`ValueKind::Invalid`]; the item keeps its kind, id, title and every
 //!   well-formed entry, and is marked [`Item::recovered`];
-//! - a list keeps the elements read before a missing `,` or `]`;
+//! - a list keeps the elements read before a missing `,` or `]`, and a field's value followed
+//!   by `,` and more elements is read as a list whose `[` is missing;
 //! - a body that runs into the next top-level item (or the end of the file) was not closed:
 //!   one error, and the item ends there. Such an item is read again with the indentation as a
 //!   hint, so that a `}` missing from a nested block is reported there and not at the item;
@@ -963,7 +964,10 @@ impl<'a> Parser<'a> {
         self.bump();
         let eq = self.bump();
         let name = self.name(&n);
-        match self.value(true) {
+        match self
+            .value(true)
+            .map(|v| self.list_without_bracket(v, &name))
+        {
             Some(value) => entries.push(Entry::Field(Field {
                 span: Span {
                     end: value.span.end.max(name.span.end),
@@ -998,6 +1002,90 @@ impl<'a> Parser<'a> {
                     }));
                 }
             }
+        }
+    }
+
+    /// After a field's first value: a `,` then more elements that end in `,` or `]` are a
+    /// list whose `[` is missing (`controls = mfa,` then one element per line). Reported once,
+    /// and read as the list, so that its references are kept and nothing else is reported.
+    fn list_without_bracket(&mut self, first: Value, name: &Name) -> Value {
+        let element = |p: &mut Self, n: usize| {
+            matches!(
+                p.kind(n),
+                Tok::Word | Tok::Atom | Tok::Qualified | Tok::Framework | Tok::Str
+            ) && matches!(p.kind(n + 1), Tok::Comma | Tok::RBracket)
+        };
+        if matches!(
+            first.kind,
+            ValueKind::List(_) | ValueKind::Scale(_) | ValueKind::Invalid
+        ) || self.kind(0) != Tok::Comma
+            || !element(self, 1)
+        {
+            return first;
+        }
+        self.error(
+            Span {
+                end: first.span.start,
+                ..first.span
+            },
+            format!("expected `[` before the list of `{}`", name.text),
+            "expected `[` here",
+            format!("a list is written in brackets: `{} = [a, b]`", name.text),
+        );
+        let start = first.span.start;
+        let mut items = vec![first];
+        let mut end = self.prev_end;
+        while self.kind(0) == Tok::Comma {
+            self.bump();
+            end = self.prev_end;
+            if !element(self, 0) {
+                break;
+            }
+            let t = self.bump();
+            items.push(self.single(&t));
+            end = self.prev_end;
+        }
+        if self.kind(0) == Tok::RBracket {
+            end = self.bump().end;
+        }
+        Value {
+            kind: ValueKind::List(items),
+            span: Span::new(self.file, start as usize, end as usize + self.base),
+        }
+    }
+
+    /// The value of a one-token list element (an id, a requirement, a framework, a string, a
+    /// number) at `t`, already consumed.
+    fn single(&mut self, t: &Token) -> Value {
+        let s = self.str_of(t);
+        match t.kind {
+            Tok::Str => {
+                let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
+                Value {
+                    kind: ValueKind::Str(Str {
+                        value: self.unescape(inner, t.start + 1),
+                        span: self.tspan(t),
+                        block: false,
+                    }),
+                    span: self.tspan(t),
+                }
+            }
+            Tok::Qualified => {
+                let (framework, id) = self.split_qualified(t);
+                Value {
+                    kind: ValueKind::Qualified { framework, id },
+                    span: self.tspan(t),
+                }
+            }
+            Tok::Framework => Value {
+                kind: ValueKind::Framework(self.framework(t)),
+                span: self.tspan(t),
+            },
+            _ if s.bytes().next().is_some_and(|b| b.is_ascii_digit()) => self.number(t),
+            _ => Value {
+                kind: ValueKind::Ref(self.name(t)),
+                span: self.tspan(t),
+            },
         }
     }
 
