@@ -35,6 +35,7 @@ mod editors;
 mod emit;
 mod examples;
 mod fmt;
+mod frameworks;
 mod grammar;
 mod harness;
 mod init;
