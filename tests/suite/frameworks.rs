@@ -652,7 +652,7 @@ fn build_publishes_the_coverage_of_each_framework() {
         .expect("xlsx")
         .sheet_names();
     assert_eq!(
-        sheets[3..],
+        sheets[6..],
         ["Coverage nis2-2022", "Coverage nist-csf-2.0"],
         "{sheets:?}"
     );

@@ -78,7 +78,8 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         .of_kind(ismsc_core::model::Kind::Policy)
         .map(|(_, e)| e)
         .collect();
-    assert_eq!(files.len(), policies.len() + 2, "{:?}", files.keys());
+    // A PDF per policy, the SoA, the risk register and the treatment plan.
+    assert_eq!(files.len(), policies.len() + 3, "{:?}", files.keys());
     for e in policies {
         let name = format!("pdf/{}.pdf", e.id);
         let pdf = files.get(&name).unwrap_or_else(|| panic!("no {name}"));
@@ -136,23 +137,39 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         assert!(soa.contains(id), "soa.pdf lacks {id}");
     }
     let risks = text_of("risk-register.pdf", &files["pdf/risk-register.pdf"]);
+    // The title its `document risk-register` item gives it.
     assert!(
-        risks.contains("Riskregister"),
+        risks.contains("Riskassessmentreportandriskregister"),
         "risk-register.pdf lacks its title"
     );
     for (_, r) in model.of_kind(ismsc_core::model::Kind::Risk) {
         assert!(risks.contains(&r.id), "risk-register.pdf lacks {}", r.id);
     }
-    // The treatment plan follows the register: every treating control is named in it.
-    let plan_text = risks
-        .split("Risktreatmentplan")
-        .nth(1)
-        .expect("risk-register.pdf has the treatment plan");
+    // The treatment plan is a document of its own: every open action is named in it, with
+    // its due date; the implemented treating controls are summarised apart.
+    let plan_text = text_of(
+        "risk-treatment-plan.pdf",
+        &files["pdf/risk-treatment-plan.pdf"],
+    );
+    assert!(plan_text.contains("Risktreatmentplan"));
     let plan = ismsc_core::emit::Docs::new(&analysis).plan;
-    for a in &plan.actions {
-        if let Some(c) = &a.control {
-            assert!(plan_text.contains(&squash(c)), "the plan lacks {c}");
+    assert!(!plan.open_actions.is_empty());
+    for a in &plan.open_actions {
+        assert!(
+            plan_text.contains(&squash(&a.control)),
+            "the plan lacks {}",
+            a.control
+        );
+        if let Some(due) = &a.due {
+            assert!(plan_text.contains(due), "the plan lacks the due date {due}");
         }
+    }
+    for c in &plan.implemented {
+        assert!(
+            plan_text.contains(&squash(&c.control)),
+            "the plan lacks the implemented {}",
+            c.control
+        );
     }
 }
 

@@ -82,9 +82,12 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
     assert_eq!(
         wb.sheet_names(),
         [
+            xlsx::COVER_SHEET,
             xlsx::SOA_SHEET,
+            xlsx::EVIDENCE_SHEET,
             xlsx::RISK_SHEET,
             xlsx::PLAN_SHEET,
+            xlsx::IMPLEMENTED_SHEET,
             // The frameworks acme opts into.
             "Coverage nis2-2022",
             "Coverage nist-csf-2.0"
@@ -101,9 +104,13 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
             "Theme",
             "Applicable",
             "Decision",
-            "Justification",
-            "Reasons",
+            "Risk",
+            "Legal",
+            "Regulatory",
+            "Contractual",
+            "Business reason / exclusion justification",
             "Status",
+            "Due",
             "Implemented by",
             "Owners",
             "Policies",
@@ -131,13 +138,51 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
         expect(|c| if c.applicable { "Yes" } else { "No" }.to_string())
     );
     assert_eq!(column(&soa, 4), expect(|c| c.decision.to_string()));
-    assert_eq!(column(&soa, 7), expect(|c| c.status.to_string()));
-    assert_eq!(column(&soa, 8), expect(|c| c.implemented_by.join("; ")));
-    // Reasons are named by kind, as in soa.csv.
+    assert_eq!(column(&soa, 10), expect(|c| c.status.to_string()));
+    assert_eq!(
+        column(&soa, 11),
+        expect(|c| c.due.clone().unwrap_or_default())
+    );
+    // A column per kind of reason (the usual auditor template): the risks that need the
+    // control, by id.
+    fn reasons(kind: &str, c: &ismsc_core::emit::dto::SoaControl) -> String {
+        c.reasons
+            .iter()
+            .filter(|r| r.kind == kind)
+            .flat_map(|r| r.ids.iter().cloned().chain(r.text.iter().cloned()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    for (col, kind) in [
+        (5, "risk"),
+        (6, "legal"),
+        (7, "regulatory"),
+        (8, "contractual"),
+    ] {
+        let want: Vec<String> = doc.controls.iter().map(|c| reasons(kind, c)).collect();
+        assert_eq!(column(&soa, col), want, "{kind}");
+    }
     assert!(
-        column(&soa, 6).iter().any(|r| r.starts_with("risk: R-")),
+        column(&soa, 5).iter().any(|r| r.starts_with("R-")),
         "{:?}",
-        column(&soa, 6)
+        column(&soa, 5)
+    );
+    // Planned and partial rows carry their due date.
+    for (i, c) in doc.controls.iter().enumerate() {
+        if c.status == "planned" || c.status == "partial" {
+            assert!(
+                !string(&soa, i + 1, 11).is_empty(),
+                "{} has no due date",
+                c.id
+            );
+        }
+    }
+    // Implementing controls by title, with the id beside it.
+    let a5_17 = 1 + ids.iter().position(|i| i == "A.5.17").expect("A.5.17");
+    assert!(
+        string(&soa, a5_17, 12).contains("(mfa)"),
+        "{}",
+        string(&soa, a5_17, 12)
     );
 }
 
@@ -150,23 +195,50 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     assert!(!doc.risks.is_empty());
     assert_eq!(risks.height(), 1 + doc.risks.len());
     let head = header(&risks);
-    assert_eq!(head.len(), 19);
+    assert_eq!(head.len(), 27);
     assert_eq!(head[0], "ID");
-    assert_eq!(head[8], "Inherent score");
-    assert_eq!(head[14], "Residual score");
-    assert_eq!(head[15], "Acceptable");
+    assert_eq!(head[2], "Owner");
+    assert_eq!(head[6], "Description and acceptance rationale");
+    assert_eq!(head[7], "Identified");
+    assert_eq!(head[10], "Inherent score");
+    assert_eq!(head[17], "Today score");
+    assert_eq!(head[21], "Target score");
+    assert_eq!(head[22], "Acceptable (target)");
     let ids: Vec<String> = doc.risks.iter().map(|r| r.id.clone()).collect();
     assert_eq!(column(&risks, 0), ids);
     for (i, r) in doc.risks.iter().enumerate() {
         // Scores are numbers, so the column sorts and filters as numbers.
-        let score = risks.get((i + 1, 8));
+        let score = risks.get((i + 1, 10));
         match r.inherent.score {
             Some(s) => assert_eq!(score, Some(&Data::Float(f64::from(s))), "{}", r.id),
             None => assert!(matches!(score, None | Some(Data::Empty)), "{}", r.id),
         }
         let acceptable = if r.acceptable { "Yes" } else { "No" };
-        assert_eq!(string(&risks, i + 1, 15), acceptable, "{}", r.id);
-        assert_eq!(string(&risks, i + 1, 10), r.controls.join("; "), "{}", r.id);
+        assert_eq!(string(&risks, i + 1, 22), acceptable, "{}", r.id);
+        assert_eq!(string(&risks, i + 1, 12), r.controls.join("; "), "{}", r.id);
+        // The acceptance rationale and the identification date.
+        assert_eq!(
+            string(&risks, i + 1, 6),
+            r.description.clone().unwrap_or_default(),
+            "{}",
+            r.id
+        );
+        assert_eq!(
+            string(&risks, i + 1, 7),
+            r.identified.clone().unwrap_or_default(),
+            "{}",
+            r.id
+        );
+        // The owner by name, the id beside it.
+        if let Some(owner) = &r.owner {
+            let name = &doc.people[owner].name;
+            assert_eq!(
+                string(&risks, i + 1, 2),
+                format!("{name} ({owner})"),
+                "{}",
+                r.id
+            );
+        }
     }
 }
 
@@ -176,19 +248,31 @@ fn acme_treatment_plan_sheet_has_one_row_per_action() {
     let mut wb = open(workbook(&analysis, None));
     let plan = sheet(&mut wb, xlsx::PLAN_SHEET);
     let doc = ismsc_core::emit::Docs::new(&analysis).plan;
-    assert_eq!(plan.height(), 1 + doc.actions.len());
+    // The plan lists the open actions only, each control once; the implemented treating
+    // controls are summarised on a sheet of their own.
+    assert!(!doc.open_actions.is_empty());
+    assert!(doc
+        .open_actions
+        .iter()
+        .all(|a| a.status == "planned" || a.status == "partial"));
+    assert_eq!(plan.height(), 1 + doc.open_actions.len());
     let head = header(&plan);
-    assert_eq!(head[0], "Risk");
-    assert_eq!(head[4], "Control");
-    assert_eq!(head[8], "Due");
-    for (i, a) in doc.actions.iter().enumerate() {
-        assert_eq!(string(&plan, i + 1, 0), a.risk);
-        assert_eq!(
-            string(&plan, i + 1, 4),
-            a.control.clone().unwrap_or_default()
-        );
-        assert_eq!(string(&plan, i + 1, 8), a.due.clone().unwrap_or_default());
+    assert_eq!(head[0], "Control");
+    assert_eq!(head[2], "Owner");
+    assert_eq!(head[4], "Due");
+    assert_eq!(head[5], "Risks it treats");
+    for (i, a) in doc.open_actions.iter().enumerate() {
+        assert_eq!(string(&plan, i + 1, 0), a.control);
+        assert_eq!(string(&plan, i + 1, 4), a.due.clone().unwrap_or_default());
+        assert_eq!(string(&plan, i + 1, 5), a.risks.join("; "));
     }
+    let implemented = sheet(&mut wb, xlsx::IMPLEMENTED_SHEET);
+    assert_eq!(implemented.height(), 1 + doc.implemented.len());
+    let mut controls = column(&implemented, 0);
+    let n = controls.len();
+    controls.sort();
+    controls.dedup();
+    assert_eq!(controls.len(), n, "each implemented control once");
 }
 
 /// The small emitter project, with a policy title and a risk threat that are formulas.
@@ -208,7 +292,14 @@ fn hostile() -> Analysis {
 #[test]
 fn user_text_is_never_a_formula() {
     let mut wb = open(workbook(&hostile(), None));
-    for name in [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET] {
+    for name in [
+        xlsx::COVER_SHEET,
+        xlsx::SOA_SHEET,
+        xlsx::EVIDENCE_SHEET,
+        xlsx::RISK_SHEET,
+        xlsx::PLAN_SHEET,
+        xlsx::IMPLEMENTED_SHEET,
+    ] {
         // No cell holds a formula.
         let formulas = wb.worksheet_formula(name).expect("formulas");
         assert!(
@@ -231,12 +322,12 @@ fn user_text_is_never_a_formula() {
     let row = |id: &str| 1 + ids.iter().position(|i| i == id).expect("row");
     // The exclusion text of S.4 is a formula in the sources.
     assert!(
-        string(&soa, row("S.4"), 5).starts_with("'=HYPERLINK("),
+        string(&soa, row("S.4"), 9).starts_with("'=HYPERLINK("),
         "{}",
-        string(&soa, row("S.4"), 5)
+        string(&soa, row("S.4"), 9)
     );
     // Policies are listed by id: the hostile title does not reach the sheet.
-    assert_eq!(string(&soa, row("S.2"), 10), "access-control");
+    assert_eq!(string(&soa, row("S.2"), 14), "access-control");
 
     let risks = sheet(&mut wb, xlsx::RISK_SHEET);
     assert_eq!(

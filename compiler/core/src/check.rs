@@ -5,9 +5,9 @@
 //! | --- | --- |
 //! | `structure` | E0301 cycles |
 //! | `coverage` | E0401–E0408, W0406, W0407: the Annex A decisions |
-//! | `risks` | E0501–E0505: owners, treatments, residual risk |
+//! | `risks` | E0501–E0506, W0507, W0508: owners, treatments, residual risk and its acceptance |
 //! | `time` | W0601–W0605: what the passing of time brings |
-//! | `documents` | E0701, W0702: documented information of clauses 4–10 |
+//! | `documents` | E0701, W0702–W0705: documented information of clauses 4–10 and its control |
 //! | `frameworks` | E0410: the coverage `[coverage]` requires of opted-in frameworks |
 
 mod coverage;
@@ -37,5 +37,5 @@ pub fn run(
     coverage::check(sources, model, facts, diags);
     risks::check(model, facts, diags);
     time::check(model, today, diags);
-    documents::check(sources, model, diags);
+    documents::check(sources, model, facts, diags);
 }

@@ -302,7 +302,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let aux = load_aux(&mut sources, &asts, fs.as_ref());
     let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
     model::resolve::resolve(&mut model, &mut diags);
-    let facts = Facts::derive(&model);
+    let facts = Facts::derive(&model, options.today);
     check::run(&sources, &model, &facts, options.today, &mut diags);
     check::frameworks::check(&manifest, &model, &facts, &mut diags);
 

@@ -4,18 +4,22 @@
 //!   by which field (petgraph);
 //! - [`soa`]: the Statement of Applicability, derived from the index;
 //! - [`register`]: the risks' scores under the method, and the treatment plan;
-//! - [`coverage`]: the coverage of each framework the project opts into, graded.
+//! - [`coverage`]: the coverage of each framework the project opts into, graded;
+//! - [`control`]: whether each controlled document is approved, a draft or overdue on
+//!   `--today`.
 //!
 //! **Architecture Invariant:** every check, emitter and the language server reads these; none
 //! derives them again or builds a reverse index of its own. The derivations are `pub(super)`,
 //! so only [`Facts::derive`] can call them.
 
+pub mod control;
 pub mod coverage;
 pub mod index;
 pub mod register;
 pub mod soa;
 
 use crate::model::Model;
+use crate::syntax::ast::Date;
 
 pub use index::{Field, Node, Ref, RefIndex, Site};
 pub use register::{Assessed, Plan, Register};
@@ -34,22 +38,27 @@ pub struct Facts {
     pub plan: Plan,
     /// The coverage of each opted-in framework, in the order opted in.
     pub coverage: Vec<coverage::Coverage>,
+    /// The state of the documents `ismsc` writes (approved, draft, overdue) on `--today`.
+    pub control: control::Control,
 }
 
 impl Facts {
-    /// Derives every fact of a resolved model.
-    pub fn derive(model: &Model) -> Facts {
+    /// Derives every fact of a resolved model; the state of the controlled documents is
+    /// judged on `today`.
+    pub fn derive(model: &Model, today: Date) -> Facts {
         let index = RefIndex::build(model);
         let soa = soa::derive(model, &index);
         let register = Register::derive(model);
         let plan = Plan::derive(model, &register);
         let coverage = coverage::derive(model, &index, soa.as_ref());
+        let control = control::Control::derive(model, today);
         Facts {
             index,
             soa,
             register,
             plan,
             coverage,
+            control,
         }
     }
 }

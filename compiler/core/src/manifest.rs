@@ -211,6 +211,11 @@ impl Manifest {
                 d.severity = Severity::Error;
             }
         }
-        diags.retain(|d| self.lints.get(&d.code) != Some(&Level::Allow) || !d.code.configurable());
+        diags.retain(|d| match self.lints.get(&d.code) {
+            Some(Level::Allow) => !d.code.configurable(),
+            // Silent by default unless `[lints]` turns it on.
+            None => !d.code.allowed_by_default(),
+            Some(_) => true,
+        });
     }
 }

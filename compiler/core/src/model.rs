@@ -263,6 +263,32 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The documents `ismsc` writes that a `document` item puts under document control.
+    DocKind {
+        /// `document soa`: the Statement of Applicability (6.1.3 d).
+        Soa = "soa",
+        /// `document risk-register`: the risk assessment results (8.2).
+        RiskRegister = "risk-register",
+        /// `document treatment-plan`: the risk treatment plan (6.1.3 e, 8.3).
+        TreatmentPlan = "treatment-plan",
+    }
+}
+
+impl DocKind {
+    /// Every kind, in the order the outputs list them.
+    pub const ALL: [DocKind; 3] = [DocKind::Soa, DocKind::RiskRegister, DocKind::TreatmentPlan];
+
+    /// The document's usual title, when its `document` item gives none.
+    pub fn default_title(self) -> &'static str {
+        match self {
+            DocKind::Soa => "Statement of Applicability",
+            DocKind::RiskRegister => "Risk register",
+            DocKind::TreatmentPlan => "Risk treatment plan",
+        }
+    }
+}
+
+vocabulary! {
     /// An asset's `type`.
     AssetType {
         /// `information`
@@ -433,8 +459,10 @@ pub struct Risk {
     pub controls: Vec<Link>,
     /// Annex A controls the treatment needs, named directly (6.1.3 b, c).
     pub requires: Vec<ReqLink>,
-    /// Residual rating.
+    /// Residual rating: the target, once every treating control is implemented.
     pub residual: Option<Rating>,
+    /// The rating today, with the controls implemented so far (`current { … }`).
+    pub current: Option<Rating>,
     /// Acceptance of the residual risk.
     pub accepted: Option<SignOff>,
     /// When it was identified.
@@ -526,6 +554,41 @@ pub struct Objective {
     pub due: Option<Date>,
     /// Controls that serve it.
     pub controls: Vec<Link>,
+}
+
+/// `document KIND "Title" { … }`: the document control of a document `ismsc` writes (the
+/// SoA, the risk register, the treatment plan), as a policy has its own.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Which document.
+    pub kind: DocKind,
+    /// Its title, if written.
+    pub title: Option<String>,
+    /// Owner.
+    pub owner: Option<Link>,
+    /// Approvals, in written order (one or several sign-offs).
+    pub approved: Vec<SignOff>,
+    /// Version.
+    pub version: Option<String>,
+    /// Classification level.
+    pub classification: Option<Word>,
+    /// Review interval.
+    pub review: Option<Duration>,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// The kind as written in the header.
+    pub key_span: Span,
+    /// The whole item.
+    pub span: Span,
+}
+
+impl Document {
+    /// The title, or the document's usual one.
+    pub fn display(&self) -> &str {
+        self.title
+            .as_deref()
+            .unwrap_or_else(|| self.kind.default_title())
+    }
 }
 
 /// The `isms` block.
@@ -656,6 +719,9 @@ pub struct Framework {
     pub origin: Origin,
     /// Whose data it is and under which licence (`attribution = "…"`).
     pub attribution: Option<String>,
+    /// The attributes of its requirements that the SoA publishes for people (the columns of
+    /// `soa.csv`), from `published = [...]`; `None` publishes all of them.
+    pub published: Option<Vec<String>>,
 }
 
 /// A requirement of a framework.
@@ -859,6 +925,8 @@ pub struct Model {
     pub req_index: ReqIndex,
     /// Mappings between frameworks.
     pub mappings: Vec<Mapping>,
+    /// The `document` items, at most one per kind, in load order.
+    pub documents: Vec<Document>,
     /// Management-system clauses.
     pub clauses: Vec<Clause>,
     /// Documented information the clauses mandate.
@@ -937,6 +1005,26 @@ impl Model {
             .enumerate()
             .filter(move |(_, r)| Some(r.framework) == fw)
             .map(|(i, r)| (ReqId(i as u32), r))
+    }
+
+    /// Whether the person `who` speaks for `owner`: the owner itself, or the lead or a member
+    /// of the owning team (who accepts a risk or approves a plan on its behalf).
+    pub fn speaks_for(&self, who: EntityId, owner: EntityId) -> bool {
+        if who == owner {
+            return true;
+        }
+        match self.entity(owner).map(|e| &e.data) {
+            Some(Data::Team(t)) => {
+                t.lead.as_ref().and_then(|l| l.target) == Some(who)
+                    || t.members.iter().any(|m| m.target == Some(who))
+            }
+            _ => false,
+        }
+    }
+
+    /// The `document` item of a kind, if declared.
+    pub fn document(&self, kind: DocKind) -> Option<&Document> {
+        self.documents.iter().find(|d| d.kind == kind)
     }
 
     /// Entities of one kind, in load order.

@@ -20,6 +20,22 @@ pub mod xlsx;
 use ismsc_core::driver::Analysis;
 use ismsc_core::emit::{data, Docs, OutputFile, BUILD_FILES};
 
+/// An evidence address that may be a link in a published document: an `http`, `https` or
+/// `mailto` address without blanks or control characters inside; anything else stays text.
+pub(crate) fn web_link(at: &str) -> Option<&str> {
+    let at = at.trim();
+    if at.is_empty() || at.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (scheme, rest) = at.split_once(':')?;
+    let ok = match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" => rest.starts_with("//") && rest.len() > 2,
+        "mailto" => !rest.is_empty(),
+        _ => false,
+    };
+    ok.then_some(at)
+}
+
 /// Every top-level name a build may write into the output folder (files and folders), so a
 /// later build with other `--format`s may still replace the folder.
 pub fn output_names() -> impl Iterator<Item = &'static str> {
@@ -120,7 +136,7 @@ pub fn build_with_progress(
     // The documents are made once, from the analysis's facts, for every output.
     let docs = Docs::new(analysis);
     let pdfs = if wants(Output::Pdf) {
-        pdf::sources(&analysis.model, &docs, options)
+        pdf::sources(analysis, &docs, options)
     } else {
         Vec::new()
     };
@@ -133,7 +149,7 @@ pub fn build_with_progress(
         progress.step("data");
     }
     if wants(Output::Xlsx) {
-        files.extend(xlsx::files(&docs, options));
+        files.extend(xlsx::files(&analysis.model, &docs, options));
         progress.step("soa.xlsx");
     }
     if wants(Output::Site) {

@@ -32,7 +32,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{CoverageDoc, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::dto::{
+    CoverageDoc, DocumentControl, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc,
+};
 use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::register as risk;
@@ -300,6 +302,8 @@ pub(super) fn band(score: Option<u32>, threshold: Option<u32>, max: u32) -> &'st
 /// Everything the pages read, computed once.
 pub(super) struct Site<'a> {
     model: &'a Model,
+    /// Whether each controlled document is approved, a draft or overdue.
+    control: &'a ismsc_core::facts::control::Control,
     options: &'a BuildOptions,
     soa: Option<&'a SoaDoc>,
     /// The coverage of each framework the project opts into.
@@ -380,6 +384,7 @@ impl<'a> Site<'a> {
         Site {
             annex,
             model,
+            control: &analysis.facts.control,
             options,
             soa: docs.soa.as_ref(),
             coverage: &docs.coverage,
@@ -601,6 +606,89 @@ impl<'a> Site<'a> {
                 escape(&levels)
             ),
         }
+    }
+}
+
+impl Site<'_> {
+    /// The document control of a document `ismsc` writes, as a card: a `DRAFT` or
+    /// `OVERDUE` banner when it is not a controlled copy, then its identity and approval.
+    fn document_control(&self, root: &str, d: &DocumentControl) -> String {
+        let mut h = String::new();
+        match d.status {
+            "draft" => h.push_str(&format!(
+                "<p class=\"callout draft\"><strong>DRAFT</strong> — no approval of this document is recorded (<code>document {}</code> in the ISMS sources). It is not a controlled copy.</p>\n",
+                escape(d.kind)
+            )),
+            "overdue" => h.push_str(&format!(
+                "<p class=\"callout draft\"><strong>OVERDUE</strong> — this document was due for review on {}. Until it is reviewed and approved again, it is not a controlled copy.</p>\n",
+                escape(d.next_review.as_deref().unwrap_or("—"))
+            )),
+            _ => {}
+        }
+        let mut dl = String::new();
+        let mut row = |term: &str, value: String| {
+            dl.push_str(&format!(
+                "<div><dt>{}</dt><dd>{value}</dd></div>",
+                escape(term)
+            ));
+        };
+        row("Version", escape(d.version.as_deref().unwrap_or("—")));
+        if let Some(v) = &d.isms_version {
+            row("ISMS version", escape(v));
+        }
+        row(
+            "Status",
+            match d.status {
+                "approved" => "<span class=\"badge st-implemented\">Approved</span>".to_string(),
+                "overdue" => "<span class=\"badge draft\">Overdue for review</span>".to_string(),
+                _ => "<span class=\"badge draft\">Draft</span>".to_string(),
+            },
+        );
+        row(
+            "Owner",
+            d.refs
+                .owner
+                .map(|o| self.ref_name(root, o))
+                .unwrap_or_else(|| "—".into()),
+        );
+        row(
+            "Approved by",
+            if d.approved.is_empty() {
+                "—".to_string()
+            } else {
+                d.approved
+                    .iter()
+                    .zip(&d.refs.approved)
+                    .map(|(a, who)| {
+                        format!(
+                            "{} <span class=\"muted nowrap\">{}</span>",
+                            self.ref_name(root, *who),
+                            escape(&a.on)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            },
+        );
+        if let Some(c) = &d.classification {
+            row(
+                "Classification",
+                format!("<span class=\"badge cls\">{}</span>", escape(c)),
+            );
+        }
+        if let Some(e) = &d.effective {
+            row("Effective", escape(e));
+        }
+        if let Some(r) = &d.review {
+            row("Review interval", escape(r));
+        }
+        if let Some(n) = &d.next_review {
+            row("Next review", escape(n));
+        }
+        h.push_str(&format!(
+            "<section class=\"meta-card doc-control\" id=\"document-control\"><h2>Document control</h2><dl class=\"meta\">{dl}</dl></section>\n"
+        ));
+        h
     }
 }
 

@@ -1,12 +1,18 @@
 //! `soa.xlsx`: the Statement of Applicability and the risk register as one Excel workbook,
 //! the file an auditor asks for.
 //!
+//! - Sheet [`COVER_SHEET`]: the document control of the three documents (version, status,
+//!   owner, approval, classification, review), the ISMS and its scope; a draft or overdue
+//!   document is marked so, here, in every sheet's printed header and in the file's
+//!   properties.
 //! - Sheet [`SOA_SHEET`]: a header row, then one row per requirement of the standard in
-//!   catalogue order (the rows of [`SoaDoc`]).
+//!   catalogue order (the rows of [`SoaDoc`]), a column per kind of reason for inclusion.
+//! - Sheet [`EVIDENCE_SHEET`]: the evidence of the implementing controls, its address a link.
 //! - Sheet [`RISK_SHEET`]: a header row, then one row per risk in model order (the rows of
 //!   [`RiskRegisterDoc`]).
-//! - Sheet [`PLAN_SHEET`]: a header row, then one row per action of the risk treatment plan
-//!   (the rows of [`TreatmentPlanDoc`]).
+//! - Sheet [`PLAN_SHEET`]: a header row, then one row per open action of the risk treatment
+//!   plan (a treating control not implemented yet), and sheet [`IMPLEMENTED_SHEET`] the
+//!   treating controls already implemented (the rows of [`TreatmentPlanDoc`]).
 //!
 //! - One sheet per framework the project opts into, named `Coverage <key>` (`:` as `-`): a
 //!   header row, then one row per requirement with its coverage (the rows of [`CoverageDoc`]).
@@ -27,19 +33,31 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::BuildOptions;
+use std::collections::BTreeMap;
+
+use crate::{web_link, BuildOptions};
 use ismsc_core::emit::csv::{self, guard};
 use ismsc_core::emit::dto::{
-    CoverageDoc, CoverageRequirement, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
-    TreatmentAction, TreatmentPlanDoc,
+    name_and_id, CoverageDoc, CoverageRequirement, DocumentControl, ImplementedControl, OpenAction,
+    RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc, Who,
 };
 use ismsc_core::emit::{Docs, OutputFile};
+use ismsc_core::model::Model;
 
 /// The name of the workbook in the output folder.
 pub const FILE: &str = "soa.xlsx";
 
-/// The name of the first sheet, the Statement of Applicability.
+/// The name of the first sheet, the document control.
+pub const COVER_SHEET: &str = "Document control";
+
+/// The name of the sheet of the Statement of Applicability.
 pub const SOA_SHEET: &str = "Statement of Applicability";
+
+/// The name of the sheet of the evidence, with its links.
+pub const EVIDENCE_SHEET: &str = "Evidence";
+
+/// The name of the sheet of the treating controls already implemented.
+pub const IMPLEMENTED_SHEET: &str = "Implemented controls";
 
 /// The name of the second sheet, the risk register.
 pub const RISK_SHEET: &str = "Risk register";
@@ -69,59 +87,83 @@ const fn col(header: &'static str, width: f64, wrap: bool) -> Column {
     }
 }
 
-/// The columns of the SoA sheet.
-const SOA_COLUMNS: [Column; 12] = [
+/// The columns of the SoA sheet: a column per kind of reason for inclusion (ISO/IEC 27001
+/// 6.1.3 d), the exclusion's justification in the business column.
+const SOA_COLUMNS: [Column; 16] = [
     col("ID", 9.0, false),
-    col("Title", 38.0, true),
-    col("Theme", 22.0, true),
+    col("Title", 34.0, true),
+    col("Theme", 18.0, true),
     col("Applicable", 11.0, false),
     col("Decision", 11.0, false),
-    col("Justification", 50.0, true),
-    col("Reasons", 28.0, true),
+    col("Risk", 14.0, true),
+    col("Legal", 12.0, true),
+    col("Regulatory", 12.0, true),
+    col("Contractual", 13.0, true),
+    col("Business reason / exclusion justification", 44.0, true),
     col("Status", 15.0, false),
-    col("Implemented by", 24.0, true),
-    col("Owners", 16.0, true),
+    col("Due", 12.0, false),
+    col("Implemented by", 34.0, true),
+    col("Owners", 24.0, true),
     col("Policies", 20.0, true),
-    col("Evidence", 50.0, true),
+    col("Evidence", 44.0, true),
+];
+
+/// The columns of the evidence sheet.
+const EVIDENCE_COLUMNS: [Column; 5] = [
+    col("Control", 22.0, true),
+    col("Evidence", 40.0, true),
+    col("Collected", 12.0, false),
+    col("Where", 60.0, true),
+    col("Annex A", 22.0, true),
 ];
 
 /// The columns of the risk register sheet.
-const RISK_COLUMNS: [Column; 19] = [
+const RISK_COLUMNS: [Column; 27] = [
     col("ID", 9.0, false),
     col("Title", 34.0, true),
-    col("Owner", 14.0, true),
+    col("Owner", 22.0, true),
     col("Assets", 20.0, true),
     col("Threat", 34.0, true),
     col("Vulnerability", 34.0, true),
+    col("Description and acceptance rationale", 44.0, true),
+    col("Identified", 12.0, false),
     col("Inherent likelihood", 12.0, true),
     col("Inherent impact", 12.0, true),
     col("Inherent score", 10.0, false),
     col("Treatment", 12.0, false),
     col("Controls", 22.0, true),
+    col("Pending controls", 18.0, true),
     col("Requires", 16.0, true),
-    col("Residual likelihood", 12.0, true),
-    col("Residual impact", 12.0, true),
-    col("Residual score", 10.0, false),
-    col("Acceptable", 11.0, false),
-    col("Accepted by", 14.0, true),
+    col("Today likelihood", 12.0, true),
+    col("Today impact", 12.0, true),
+    col("Today score", 10.0, false),
+    col("Today basis", 12.0, false),
+    col("Target likelihood", 12.0, true),
+    col("Target impact", 12.0, true),
+    col("Target score", 10.0, false),
+    col("Acceptable (target)", 11.0, false),
+    col("Acceptable today", 11.0, false),
+    col("Accepted by", 22.0, true),
     col("Accepted on", 12.0, false),
     col("Accepted until", 12.0, false),
 ];
 
-/// The columns of the treatment plan sheet.
-const PLAN_COLUMNS: [Column; 12] = [
-    col("Risk", 9.0, false),
-    col("Risk title", 34.0, true),
-    col("Risk owner", 14.0, true),
-    col("Treatment", 12.0, false),
+/// The columns of the treatment plan sheet: the open actions.
+const PLAN_COLUMNS: [Column; 7] = [
     col("Control", 18.0, true),
-    col("Control title", 34.0, true),
-    col("Control owner", 14.0, true),
-    col("Status", 15.0, false),
+    col("Control title", 40.0, true),
+    col("Owner", 24.0, true),
+    col("Status", 12.0, false),
     col("Due", 12.0, false),
-    col("Satisfies", 16.0, true),
-    col("Remaining score", 10.0, false),
-    col("Accepted by", 14.0, true),
+    col("Risks it treats", 22.0, true),
+    col("Satisfies", 18.0, true),
+];
+
+/// The columns of the sheet of implemented treating controls.
+const IMPLEMENTED_COLUMNS: [Column; 3] = [
+    col("Control", 22.0, true),
+    col("Control title", 50.0, true),
+    col("Risks it treats", 30.0, true),
 ];
 
 /// The columns of a coverage sheet.
@@ -142,6 +184,7 @@ const YELLOW: u32 = 0xFFEB9C;
 const BLUE: u32 = 0xDDEBF7;
 const RED: u32 = 0xFFC7CE;
 const GREY: u32 = 0xEDEDED;
+const LINK_BLUE: u32 = 0x0563C1;
 
 /// One cell of a data row.
 enum Cell {
@@ -151,6 +194,8 @@ enum Cell {
     Number(Option<u32>),
     /// Text on a light fill of the given RGB colour.
     Filled(String, u32),
+    /// A link: its text and its address (an `http(s)` or `mailto` address).
+    Link(String, String),
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -208,46 +253,134 @@ fn cell_text(s: &str) -> String {
     fit(guard(s))
 }
 
-fn soa_row(c: &SoaControl) -> Vec<Cell> {
+/// People and teams by name, each with its id beside it, one per line.
+fn who_list(people: &BTreeMap<String, Who>, ids: &[String]) -> Cell {
+    text(
+        ids.iter()
+            .map(|id| name_and_id(people, id))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+fn who(people: &BTreeMap<String, Who>, id: &Option<String>) -> Cell {
+    text(
+        id.as_deref()
+            .map(|i| name_and_id(people, i))
+            .unwrap_or_default(),
+    )
+}
+
+/// The reasons of one kind of a row: the ids behind them, or the text.
+fn reasons_of(c: &SoaControl, kind: &str) -> Cell {
+    text(
+        c.reasons
+            .iter()
+            .filter(|r| r.kind == kind)
+            .flat_map(|r| r.ids.iter().cloned().chain(r.text.iter().cloned()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+fn soa_row(model: &Model, c: &SoaControl, people: &BTreeMap<String, Who>) -> Vec<Cell> {
     let decision = if c.decision == "undecided" {
         Cell::Filled(c.decision.to_string(), RED)
     } else {
         text(c.decision)
     };
+    let business = match c.decision {
+        "excluded" => opt(&c.justification),
+        _ => reasons_of(c, "business"),
+    };
+    // Each implementing control by its title, with its id beside it.
+    let implemented: Vec<String> = c
+        .refs
+        .implemented_by
+        .iter()
+        .filter_map(|id| model.entity(*id))
+        .map(|e| match &e.title {
+            Some(t) => format!("{t} ({})", e.id),
+            None => e.id.clone(),
+        })
+        .collect();
     vec![
         text(c.id.clone()),
         text(c.title.clone()),
         text(c.theme_title.clone()),
         text(yes_no(c.applicable)),
         decision,
-        opt(&c.justification),
-        text(csv::reasons(c).join("; ")),
+        reasons_of(c, "risk"),
+        reasons_of(c, "legal"),
+        reasons_of(c, "regulatory"),
+        reasons_of(c, "contractual"),
+        business,
         Cell::Filled(c.status.to_string(), status_fill(c.status)),
-        list(&c.implemented_by),
-        list(&c.owners),
+        opt(&c.due),
+        text(implemented.join("\n")),
+        who_list(people, &c.owners),
         list(&c.policies),
         text(csv::evidence(c).join("\n")),
     ]
 }
 
-fn plan_row(a: &TreatmentAction) -> Vec<Cell> {
-    let status = match &a.status {
-        Some(st) => Cell::Filled(st.clone(), status_fill(st)),
-        None => text(""),
-    };
+/// The evidence of the SoA, once per control and title, with the Annex A controls it serves.
+fn evidence_rows(soa: &SoaDoc) -> Vec<Vec<Cell>> {
+    /// Control, title, collected, where, and the Annex A controls it serves.
+    type Row = (String, String, Option<String>, Option<String>, Vec<String>);
+    let mut rows: Vec<Row> = Vec::new();
+    for c in &soa.controls {
+        for e in &c.evidence {
+            match rows.iter_mut().find(|r| r.0 == e.control && r.1 == e.title) {
+                Some(r) => {
+                    if !r.4.contains(&c.id) {
+                        r.4.push(c.id.clone());
+                    }
+                }
+                None => rows.push((
+                    e.control.clone(),
+                    e.title.clone(),
+                    e.collected.clone(),
+                    e.at.clone(),
+                    vec![c.id.clone()],
+                )),
+            }
+        }
+    }
+    rows.into_iter()
+        .map(|(control, title, collected, at, reqs)| {
+            let at = match at.as_deref().and_then(web_link) {
+                Some(url) => Cell::Link(url.to_string(), url.to_string()),
+                None => text(at.unwrap_or_default()),
+            };
+            vec![
+                text(control),
+                text(title),
+                text(collected.unwrap_or_default()),
+                at,
+                text(reqs.join("; ")),
+            ]
+        })
+        .collect()
+}
+
+fn plan_row(a: &OpenAction, people: &BTreeMap<String, Who>) -> Vec<Cell> {
     vec![
-        text(a.risk.clone()),
-        opt(&a.risk_title),
-        opt(&a.risk_owner),
-        opt(&a.treatment),
-        opt(&a.control),
+        text(a.control.clone()),
         opt(&a.control_title),
-        opt(&a.control_owner),
-        status,
+        who(people, &a.owner),
+        Cell::Filled(a.status.clone(), status_fill(&a.status)),
         opt(&a.due),
+        list(&a.risks),
         list(&a.satisfies),
-        Cell::Number(a.remaining_score),
-        opt(&a.accepted_by),
+    ]
+}
+
+fn implemented_row(c: &ImplementedControl) -> Vec<Cell> {
+    vec![
+        text(c.control.clone()),
+        opt(&c.control_title),
+        list(&c.risks),
     ]
 }
 
@@ -258,39 +391,48 @@ fn rating_cells(r: Option<&RiskRating>) -> [Cell; 3] {
     }
 }
 
-fn risk_row(r: &RiskEntry) -> Vec<Cell> {
+fn verdict(b: bool) -> Cell {
+    Cell::Filled(yes_no(b).to_string(), if b { GREEN } else { RED })
+}
+
+fn risk_row(r: &RiskEntry, people: &BTreeMap<String, Who>) -> Vec<Cell> {
     let [il, ii, is] = rating_cells(Some(&r.inherent));
     let [rl, ri, rs] = rating_cells(r.residual.as_ref());
+    let [cl, ci, cs] = rating_cells(r.current.as_ref());
     let (by, on, until) = match &r.accepted {
         Some(a) => (
-            a.by.clone(),
+            Some(a.by.clone()),
             a.on.clone(),
             a.until.clone().unwrap_or_default(),
         ),
-        None => Default::default(),
+        None => (None, String::new(), String::new()),
     };
-    let acceptable = Cell::Filled(
-        yes_no(r.acceptable).to_string(),
-        if r.acceptable { GREEN } else { RED },
-    );
     vec![
         text(r.id.clone()),
         opt(&r.title),
-        opt(&r.owner),
+        who(people, &r.owner),
         list(&r.assets),
         opt(&r.threat),
         opt(&r.vulnerability),
+        opt(&r.description),
+        opt(&r.identified),
         il,
         ii,
         is,
         opt(&r.treatment),
         list(&r.controls),
+        list(&r.pending_controls),
         list(&r.requires),
+        cl,
+        ci,
+        cs,
+        text(r.current_basis),
         rl,
         ri,
         rs,
-        acceptable,
-        text(by),
+        verdict(r.acceptable),
+        verdict(r.acceptable_now),
+        who(people, &by),
         text(on),
         text(until),
     ]
@@ -347,6 +489,34 @@ fn coverage_sheet_name(doc: &CoverageDoc, taken: &mut Vec<String>) -> String {
     name
 }
 
+/// The printed header and footer of a sheet of a document: its title and marking (`DRAFT`,
+/// `OVERDUE`) on every page, its version and classification, the page number.
+fn print_marks(ws: &mut Worksheet, organization: Option<&str>, d: &DocumentControl) {
+    // `&` starts a control code in Excel's header syntax: doubled, it prints as itself.
+    let esc = |s: &str| s.replace('&', "&&");
+    let mut left = esc(&d.title);
+    if let Some(o) = organization {
+        left = format!("{} — {left}", esc(o));
+    }
+    let right = d
+        .marking()
+        .map(|m| format!("&\"-,Bold\"{m}"))
+        .unwrap_or_default();
+    ws.set_header(format!("&L{left}&R{right}"));
+    let version = d
+        .version
+        .as_ref()
+        .or(d.isms_version.as_ref())
+        .map(|v| format!("Version {}", esc(v)))
+        .unwrap_or_default();
+    let class = d
+        .classification
+        .as_deref()
+        .map(|c| esc(&c.to_uppercase()))
+        .unwrap_or_default();
+    ws.set_footer(format!("&L{version}&C{class}&RPage &P of &N"));
+}
+
 /// Writes one table: the header, the rows, the widths, the frozen header and the filter.
 fn table(ws: &mut Worksheet, columns: &[Column], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     let header = Format::new()
@@ -377,6 +547,18 @@ fn table(ws: &mut Worksheet, columns: &[Column], rows: &[Vec<Cell>]) -> Result<(
                     let filled = base.clone().set_background_color(Color::RGB(*rgb));
                     ws.write_string_with_format(r, c, cell_text(s), &filled)?;
                 }
+                Cell::Link(s, url) => {
+                    // An address Excel refuses (too long, malformed) stays text.
+                    let link = Format::new()
+                        .set_align(FormatAlign::Top)
+                        .set_text_wrap()
+                        .set_font_color(Color::RGB(LINK_BLUE))
+                        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+                    let url = rust_xlsxwriter::Url::new(url.as_str()).set_text(cell_text(s));
+                    if ws.write_url_with_format(r, c, url, &link).is_err() {
+                        ws.write_string_with_format(r, c, cell_text(s), base)?;
+                    }
+                }
             }
         }
         last_row = r;
@@ -390,23 +572,59 @@ fn table(ws: &mut Worksheet, columns: &[Column], rows: &[Vec<Cell>]) -> Result<(
     Ok(())
 }
 
-/// The document properties: titles from the project, and the creation date.
+/// The document properties: titles from the project, the SoA's version and status (`DRAFT`
+/// in the title and keywords of a draft), its owner, and a creation date: the SoA's latest
+/// approval, else a fixed date, so two builds are byte-identical; `--timestamp` replaces it.
 fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, XlsxError> {
+    let d = &soa.document;
     let fixed = ExcelDateTime::parse_from_str(FIXED_CREATED)?;
+    let approved = d
+        .approved
+        .iter()
+        .map(|a| a.on.as_str())
+        .max()
+        .and_then(|on| ExcelDateTime::parse_from_str(on).ok());
     let created = options
         .timestamp
         .as_deref()
         .and_then(|t| ExcelDateTime::parse_from_str(t).ok())
+        .or(approved)
         .unwrap_or(fixed);
-    let mut title = "Statement of Applicability".to_string();
+    let mut title = d.title.clone();
     if let Some(org) = &soa.organization {
         title.push_str(&format!(" — {org}"));
     }
+    if let Some(m) = d.marking() {
+        title = format!("{m} — {title}");
+    }
+    let status = match d.status {
+        "approved" => "Approved",
+        "overdue" => "Overdue for review",
+        _ => "Draft",
+    };
     let mut props = DocProperties::new()
         .set_title(title)
         .set_subject(soa.standard_title.as_deref().unwrap_or(&soa.standard))
         .set_author("ismsc")
+        .set_status(status)
+        .set_category("Statement of Applicability")
+        .set_custom_property("Document status", status)
         .set_creation_datetime(&created);
+    if let Some(m) = d.marking() {
+        props = props.set_keywords(m);
+    }
+    if let Some(v) = &d.version {
+        props = props.set_custom_property("Version", v.as_str());
+    }
+    if let Some(v) = &d.isms_version {
+        props = props.set_custom_property("ISMS version", v.as_str());
+    }
+    if let Some(c) = &d.classification {
+        props = props.set_custom_property("Classification", c.as_str());
+    }
+    if let Some(owner) = &d.owner {
+        props = props.set_manager(name_and_id(&soa.people, owner));
+    }
     if let Some(org) = &soa.organization {
         props = props.set_company(org);
     }
@@ -416,8 +634,139 @@ fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, Xls
     Ok(props)
 }
 
+/// The cover sheet: the ISMS, the document control of each document of the workbook, and the
+/// scope.
+fn cover(
+    ws: &mut Worksheet,
+    soa: &SoaDoc,
+    docs: [(&DocumentControl, &BTreeMap<String, Who>, &str); 3],
+    options: &BuildOptions,
+) -> Result<(), XlsxError> {
+    let title = Format::new().set_bold().set_font_size(16);
+    let bold = Format::new().set_bold().set_align(FormatAlign::Top);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(Color::RGB(HEADER_FILL))
+        .set_border_bottom(FormatBorder::Thin);
+    let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let alert = wrapped
+        .clone()
+        .set_bold()
+        .set_font_color(Color::RGB(0x9C0006))
+        .set_background_color(Color::RGB(RED));
+    let widths = [26.0, 30.0, 12.0, 14.0, 16.0, 28.0, 36.0, 16.0, 14.0, 14.0];
+    for (c, w) in (0u16..).zip(widths) {
+        ws.set_column_width(c, w)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        cell_text(soa.organization.as_deref().unwrap_or("")),
+        &bold,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Statement of Applicability, risk register and risk treatment plan",
+        &title,
+    )?;
+    let standard = soa.standard_title.as_deref().unwrap_or(&soa.standard);
+    let facts: Vec<(&str, String)> = vec![
+        ("ISMS", soa.isms.clone().unwrap_or_default()),
+        (
+            "ISMS version",
+            soa.document.isms_version.clone().unwrap_or_default(),
+        ),
+        ("Standard", standard.to_string()),
+        ("ISMS scope", soa.document.scope.clone().unwrap_or_default()),
+        ("Generated", options.timestamp.clone().unwrap_or_default()),
+    ];
+    let mut row = 3u32;
+    for (label, value) in facts {
+        if value.is_empty() {
+            continue;
+        }
+        ws.write_string_with_format(row, 0, label, &bold)?;
+        ws.merge_range(row, 1, row, 6, &cell_text(value.trim()), &wrapped)?;
+        if label == "ISMS scope" {
+            ws.set_row_height(row, 60)?;
+        }
+        row += 1;
+    }
+    row += 1;
+    let columns = [
+        "Document",
+        "Title",
+        "Version",
+        "Status",
+        "Owner",
+        "Approved by",
+        "Approved on",
+        "Classification",
+        "Review interval",
+        "Next review",
+    ];
+    for (c, h) in (0u16..).zip(columns) {
+        ws.write_string_with_format(row, c, h, &header)?;
+    }
+    for (d, people, sheet) in docs {
+        row += 1;
+        let status = match d.status {
+            "approved" => "Approved".to_string(),
+            "overdue" => "OVERDUE".to_string(),
+            _ => "DRAFT".to_string(),
+        };
+        let approvers: Vec<String> = d
+            .approved
+            .iter()
+            .map(|a| name_and_id(people, &a.by))
+            .collect();
+        let dates: Vec<&str> = d.approved.iter().map(|a| a.on.as_str()).collect();
+        let cells = [
+            sheet.to_string(),
+            d.title.clone(),
+            d.version.clone().unwrap_or_default(),
+            status,
+            d.owner
+                .as_deref()
+                .map(|o| name_and_id(people, o))
+                .unwrap_or_default(),
+            approvers.join("\n"),
+            dates.join("\n"),
+            d.classification.clone().unwrap_or_default(),
+            d.review.clone().unwrap_or_default(),
+            d.next_review.clone().unwrap_or_default(),
+        ];
+        for (c, v) in (0u16..).zip(cells) {
+            let f = if c == 3 && d.marking().is_some() {
+                &alert
+            } else {
+                &wrapped
+            };
+            ws.write_string_with_format(row, c, cell_text(&v), f)?;
+        }
+    }
+    row += 2;
+    ws.merge_range(
+        row,
+        0,
+        row,
+        6,
+        "A document marked DRAFT has no recorded approval; one marked OVERDUE is past its review date. Neither is a controlled copy.",
+        &wrapped,
+    )?;
+    ws.set_row_height(row, 30)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    print_marks(ws, soa.organization.as_deref(), &soa.document);
+    Ok(())
+}
+
 /// The bytes of `soa.xlsx`.
 fn workbook(
+    model: &Model,
     soa: &SoaDoc,
     risks: &RiskRegisterDoc,
     plan: &TreatmentPlanDoc,
@@ -426,24 +775,56 @@ fn workbook(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(soa, options)?);
-    let rows: Vec<Vec<Cell>> = soa.controls.iter().map(soa_row).collect();
-    table(wb.add_worksheet().set_name(SOA_SHEET)?, &SOA_COLUMNS, &rows)?;
-    let rows: Vec<Vec<Cell>> = risks.risks.iter().map(risk_row).collect();
-    table(
-        wb.add_worksheet().set_name(RISK_SHEET)?,
-        &RISK_COLUMNS,
-        &rows,
+    let org = soa.organization.as_deref();
+    cover(
+        wb.add_worksheet().set_name(COVER_SHEET)?,
+        soa,
+        [
+            (&soa.document, &soa.people, SOA_SHEET),
+            (&risks.document, &risks.people, RISK_SHEET),
+            (&plan.document, &plan.people, PLAN_SHEET),
+        ],
+        options,
     )?;
-    let rows: Vec<Vec<Cell>> = plan.actions.iter().map(plan_row).collect();
-    table(
-        wb.add_worksheet().set_name(PLAN_SHEET)?,
-        &PLAN_COLUMNS,
-        &rows,
-    )?;
+    let rows: Vec<Vec<Cell>> = soa
+        .controls
+        .iter()
+        .map(|c| soa_row(model, c, &soa.people))
+        .collect();
+    let ws = wb.add_worksheet().set_name(SOA_SHEET)?;
+    table(ws, &SOA_COLUMNS, &rows)?;
+    print_marks(ws, org, &soa.document);
+    let rows = evidence_rows(soa);
+    let ws = wb.add_worksheet().set_name(EVIDENCE_SHEET)?;
+    table(ws, &EVIDENCE_COLUMNS, &rows)?;
+    print_marks(ws, org, &soa.document);
+    let rows: Vec<Vec<Cell>> = risks
+        .risks
+        .iter()
+        .map(|r| risk_row(r, &risks.people))
+        .collect();
+    let ws = wb.add_worksheet().set_name(RISK_SHEET)?;
+    table(ws, &RISK_COLUMNS, &rows)?;
+    print_marks(ws, org, &risks.document);
+    let rows: Vec<Vec<Cell>> = plan
+        .open_actions
+        .iter()
+        .map(|a| plan_row(a, &plan.people))
+        .collect();
+    let ws = wb.add_worksheet().set_name(PLAN_SHEET)?;
+    table(ws, &PLAN_COLUMNS, &rows)?;
+    print_marks(ws, org, &plan.document);
+    let rows: Vec<Vec<Cell>> = plan.implemented.iter().map(implemented_row).collect();
+    let ws = wb.add_worksheet().set_name(IMPLEMENTED_SHEET)?;
+    table(ws, &IMPLEMENTED_COLUMNS, &rows)?;
+    print_marks(ws, org, &plan.document);
     let mut taken = vec![
+        COVER_SHEET.to_string(),
         SOA_SHEET.to_string(),
+        EVIDENCE_SHEET.to_string(),
         RISK_SHEET.to_string(),
         PLAN_SHEET.to_string(),
+        IMPLEMENTED_SHEET.to_string(),
     ];
     for doc in coverage {
         let rows: Vec<Vec<Cell>> = doc.requirements.iter().map(coverage_row).collect();
@@ -457,11 +838,18 @@ fn workbook(
 /// coverage sheet per framework the project opts into. Empty when the project
 /// has no known standard (and so no SoA), or when the workbook cannot be written (more risks
 /// than a sheet has rows, 1,048,575).
-pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
+pub fn files(model: &Model, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let Some(soa) = &docs.soa else {
         return Vec::new();
     };
-    match workbook(soa, &docs.register, &docs.plan, &docs.coverage, options) {
+    match workbook(
+        model,
+        soa,
+        &docs.register,
+        &docs.plan,
+        &docs.coverage,
+        options,
+    ) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),
             content,

@@ -52,8 +52,10 @@ pub(super) fn check(sources: &SourceMap, model: &Model, facts: &Facts, diags: &m
                 .map(|(id, _)| Span::new(id, 0, 0))
         });
     let in_scope_types = in_scope_asset_types(model);
-    // Applicable requirements without a reason, by the control they are applicable through.
+    // Applicable requirements without a reason, by the control they are applicable through,
+    // with the risks that treat a bundling control without naming them.
     let mut unjustified: BTreeMap<EntityId, Vec<ReqId>> = BTreeMap::new();
+    let mut unclaimed: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     // Requirements named where a reported mistake hid them: not undecided, only unreadable.
     let shadowed: std::collections::HashSet<ReqId> =
         model.shadowed.iter().filter_map(|r| r.target).collect();
@@ -140,10 +142,18 @@ pub(super) fn check(sources: &SourceMap, model: &Model, facts: &Facts, diags: &m
                                 .help(format!("add a control with `satisfies = [{}]`; until then the SoA shows it as not implemented", req.id)),
                         );
                     }
-                } else if row.reasons.is_empty() {
-                    // Reported once per control (its first implementing control), below.
+                } else if row.reasons.is_empty() && !shadowed.contains(&row.req) {
+                    // Reported once per control (its first implementing control), below; not
+                    // when the requirement is named where a reported mistake hid it (a risk's
+                    // broken `requires`, say): its reason may be what could not be read.
                     if let Some(&control) = row.implemented_by.first() {
                         unjustified.entry(control).or_default().push(row.req);
+                        let risks = unclaimed.entry(control).or_default();
+                        for (risk, _) in &row.unclaimed {
+                            if !risks.contains(risk) {
+                                risks.push(*risk);
+                            }
+                        }
                     }
                 }
             }
@@ -194,10 +204,33 @@ pub(super) fn check(sources: &SourceMap, model: &Model, facts: &Facts, diags: &m
             d = d.label(*span, "applicable through it as well");
         }
         let example = spans.first().map(|(_, id)| *id).unwrap_or("A.5.1");
-        diags.push(d.help(format!(
-            "link control `{}` to a risk (`controls = [{}]` in a risk) or an obligation, or state the reason for each: `{example} included \"…\"` (6.1.3 d)",
-            entity.id, entity.id
-        )));
+        let risks: Vec<&str> = unclaimed
+            .get(&control)
+            .map(|v| {
+                v.iter()
+                    .filter_map(|r| model.entity(*r))
+                    .map(|r| r.id.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if risks.is_empty() {
+            diags.push(d.help(format!(
+                "link control `{}` to a risk (`controls = [{}]` in a risk, and the controls of the standard it needs in its `requires`) or an obligation, or state the reason for each: `{example} included \"…\"` (6.1.3 d)",
+                entity.id, entity.id
+            )));
+        } else {
+            let named: Vec<String> = risks.iter().map(|r| format!("`{r}`")).collect();
+            d = d.note(format!(
+                "{} {} treated by `{}`, which satisfies several controls of the standard; a risk justifies only those it needs, named in its `requires`",
+                if named.len() == 1 { "risk" } else { "risks" },
+                named.join(", "),
+                entity.id
+            ));
+            diags.push(d.help(format!(
+                "if the risk needs it, name it in the risk's `requires` (`requires = [{example}]` in `{}`); else link the control to an obligation, or state the reason: `{example} included \"…\"` (6.1.3 d)",
+                risks.first().copied().unwrap_or("")
+            )));
+        }
     }
 }
 

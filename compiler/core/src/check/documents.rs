@@ -1,8 +1,11 @@
-//! E0701, W0702: documented information that clauses 4–10 mandate. Which item kind expresses
-//! which document comes from the standard library (`documented … { expressed_by = … }`).
+//! E0701, W0702–W0705: documented information that clauses 4–10 mandate, and its control
+//! (7.5.2, 7.5.3). Which item kind expresses which document comes from the standard library
+//! (`documented … { expressed_by = … }`).
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{Documented, Kind, Model};
+use crate::facts::control::State;
+use crate::facts::Facts;
+use crate::model::{ControlStatus, Data, DocKind, Documented, Kind, Model};
 use crate::source::{Origin, SourceMap, Span};
 
 /// The documented information that applies to the project: its standard's, or the 2022
@@ -61,7 +64,79 @@ fn anchor(sources: &SourceMap, model: &Model) -> Option<Span> {
     first(true).or_else(|| first(false))
 }
 
-pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics) {
+/// W0703, W0704, W0705: evidence of implemented controls, the identification of policies,
+/// the review of the documents `ismsc` writes.
+fn control(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
+    for e in &model.entities {
+        if e.recovered {
+            continue;
+        }
+        match &e.data {
+            Data::Control(c) => {
+                let implemented = c.status.filter(|w| w.value == ControlStatus::Implemented);
+                if let (Some(st), true) = (implemented, c.evidence.is_empty()) {
+                    diags.push(
+                        Diagnostic::new(Code::W0703, st.span, format!("control `{}` is implemented, but records no evidence", e.id))
+                            .primary_label("implemented without evidence")
+                            .help("record where an auditor finds that the control operates: `evidence \"Quarterly access review record\" { at = \"https://…\" collected = 2026-01-15 every = 90d }` (ISO/IEC 27001 7.5, 9.1)"),
+                    );
+                }
+            }
+            Data::Policy(p) => {
+                let mut missing = Vec::new();
+                if p.version.is_none() {
+                    missing.push("`version`");
+                }
+                if p.classification.is_none() {
+                    missing.push("`classification`");
+                }
+                if p.effective.is_none() {
+                    missing.push("`effective`");
+                }
+                if missing.is_empty() {
+                    continue;
+                }
+                let list = match missing.as_slice() {
+                    [one] => one.to_string(),
+                    [a, b] => format!("{a} or {b}"),
+                    _ => "`version`, `classification` or `effective` date".to_string(),
+                };
+                diags.push(
+                    Diagnostic::new(Code::W0704, e.id_span, format!("policy `{}` has no {list}", e.id))
+                        .primary_label(format!("missing {}", missing.join(", ")))
+                        .help("identify the controlled document (ISO/IEC 27001 7.5.2 a): write its `version = \"1.0\"`, its `classification = internal` and the date it takes `effective = 2026-02-01`"),
+                );
+            }
+            _ => {}
+        }
+    }
+    for d in &model.documents {
+        let state = facts.control.document(d.kind);
+        if state.state != State::Overdue {
+            continue;
+        }
+        let (Some(due), Some(review)) = (state.next_review, d.review) else {
+            continue;
+        };
+        let label = match state.approved_on {
+            Some(on) => format!("approved {on}, reviewed every {review}"),
+            None => format!("reviewed every {review}"),
+        };
+        let what = match d.kind {
+            DocKind::Soa => "the Statement of Applicability",
+            DocKind::RiskRegister => "the risk register",
+            DocKind::TreatmentPlan => "the risk treatment plan",
+        };
+        diags.push(
+            Diagnostic::new(Code::W0705, d.key_span, format!("{what} (`document {}`) was due for review on {due}", d.kind.as_str()))
+                .primary_label(label)
+                .help("review the document and record the new approval in `approved`; until then it is published marked OVERDUE"),
+        );
+    }
+}
+
+pub(super) fn check(sources: &SourceMap, model: &Model, facts: &Facts, diags: &mut Diagnostics) {
+    control(model, facts, diags);
     let Some(at) = anchor(sources, model) else {
         return;
     };

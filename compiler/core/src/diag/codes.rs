@@ -1,8 +1,9 @@
 //! The one registry of diagnostic codes.
 //!
 //! Codes are stable: once published a code is never renumbered or reused. `E` codes default
-//! to errors and `W` codes to warnings; a project may change the severity per code (or slug)
-//! in `isms.toml`. Ranges: `00xx` syntax and literals, `01xx` items and names, `02xx` fields
+//! to errors and `W` codes to warnings, except the few marked `Allow`: warnings that are
+//! silent until a project turns them on (`warn` or `deny` in `[lints]`). A project may change
+//! the severity per code (or slug) in `isms.toml`. Ranges: `00xx` syntax and literals, `01xx` items and names, `02xx` fields
 //! and values, `03xx` graph structure, `04xx` Annex A coverage, `05xx` risk, `06xx` findings
 //! that time brings, `07xx` documented information. Every code has a page
 //! `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
@@ -41,7 +42,13 @@ macro_rules! codes {
 
             /// Severity unless the project configures another.
             pub fn default_severity(self) -> Severity {
-                match self { $(Code::$code => Severity::$sev,)* }
+                match self { $(Code::$code => severity!($sev),)* }
+            }
+
+            /// Whether the finding is silent unless `[lints]` turns it on (`warn` or
+            /// `deny`): a check some projects want and most do not.
+            pub fn allowed_by_default(self) -> bool {
+                match self { $(Code::$code => allowed!($sev),)* }
             }
 
             /// The documentation page (`ismsc explain`).
@@ -51,6 +58,26 @@ macro_rules! codes {
                 }
             }
         }
+    };
+}
+
+/// The severity of a registry entry: `Allow` entries are warnings when turned on.
+macro_rules! severity {
+    (Allow) => {
+        Severity::Warning
+    };
+    ($sev:ident) => {
+        Severity::$sev
+    };
+}
+
+/// Whether a registry entry is silent by default.
+macro_rules! allowed {
+    (Allow) => {
+        true
+    };
+    ($sev:ident) => {
+        false
     };
 }
 
@@ -97,6 +124,8 @@ codes! {
     E0504 "residual-above-inherent" Error "a residual risk higher than the inherent risk";
     E0505 "risk-not-rated"          Error "a risk without likelihood or impact";
     E0506 "risk-without-treatment"  Error "a risk without a treatment decision";
+    W0507 "acceptance-not-by-owner" Warning "a residual risk accepted by someone other than the risk owner";
+    W0508 "acceptable-only-when-implemented" Warning "a risk counted acceptable only through treating controls not implemented yet";
     W0601 "policy-review-overdue"   Warning "a policy past its review date";
     W0602 "policy-not-approved"     Warning "a policy without approval";
     W0603 "evidence-stale"          Warning "evidence older than its collection interval";
@@ -104,6 +133,9 @@ codes! {
     W0605 "acceptance-expired"      Warning "a risk acceptance past its `until` date";
     E0701 "documented-information-missing" Error "documented information that a clause requires is missing";
     W0702 "climate-change-undetermined" Warning "no determination on climate change (ISO/IEC 27001:2022/Amd 1:2024)";
+    W0703 "implemented-without-evidence" Allow "an implemented control that records no evidence (silent unless turned on in `[lints]`)";
+    W0704 "policy-identification-incomplete" Warning "a policy without a version, a classification or an effective date";
+    W0705 "document-review-overdue" Warning "a controlled document (SoA, risk register, treatment plan) past its review date";
 }
 
 impl Code {

@@ -4,9 +4,11 @@
 //! are `yes`/`no`, absent values are empty cells. Every cell goes through [`guard`], so no
 //! text a user wrote can be read as a formula by a spreadsheet.
 
+use std::collections::BTreeMap;
+
 use super::dto::{
-    CatalogDoc, CoverageDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
-    TreatmentPlanDoc,
+    name_of, CatalogDoc, CoverageDoc, DocumentControl, RiskEntry, RiskRating, RiskRegisterDoc,
+    SoaControl, SoaDoc, TreatmentPlanDoc, Who,
 };
 use crate::driver::Analysis;
 
@@ -27,6 +29,34 @@ fn list(items: &[String]) -> String {
 
 fn opt(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
+}
+
+/// The names of people and teams by id, joined.
+fn names(people: &BTreeMap<String, Who>, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| name_of(people, id))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn name(people: &BTreeMap<String, Who>, id: &Option<String>) -> String {
+    id.as_deref()
+        .map(|id| name_of(people, id).to_string())
+        .unwrap_or_default()
+}
+
+/// The document control columns every row ends with: the document's version (else the
+/// ISMS's) and its status.
+pub const DOCUMENT_COLUMNS: [&str; 2] = ["document_version", "document_status"];
+
+fn document_cells(d: &DocumentControl) -> [String; 2] {
+    [
+        d.version
+            .clone()
+            .or(d.isms_version.clone())
+            .unwrap_or_default(),
+        d.status.to_string(),
+    ]
 }
 
 fn yes_no(b: bool) -> String {
@@ -102,7 +132,12 @@ pub fn evidence(c: &SoaControl) -> Vec<String> {
         .collect()
 }
 
-fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
+fn soa_row(
+    c: &SoaControl,
+    attributes: &[String],
+    people: &BTreeMap<String, Who>,
+    doc: &[String; 2],
+) -> Vec<String> {
     let reasons = reasons(c);
     let evidence = evidence(c);
     let mut row = vec![
@@ -127,25 +162,39 @@ fn soa_row(c: &SoaControl, attributes: &[String]) -> Vec<String> {
             .iter()
             .map(|a| c.attributes.get(a).map(|v| list(v)).unwrap_or_default()),
     );
+    row.push(opt(&c.due));
+    row.push(names(people, &c.owners));
+    row.extend(doc.iter().cloned());
     row
 }
 
-/// `soa.csv` of a document: [`SOA_COLUMNS`], then one column per attribute name the
-/// catalogue uses (sorted).
+/// The columns of `soa.csv` after the attribute columns.
+pub const SOA_TAIL_COLUMNS: [&str; 4] = [
+    "due",
+    "owner_names",
+    DOCUMENT_COLUMNS[0],
+    DOCUMENT_COLUMNS[1],
+];
+
+/// `soa.csv` of a document: [`SOA_COLUMNS`], then one column per attribute the catalogue
+/// publishes for people (sorted; the catalogue-internal ones are in `soa.json` only), then
+/// [`SOA_TAIL_COLUMNS`].
 pub fn soa_doc_csv(doc: &SoaDoc) -> String {
     let mut attributes: Vec<String> = doc
         .controls
         .iter()
-        .flat_map(|c| c.attributes.keys().cloned())
+        .flat_map(|c| c.published.iter().cloned())
         .collect();
     attributes.sort();
     attributes.dedup();
     let mut header: Vec<String> = SOA_COLUMNS.iter().map(|c| c.to_string()).collect();
     header.extend(attributes.iter().cloned());
+    header.extend(SOA_TAIL_COLUMNS.iter().map(|c| c.to_string()));
+    let cells = document_cells(&doc.document);
     let rows: Vec<Vec<String>> = doc
         .controls
         .iter()
-        .map(|c| soa_row(c, &attributes))
+        .map(|c| soa_row(c, &attributes, &doc.people, &cells))
         .collect();
     write(&header, &rows)
 }
@@ -156,7 +205,7 @@ pub fn soa_csv(analysis: &Analysis) -> Option<String> {
 }
 
 /// The columns of `risk-register.csv`.
-pub const RISK_COLUMNS: [&str; 19] = [
+pub const RISK_COLUMNS: [&str; 31] = [
     "id",
     "title",
     "owner",
@@ -176,6 +225,18 @@ pub const RISK_COLUMNS: [&str; 19] = [
     "accepted_by",
     "accepted_on",
     "accepted_until",
+    "description",
+    "identified",
+    "current_likelihood",
+    "current_impact",
+    "current_score",
+    "current_basis",
+    "acceptable_now",
+    "pending_controls",
+    "owner_name",
+    "accepted_by_name",
+    DOCUMENT_COLUMNS[0],
+    DOCUMENT_COLUMNS[1],
 ];
 
 fn rating_cells(r: Option<&RiskRating>) -> [String; 3] {
@@ -189,13 +250,15 @@ fn rating_cells(r: Option<&RiskRating>) -> [String; 3] {
     }
 }
 
-fn risk_row(r: &RiskEntry) -> Vec<String> {
+fn risk_row(r: &RiskEntry, people: &BTreeMap<String, Who>, doc: &[String; 2]) -> Vec<String> {
     let [il, ii, is] = rating_cells(Some(&r.inherent));
     let [rl, ri, rs] = rating_cells(r.residual.as_ref());
+    let [cl, ci, cs] = rating_cells(r.current.as_ref());
     let (by, on, until) = match &r.accepted {
         Some(a) => (a.by.clone(), a.on.clone(), opt(&a.until)),
         None => Default::default(),
     };
+    let accepted_by = r.accepted.as_ref().map(|a| a.by.clone());
     vec![
         r.id.clone(),
         opt(&r.title),
@@ -216,18 +279,35 @@ fn risk_row(r: &RiskEntry) -> Vec<String> {
         by,
         on,
         until,
+        opt(&r.description),
+        opt(&r.identified),
+        cl,
+        ci,
+        cs,
+        r.current_basis.to_string(),
+        yes_no(r.acceptable_now),
+        list(&r.pending_controls),
+        name(people, &r.owner),
+        name(people, &accepted_by),
+        doc[0].clone(),
+        doc[1].clone(),
     ]
 }
 
 /// `risk-register.csv` of a document.
 pub fn risk_register_doc_csv(doc: &RiskRegisterDoc) -> String {
     let header: Vec<String> = RISK_COLUMNS.iter().map(|c| c.to_string()).collect();
-    let rows: Vec<Vec<String>> = doc.risks.iter().map(risk_row).collect();
+    let cells = document_cells(&doc.document);
+    let rows: Vec<Vec<String>> = doc
+        .risks
+        .iter()
+        .map(|r| risk_row(r, &doc.people, &cells))
+        .collect();
     write(&header, &rows)
 }
 
 /// The columns of `risk-treatment-plan.csv`, in order (the keys of a treatment action).
-pub const TREATMENT_COLUMNS: [&str; 13] = [
+pub const TREATMENT_COLUMNS: [&str; 17] = [
     "risk",
     "risk_title",
     "risk_owner",
@@ -241,11 +321,16 @@ pub const TREATMENT_COLUMNS: [&str; 13] = [
     "remaining_score",
     "acceptable",
     "accepted_by",
+    "risk_owner_name",
+    "control_owner_name",
+    DOCUMENT_COLUMNS[0],
+    DOCUMENT_COLUMNS[1],
 ];
 
 /// `risk-treatment-plan.csv`: one row per action of the plan.
 pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
     let header: Vec<String> = TREATMENT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let cells = document_cells(&doc.document);
     let rows: Vec<Vec<String>> = doc
         .actions
         .iter()
@@ -264,6 +349,10 @@ pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
                 a.remaining_score.map(|n| n.to_string()).unwrap_or_default(),
                 yes_no(a.acceptable),
                 opt(&a.accepted_by),
+                name(&doc.people, &a.risk_owner),
+                name(&doc.people, &a.control_owner),
+                cells[0].clone(),
+                cells[1].clone(),
             ]
         })
         .collect();

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::facts::control::Controlled;
 use crate::facts::coverage::{Coverage, Grade};
 use crate::facts::soa::{Applicability, Reason, ReasonKind};
 use crate::facts::Facts;
-use crate::model::{ControlStatus, Data, EntityId, Model, Rating};
+use crate::model::{ControlStatus, Data, DocKind, EntityId, Link, Model, Rating};
 
 /// The version of the output formats; raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -31,6 +32,10 @@ pub struct SoaDoc {
     pub organization: Option<String>,
     /// The ISMS title, from the `isms` block.
     pub isms: Option<String>,
+    /// The document control of the SoA (`document soa`): version, status, owner, approval.
+    pub document: DocumentControl,
+    /// The people and teams the document names, by id: their names and roles.
+    pub people: BTreeMap<String, Who>,
     /// Counts over the rows.
     pub summary: SoaSummary,
     /// One row per requirement of the standard, in catalogue order.
@@ -133,8 +138,15 @@ pub struct SoaControl {
     pub owners: Vec<String>,
     /// Evidence recorded on its controls.
     pub evidence: Vec<SoaEvidence>,
+    /// For a `partial` or `planned` row, the latest `due` date of its controls not
+    /// implemented yet, `YYYY-MM-DD`.
+    pub due: Option<String>,
     /// The requirement's attributes from the catalogue, e.g. `control_type`.
     pub attributes: BTreeMap<String, Vec<String>>,
+    /// The names of the attributes the catalogue publishes for people (`soa.csv`), a subset
+    /// of `attributes` (not serialised).
+    #[serde(skip)]
+    pub published: Vec<String>,
     /// The entities behind the ids above, for the emitters that link them (not serialised).
     #[serde(skip)]
     pub refs: SoaRefs,
@@ -192,8 +204,212 @@ pub struct RiskRegisterDoc {
     pub isms: Option<String>,
     /// The acceptance threshold of the risk method.
     pub accept_at_or_below: Option<u32>,
+    /// The document control of the register (`document risk-register`).
+    pub document: DocumentControl,
+    /// The risk criteria: the method's scales, scores and description.
+    pub method: Option<RiskMethodDoc>,
+    /// The people and teams the document names, by id: their names and roles.
+    pub people: BTreeMap<String, Who>,
     /// The risks, in model order.
     pub risks: Vec<RiskEntry>,
+}
+
+/// A person or team named by a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Who {
+    /// `person` or `team`.
+    pub kind: &'static str,
+    /// The name (the item's title), or the id without one.
+    pub name: String,
+    /// A person's role.
+    pub role: Option<String>,
+}
+
+/// One approval of a controlled document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Approval {
+    /// Id of who approved.
+    pub by: String,
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    /// `YYYY-MM-DD`, if limited.
+    pub until: Option<String>,
+}
+
+/// The document control of a document `ismsc` writes, from its `document` item (ISO/IEC
+/// 27001 7.5.2, 7.5.3): what identifies it and whether it is approved.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentControl {
+    /// `soa`, `risk-register` or `treatment-plan`.
+    pub kind: &'static str,
+    /// Its title.
+    pub title: String,
+    /// `approved`, `draft` (no approval, or no `document` item) or `overdue` (past its next
+    /// review on `--today`).
+    pub status: &'static str,
+    /// The document's version, if given.
+    pub version: Option<String>,
+    /// The version of the ISMS (`version` of the `isms` block).
+    pub isms_version: Option<String>,
+    /// Id of the owner.
+    pub owner: Option<String>,
+    /// The approvals, in written order.
+    pub approved: Vec<Approval>,
+    /// The classification level.
+    pub classification: Option<String>,
+    /// The review interval as written (`12mo`).
+    pub review: Option<String>,
+    /// The latest approval (else the effective date) plus the review interval, `YYYY-MM-DD`.
+    pub next_review: Option<String>,
+    /// The effective date, `YYYY-MM-DD`.
+    pub effective: Option<String>,
+    /// The ISMS scope the document refers to (the `scope` block's description).
+    pub scope: Option<String>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: DocumentRefs,
+}
+
+/// The entities of a document control, typed.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentRefs {
+    /// The owner.
+    pub owner: Option<EntityId>,
+    /// The approvers, in the order of `approved`.
+    pub approved: Vec<EntityId>,
+}
+
+impl DocumentControl {
+    /// The document control of one kind of document.
+    pub fn new(model: &Model, facts: &Facts, kind: DocKind) -> DocumentControl {
+        let d = model.document(kind);
+        let state: Controlled = facts.control.document(kind);
+        let link_id = |l: &Link| model.target(l).map(|e| e.id.clone());
+        DocumentControl {
+            kind: kind.as_str(),
+            title: d
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| kind.default_title().to_string()),
+            status: state.state.as_str(),
+            version: d.and_then(|d| d.version.clone()),
+            isms_version: model.isms.as_ref().and_then(|i| i.version.clone()),
+            owner: d.and_then(|d| d.owner.as_ref()).and_then(link_id),
+            approved: d
+                .map(|d| {
+                    d.approved
+                        .iter()
+                        .filter_map(|a| {
+                            Some(Approval {
+                                by: link_id(&a.who)?,
+                                on: a.date.to_string(),
+                                until: a.until.map(|u| u.to_string()),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            classification: d
+                .and_then(|d| d.classification.as_ref())
+                .map(|w| w.text.clone()),
+            review: d.and_then(|d| d.review).map(|r| r.to_string()),
+            next_review: state.next_review.map(|n| n.to_string()),
+            effective: d.and_then(|d| d.effective).map(|e| e.to_string()),
+            scope: model.scope.as_ref().and_then(|s| s.description.clone()),
+            refs: DocumentRefs {
+                owner: d.and_then(|d| d.owner.as_ref()).and_then(|o| o.target),
+                approved: d
+                    .map(|d| d.approved.iter().filter_map(|a| a.who.target).collect())
+                    .unwrap_or_default(),
+            },
+        }
+    }
+
+    /// `DRAFT`, `OVERDUE`, or `None` for an approved document: the marking every page and
+    /// the file's metadata carry.
+    pub fn marking(&self) -> Option<&'static str> {
+        match self.status {
+            "draft" => Some("DRAFT"),
+            "overdue" => Some("OVERDUE"),
+            _ => None,
+        }
+    }
+
+    /// The people it names (owner and approvers).
+    fn ids(&self) -> impl Iterator<Item = EntityId> + '_ {
+        self.refs
+            .owner
+            .iter()
+            .chain(self.refs.approved.iter())
+            .copied()
+    }
+}
+
+/// The risk criteria of the method (6.1.2 a): its scales, its scores and its threshold.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskMethodDoc {
+    /// What the levels mean, in words (`description` of `risk_method`).
+    pub description: Option<String>,
+    /// The likelihood levels in written order.
+    pub likelihood: Vec<ScaleLevel>,
+    /// The impact levels in written order.
+    pub impact: Vec<ScaleLevel>,
+    /// `product` (likelihood × impact) or `matrix` (a declared matrix).
+    pub scoring: &'static str,
+    /// The score of every cell: one row per likelihood level, one score per impact level,
+    /// both in written order; `null` where the method gives none.
+    pub scores: Vec<Vec<Option<u32>>>,
+    /// The acceptance threshold.
+    pub accept_at_or_below: Option<u32>,
+}
+
+/// One level of a scale.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScaleLevel {
+    /// Its name.
+    pub level: String,
+    /// Its value.
+    pub value: u32,
+}
+
+/// The people and teams among `ids`, by id, with their names and roles.
+fn people(model: &Model, ids: impl IntoIterator<Item = EntityId>) -> BTreeMap<String, Who> {
+    let mut out = BTreeMap::new();
+    for id in ids {
+        let Some(e) = model.entity(id) else {
+            continue;
+        };
+        if out.contains_key(&e.id) {
+            continue;
+        }
+        let (kind, role) = match &e.data {
+            Data::Person(p) => ("person", p.role.clone()),
+            Data::Team(_) => ("team", None),
+            _ => continue,
+        };
+        out.insert(
+            e.id.clone(),
+            Who {
+                kind,
+                name: e.display().to_string(),
+                role,
+            },
+        );
+    }
+    out
+}
+
+/// "Dana Weber (ciso)": a name with its id beside it, for a spreadsheet cell; the id alone
+/// when the document does not know it.
+pub fn name_and_id(people: &BTreeMap<String, Who>, id: &str) -> String {
+    match people.get(id) {
+        Some(w) if w.name != id => format!("{} ({id})", w.name),
+        _ => id.to_string(),
+    }
+}
+
+/// The name of a person or team, or the id when the document does not know it.
+pub fn name_of<'a>(people: &'a BTreeMap<String, Who>, id: &'a str) -> &'a str {
+    people.get(id).map(|w| w.name.as_str()).unwrap_or(id)
 }
 
 /// `risk-treatment-plan.json`: the risk treatment plan of ISO/IEC 27001 6.1.3 e) — for each
@@ -207,11 +423,83 @@ pub struct TreatmentPlanDoc {
     pub organization: Option<String>,
     /// The ISMS title, from the `isms` block.
     pub isms: Option<String>,
+    /// The document control of the plan (`document treatment-plan`), with its approvals.
+    pub document: DocumentControl,
+    /// The people and teams the document names, by id: their names and roles.
+    pub people: BTreeMap<String, Who>,
     /// Counts over the actions.
     pub summary: TreatmentSummary,
     /// Risk by risk in model order, each risk's controls in the order the risk lists them; a
     /// risk without controls has one action without a control.
     pub actions: Vec<TreatmentAction>,
+    /// The plan proper: one action per treating control not implemented yet (`planned`,
+    /// `partial`), with its owner, due date and the risks it serves, in the order the controls
+    /// first appear.
+    pub open_actions: Vec<OpenAction>,
+    /// The treating controls already implemented, each once, with the risks they treat.
+    pub implemented: Vec<ImplementedControl>,
+    /// Each risk owner, and whether an approval of the plan was given by them (or, for a
+    /// team, by its lead or a member): 6.1.3 f) asks the risk owners to approve the plan.
+    pub owner_approvals: Vec<OwnerApproval>,
+}
+
+/// A treating control not implemented yet, and what it is for.
+#[derive(Clone, Debug, Serialize)]
+pub struct OpenAction {
+    /// The control's id.
+    pub control: String,
+    /// Its title.
+    pub control_title: Option<String>,
+    /// Id of its owner, who carries out the action.
+    pub owner: Option<String>,
+    /// `planned` or `partial` (a control without status counts as planned).
+    pub status: String,
+    /// Its due date, `YYYY-MM-DD`.
+    pub due: Option<String>,
+    /// The ids of the risks it treats, in register order.
+    pub risks: Vec<String>,
+    /// The requirements it satisfies, as written.
+    pub satisfies: Vec<String>,
+    /// The entities behind the ids (not serialised).
+    #[serde(skip)]
+    pub refs: OpenRefs,
+}
+
+/// The entities of an open action, typed.
+#[derive(Clone, Debug)]
+pub struct OpenRefs {
+    /// The control.
+    pub control: EntityId,
+    /// Its owner.
+    pub owner: Option<EntityId>,
+    /// Of `risks`.
+    pub risks: Vec<EntityId>,
+}
+
+/// An implemented treating control and the risks it treats.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImplementedControl {
+    /// The control's id.
+    pub control: String,
+    /// Its title.
+    pub control_title: Option<String>,
+    /// The ids of the risks it treats, in register order.
+    pub risks: Vec<String>,
+    /// The control (not serialised).
+    #[serde(skip)]
+    pub control_ref: EntityId,
+}
+
+/// A risk owner and whether they approved the treatment plan.
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnerApproval {
+    /// Id of the risk owner.
+    pub owner: String,
+    /// Whether one of the plan's approvals is theirs.
+    pub approved: bool,
+    /// The owner (not serialised).
+    #[serde(skip)]
+    pub owner_ref: EntityId,
 }
 
 /// Counts over the actions of the treatment plan.
@@ -227,6 +515,10 @@ pub struct TreatmentSummary {
     pub partial: usize,
     /// Actions whose control is `planned` (or has no status).
     pub planned: usize,
+    /// Treating controls not implemented yet (the open actions), each counted once.
+    pub open: usize,
+    /// Treating controls implemented, each counted once.
+    pub implemented_controls: usize,
 }
 
 /// One line of the treatment plan: a risk and one control that treats it.
@@ -330,12 +622,107 @@ impl TreatmentPlanDoc {
             }
             actions.push(action);
         }
+        let control_of = |c: EntityId| {
+            let e = model.entity(c)?;
+            match &e.data {
+                Data::Control(ctl) => Some((e, ctl)),
+                _ => None,
+            }
+        };
+        let risk_ids = |risks: &[usize]| -> (Vec<String>, Vec<EntityId>) {
+            risks
+                .iter()
+                .filter_map(|i| register.risks.get(*i))
+                .map(|r| (r.id.clone(), r.refs.risk))
+                .unzip()
+        };
+        let open_actions: Vec<OpenAction> = facts
+            .plan
+            .open
+            .iter()
+            .filter_map(|(c, risks)| {
+                let (e, ctl) = control_of(*c)?;
+                let (ids, refs) = risk_ids(risks);
+                Some(OpenAction {
+                    control: e.id.clone(),
+                    control_title: e.title.clone(),
+                    owner: ctl.owner.as_ref().and_then(link_id),
+                    status: ctl
+                        .status
+                        .map(|w| w.value)
+                        .unwrap_or(ControlStatus::Planned)
+                        .as_str()
+                        .to_string(),
+                    due: ctl.due.map(|d| d.to_string()),
+                    risks: ids,
+                    satisfies: ctl.satisfies.iter().map(|q| q.written()).collect(),
+                    refs: OpenRefs {
+                        control: *c,
+                        owner: ctl.owner.as_ref().and_then(|o| o.target),
+                        risks: refs,
+                    },
+                })
+            })
+            .collect();
+        let implemented: Vec<ImplementedControl> = facts
+            .plan
+            .implemented
+            .iter()
+            .filter_map(|(c, risks)| {
+                let (e, _) = control_of(*c)?;
+                Some(ImplementedControl {
+                    control: e.id.clone(),
+                    control_title: e.title.clone(),
+                    risks: risk_ids(risks).0,
+                    control_ref: *c,
+                })
+            })
+            .collect();
+        summary.open = open_actions.len();
+        summary.implemented_controls = implemented.len();
+        let plan_doc = model.document(DocKind::TreatmentPlan);
+        let approvers: Vec<EntityId> = plan_doc
+            .map(|d| d.approved.iter().filter_map(|a| a.who.target).collect())
+            .unwrap_or_default();
+        let mut owner_approvals: Vec<OwnerApproval> = Vec::new();
+        for r in &register.risks {
+            let (Some(owner), Some(id)) = (r.refs.owner, r.owner.as_ref()) else {
+                continue;
+            };
+            if owner_approvals.iter().any(|o| &o.owner == id) {
+                continue;
+            }
+            owner_approvals.push(OwnerApproval {
+                owner: id.clone(),
+                approved: approvers.iter().any(|a| model.speaks_for(*a, owner)),
+                owner_ref: owner,
+            });
+        }
+        let document = DocumentControl::new(model, facts, DocKind::TreatmentPlan);
+        let people = people(
+            model,
+            document
+                .ids()
+                .chain(
+                    register
+                        .risks
+                        .iter()
+                        .flat_map(|r| r.refs.owner.into_iter().chain(r.refs.accepted_by)),
+                )
+                .chain(actions.iter().flat_map(|a| a.refs.control_owner))
+                .chain(open_actions.iter().flat_map(|a| a.refs.owner)),
+        );
         TreatmentPlanDoc {
             schema_version: SCHEMA_VERSION,
             organization: register.organization.clone(),
             isms: register.isms.clone(),
+            document,
+            people,
             summary,
             actions,
+            open_actions,
+            implemented,
+            owner_approvals,
         }
     }
 }
@@ -370,6 +757,21 @@ pub struct RiskEntry {
     pub acceptable: bool,
     /// The acceptance of the remaining risk, if recorded.
     pub accepted: Option<RiskAcceptance>,
+    /// The risk's `description`: what it is, and the rationale of its acceptance.
+    pub description: Option<String>,
+    /// When it was identified, `YYYY-MM-DD`.
+    pub identified: Option<String>,
+    /// The rating today, with the controls implemented so far: the `current` rating if
+    /// assessed; the residual (else inherent) rating once every treating control is
+    /// implemented; else the inherent rating (see `current_basis`).
+    pub current: Option<RiskRating>,
+    /// Where `current` comes from: `assessed` (a `current` rating), `treated` (every treating
+    /// control implemented), `pending` (controls pending, no `current` rating: the inherent).
+    pub current_basis: &'static str,
+    /// Whether the score today is at or below the acceptance threshold.
+    pub acceptable_now: bool,
+    /// Ids of the treating controls not implemented yet.
+    pub pending_controls: Vec<String>,
     /// The entities behind the ids above, for the emitters that link them (not serialised).
     #[serde(skip)]
     pub refs: RiskRefs,
@@ -519,6 +921,18 @@ impl SoaDoc {
                     .entry(name.clone())
                     .or_insert_with(|| values.clone());
             }
+            let published: Vec<String> = match model
+                .frameworks
+                .get(req.framework)
+                .and_then(|f| f.published.as_ref())
+            {
+                Some(names) => attributes
+                    .keys()
+                    .filter(|k| names.contains(k))
+                    .cloned()
+                    .collect(),
+                None => attributes.keys().cloned().collect(),
+            };
             controls.push(SoaControl {
                 id: req.id.clone(),
                 title: req.title.clone(),
@@ -535,7 +949,9 @@ impl SoaDoc {
                 policies: ids(model, &row.policies),
                 owners: ids(model, &row.owners),
                 evidence,
+                due: row.due.map(|d| d.to_string()),
                 attributes,
+                published,
                 refs: SoaRefs {
                     implemented_by: row.implemented_by.clone(),
                     risks: row.risks.clone(),
@@ -547,12 +963,21 @@ impl SoaDoc {
             });
         }
         let isms = model.isms.as_ref();
+        let document = DocumentControl::new(model, facts, DocKind::Soa);
+        let people = people(
+            model,
+            document
+                .ids()
+                .chain(controls.iter().flat_map(|c| c.refs.owners.iter().copied())),
+        );
         Some(SoaDoc {
             schema_version: SCHEMA_VERSION,
             standard: soa.standard.clone(),
             standard_title,
             organization: isms.and_then(|i| i.organization.clone()),
             isms: isms.and_then(|i| i.title.clone()),
+            document,
+            people,
             summary: SoaSummary::of(&controls),
             controls,
         })
@@ -563,6 +988,47 @@ impl SoaDoc {
     pub fn retain(&mut self, keep: impl FnMut(&SoaControl) -> bool) {
         self.controls.retain(keep);
         self.summary = SoaSummary::of(&self.controls);
+    }
+}
+
+/// The risk criteria of a method, with the score of every cell.
+fn method_doc(m: &crate::model::RiskMethod) -> RiskMethodDoc {
+    let level = |(w, v): &(crate::model::Word, u32)| ScaleLevel {
+        level: w.text.clone(),
+        value: *v,
+    };
+    let scores = m
+        .likelihood
+        .levels
+        .iter()
+        .map(|(l, _)| {
+            m.impact
+                .levels
+                .iter()
+                .map(|(i, _)| {
+                    crate::facts::register::score(
+                        m,
+                        &Rating {
+                            likelihood: Some(l.clone()),
+                            impact: Some(i.clone()),
+                            span: m.span,
+                        },
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    RiskMethodDoc {
+        description: m.description.clone(),
+        likelihood: m.likelihood.levels.iter().map(level).collect(),
+        impact: m.impact.levels.iter().map(level).collect(),
+        scoring: if m.matrix.is_some() {
+            "matrix"
+        } else {
+            "product"
+        },
+        scores,
+        accept_at_or_below: m.accept_at_or_below,
     }
 }
 
@@ -613,6 +1079,23 @@ impl RiskRegisterDoc {
                         until: a.until.map(|d| d.to_string()),
                     })
                 }),
+                description: r.description.clone(),
+                identified: r.identified.map(|d| d.to_string()),
+                current: match assessed.basis {
+                    crate::facts::register::Basis::Assessed => {
+                        r.current.as_ref().map(|c| rating(c, assessed.current))
+                    }
+                    crate::facts::register::Basis::Treated => match &r.residual {
+                        Some(res) => Some(rating(res, assessed.current)),
+                        None => Some(rating(&r.inherent, assessed.current)),
+                    },
+                    crate::facts::register::Basis::Pending => {
+                        Some(rating(&r.inherent, assessed.current))
+                    }
+                },
+                current_basis: assessed.basis.as_str(),
+                acceptable_now: assessed.acceptable_now,
+                pending_controls: ids(model, &assessed.pending),
                 refs: RiskRefs {
                     risk: assessed.risk,
                     owner: r.owner.as_ref().and_then(|o| o.target),
@@ -622,11 +1105,23 @@ impl RiskRegisterDoc {
             });
         }
         let isms = model.isms.as_ref();
+        let document = DocumentControl::new(model, facts, DocKind::RiskRegister);
+        let people = people(
+            model,
+            document.ids().chain(
+                risks
+                    .iter()
+                    .flat_map(|r| r.refs.owner.into_iter().chain(r.refs.accepted_by)),
+            ),
+        );
         RiskRegisterDoc {
             schema_version: SCHEMA_VERSION,
             organization: isms.and_then(|i| i.organization.clone()),
             isms: isms.and_then(|i| i.title.clone()),
             accept_at_or_below: method.and_then(|m| m.accept_at_or_below),
+            document,
+            method: method.map(method_doc),
+            people,
             risks,
         }
     }

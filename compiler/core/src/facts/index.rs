@@ -43,6 +43,8 @@ pub enum Site {
     Decision(u32),
     /// The mapping at this index of `Model::mappings`.
     Mapping(u32),
+    /// The `document` item at this index of `Model::documents` (its owner and approvers).
+    Document(u32),
 }
 
 /// The field that makes a reference.
@@ -134,6 +136,7 @@ pub struct RefIndex {
     entities: usize,
     requirements: usize,
     decisions: usize,
+    mappings: usize,
     /// Edges whose source is an entity: the first this many (they are added first).
     entity_edges: usize,
 }
@@ -144,6 +147,7 @@ impl RefIndex {
         let mut sites = vec![Site::Isms, Site::Scope];
         sites.extend((0..model.decisions.len() as u32).map(Site::Decision));
         sites.extend((0..model.mappings.len() as u32).map(Site::Mapping));
+        sites.extend((0..model.documents.len() as u32).map(Site::Document));
         let mut graph = StableDiGraph::with_capacity(
             model.entities.len() + model.requirements.len() + sites.len(),
             model.entities.len() * 4,
@@ -162,6 +166,7 @@ impl RefIndex {
             entities: model.entities.len(),
             requirements: model.requirements.len(),
             decisions: model.decisions.len(),
+            mappings: model.mappings.len(),
             entity_edges: 0,
         };
         for (i, e) in model.entities.iter().enumerate() {
@@ -239,6 +244,15 @@ impl RefIndex {
                 index.req_link(from, &l.to, Field::MapsTo);
             }
         }
+        for (i, d) in model.documents.iter().enumerate() {
+            let from = index.site(Site::Document(i as u32));
+            if let Some(l) = &d.owner {
+                index.link(from, l, Field::Owner);
+            }
+            for a in &d.approved {
+                index.link(from, &a.who, Field::ApprovedBy);
+            }
+        }
         index
     }
 
@@ -284,6 +298,7 @@ impl RefIndex {
             Site::Scope => 1,
             Site::Decision(i) => 2 + i as usize,
             Site::Mapping(i) => 2 + self.decisions + i as usize,
+            Site::Document(i) => 2 + self.decisions + self.mappings + i as usize,
         };
         NodeIndex::new(self.entities + self.requirements + at)
     }

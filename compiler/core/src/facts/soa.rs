@@ -2,16 +2,23 @@
 //!
 //! For every requirement of the project's standard: whether it is applicable (a control
 //! satisfies it, or an `included` decision names it), excluded (an `excluded` decision) or
-//! undecided; the reasons for inclusion (risks treated by its controls or requiring it,
-//! obligations calling for its controls, explicit `included` statements); the implementing
+//! undecided; the reasons for inclusion (the risks that need it, obligations calling for its
+//! controls, explicit `included` statements); the implementing
 //! controls with their aggregated status, owners, policies and evidence. It is derived once per
 //! analysis, from the reference index ([`super::Facts::soa`]); the checks and every SoA output
 //! read that one result.
+//!
+//! **Which risks justify a requirement.** A risk needs a requirement of the standard when it
+//! names it in `requires`, or when one of its treating controls satisfies that requirement and
+//! no other of the standard: a control that bundles several requirements does not say which of
+//! them the risk needs, so the risk must name them. The risks that treat a bundling control
+//! without naming the requirement are kept apart ([`Row::unclaimed`]) for E0405 to name.
 
 use super::index::{Field, Node, RefIndex, Site};
 use crate::model::{
     ControlStatus, Data, Decision, EntityId, Model, ObligationKind, ReqId, Verdict,
 };
+use crate::syntax::ast::Date;
 
 /// Whether a requirement is in the SoA as applicable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +116,12 @@ pub struct Row {
     pub implemented_by: Vec<EntityId>,
     /// Risks treated by those controls or requiring the requirement.
     pub risks: Vec<EntityId>,
+    /// Risks treated by an implementing control that satisfies other requirements of the
+    /// standard too, and that do not name this one in `requires`: `(risk, control)`. They are
+    /// no reason for inclusion (see the module's documentation).
+    pub unclaimed: Vec<(EntityId, EntityId)>,
+    /// The latest `due` date of the implementing controls not implemented yet.
+    pub due: Option<Date>,
     /// Obligations that call for those controls.
     pub obligations: Vec<EntityId>,
     /// Reasons for inclusion, by kind.
@@ -168,7 +181,13 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
         let req = ReqId(i as u32);
         let node = Node::Requirement(req);
         let controls = ordered(entities_of(node, Field::Satisfies));
-        let mut risks = entities_of(node, Field::Requires);
+        let requiring = entities_of(node, Field::Requires);
+        let mut risks = requiring.clone();
+        // The risks that need the requirement: those requiring it, and those treated by a
+        // control that satisfies only this requirement of the standard.
+        let mut needing = requiring.clone();
+        let mut unclaimed: Vec<(EntityId, EntityId)> = Vec::new();
+        let mut due: Option<Date> = None;
         let mut policies = entities_of(node, Field::Covers);
         // The first `excluded` and the first `included` decision, in model order.
         let mut excluded = None;
@@ -192,11 +211,32 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
         let mut status: Option<Status> = None;
         for c in &controls {
             let cn = Node::Entity(*c);
-            risks.extend(entities_of(cn, Field::TreatedBy));
+            let treated = entities_of(cn, Field::TreatedBy);
+            let of_standard = index
+                .references(cn)
+                .into_iter()
+                .filter(|(n, r)| {
+                    r.field == Field::Satisfies
+                        && matches!(n, Node::Requirement(q) if model.requirement(*q).is_some_and(|q| q.framework == fw))
+                })
+                .map(|(n, _)| n)
+                .collect::<std::collections::BTreeSet<Node>>()
+                .len();
+            for r in &treated {
+                if of_standard <= 1 {
+                    needing.push(*r);
+                } else if !requiring.contains(r) && !unclaimed.iter().any(|(x, _)| x == r) {
+                    unclaimed.push((*r, *c));
+                }
+            }
+            risks.extend(treated);
             obligations.extend(entities_of(cn, Field::CallsFor));
             if let Some(Data::Control(ctl)) = model.entity(*c).map(|e| &e.data) {
                 owners.extend(ctl.owner.as_ref().and_then(|o| o.target));
                 policies.extend(ctl.policies.iter().filter_map(|p| p.target));
+                if ctl.status.map(|w| w.value) != Some(ControlStatus::Implemented) {
+                    due = due.max(ctl.due);
+                }
                 let s = match ctl.status.map(|w| w.value) {
                     Some(ControlStatus::Implemented) => Status::Implemented,
                     Some(ControlStatus::Partial) => Status::Partial,
@@ -211,6 +251,8 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
             }
         }
         let risks = ordered(risks);
+        let needing = ordered(needing);
+        unclaimed.retain(|(r, _)| !needing.contains(r));
         let obligations = ordered(obligations);
         let applicability = if excluded.is_some() {
             Applicability::Excluded
@@ -225,10 +267,10 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
             Applicability::Applicable => status.unwrap_or(Status::NotImplemented),
         };
         let mut reasons = Vec::new();
-        if !risks.is_empty() {
+        if !needing.is_empty() {
             reasons.push(Reason {
                 kind: ReasonKind::Risk,
-                sources: risks.clone(),
+                sources: needing,
                 text: None,
             });
         }
@@ -269,6 +311,11 @@ pub(super) fn derive(model: &Model, index: &RefIndex) -> Option<Soa> {
             inclusion: included,
             implemented_by: controls,
             risks,
+            unclaimed,
+            due: match status {
+                Status::Implemented | Status::NotApplicable | Status::Undecided => None,
+                _ => due,
+            },
             obligations,
             reasons,
             status,

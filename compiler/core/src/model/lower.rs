@@ -9,10 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::{
     Asset, AssetType, Classification, Clause, Context, Control, ControlStatus, Data, Decision,
-    Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet, Link, Mapping,
-    MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person, Policy, Rating,
-    Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff, Spanned, Team,
-    Text, Treatment, Verdict, Word, OWNER,
+    DocKind, Document, Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet,
+    Link, Mapping, MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person,
+    Policy, Rating, Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff,
+    Spanned, Team, Text, Treatment, Verdict, Word, OWNER,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -83,6 +83,7 @@ enum Ty {
     Enum(&'static [&'static str]),
     Level,
     SignOff,
+    SignOffs,
     Text,
     Scale,
     Pairs(KindSet),
@@ -117,6 +118,7 @@ impl Ty {
             ),
             Ty::Level => "a level name".into(),
             Ty::SignOff => "a sign-off such as `ceo @ 2026-02-01`".into(),
+            Ty::SignOffs => "a sign-off such as `ceo @ 2026-02-01`, or a list of sign-offs".into(),
             Ty::Text => "a string, a `\"\"\"` text block or `file(\"…\")`".into(),
             Ty::Scale => "a scale such as `scale { low = 1, high = 2 }`".into(),
             Ty::Pairs(_) => "a list of `id: \"reason\"` pairs".into(),
@@ -233,6 +235,14 @@ const POLICY_FIELDS: &[FieldSpec] = &[
     f("parent", Ty::Ref(POLICY)),
     f("effective", Ty::Date),
 ];
+const DOCUMENT_FIELDS: &[FieldSpec] = &[
+    req("owner", Ty::Ref(OWNER)),
+    f("approved", Ty::SignOffs),
+    f("version", Ty::Str),
+    f("classification", Ty::Level),
+    f("review", Ty::Duration),
+    f("effective", Ty::Date),
+];
 const OBLIGATION_FIELDS: &[FieldSpec] = &[
     req("kind", Ty::Enum(ObligationKind::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
@@ -269,6 +279,7 @@ const BLOCK_KEYWORDS: &[&str] = &[
     "framework",
     "mapping",
     "clauses",
+    "document",
 ];
 
 /// A field value after type checking.
@@ -285,6 +296,7 @@ enum FV {
     Frameworks(Vec<(String, Span)>),
     Word(Word),
     SignOff(SignOff),
+    SignOffs(Vec<SignOff>),
     Text(Text),
     Scale(Scale),
     Pairs(Vec<(Link, String)>),
@@ -322,6 +334,7 @@ impl Fields {
     take!(reqs, Reqs, Vec<ReqLink>);
     take!(word, Word, Word);
     take!(sign_off, SignOff, SignOff);
+    take!(sign_offs, SignOffs, Vec<SignOff>);
     take!(text, Text, Text);
     take!(scale, Scale, Scale);
     take!(pairs, Pairs, Vec<(Link, String)>);
@@ -420,6 +433,7 @@ impl Lower<'_> {
             "framework" => self.framework(item),
             "mapping" => self.mapping(item),
             "clauses" => self.clauses(item),
+            "document" => self.document(item),
             _ => return false,
         }
         true
@@ -815,6 +829,21 @@ impl Lower<'_> {
                 until: *until,
                 span: v.span,
             }),
+            (Ty::SignOffs, _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::SignOff { who, date, until } => out.push(SignOff {
+                            who: link(who, PERSON),
+                            date: *date,
+                            until: *until,
+                            span: e.span,
+                        }),
+                        _ => self.wrong_type(&e, "a sign-off such as `ceo @ 2026-02-01`"),
+                    }
+                }
+                FV::SignOffs(out)
+            }
             (Ty::Text, ValueKind::Str(s)) => FV::Text(Text {
                 content: s.value.clone(),
                 path: None,
@@ -1090,8 +1119,9 @@ impl Lower<'_> {
     }
 
     fn risk(&mut self, item: &Item) -> Risk {
-        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, &["residual"]);
+        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, &["residual", "current"]);
         let mut residual = None;
+        let mut current = None;
         for b in blocks {
             self.header_bare(b, false);
             let (mut rf, _) = self.read_fields(b, RESIDUAL_FIELDS, &[]);
@@ -1100,18 +1130,24 @@ impl Lower<'_> {
                 impact: rf.word("impact"),
                 span: b.span,
             };
-            if residual.is_some() {
+            let kw = b.keyword.text.as_str();
+            let slot = if kw == "current" {
+                &mut current
+            } else {
+                &mut residual
+            };
+            if slot.is_some() {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
                         b.keyword.span,
-                        "`residual` is given twice in the risk",
+                        format!("`{kw}` is given twice in the risk"),
                     )
                     .primary_label("given again here")
-                    .help("a risk has one residual rating"),
+                    .help(format!("a risk has one `{kw}` rating")),
                 );
             } else {
-                residual = Some(rating);
+                *slot = Some(rating);
             }
         }
         Risk {
@@ -1133,6 +1169,7 @@ impl Lower<'_> {
             controls: fl.links("controls").unwrap_or_default(),
             requires: fl.reqs("requires").unwrap_or_default(),
             residual,
+            current,
             accepted: fl.sign_off("accepted"),
             identified: fl.date("identified"),
         }
@@ -1311,6 +1348,74 @@ impl Lower<'_> {
         });
     }
 
+    fn document(&mut self, item: &Item) {
+        let words = DocKind::WORDS;
+        let (kind, key_span) = match &item.name {
+            Some(HeadName::Id(id)) => match DocKind::parse(&id.text) {
+                Some(k) => (k, id.span),
+                None => {
+                    let mut d = Diagnostic::new(
+                        Code::E0108,
+                        id.span,
+                        format!("`{}` is not a document `ismsc` writes", id.text),
+                    )
+                    .primary_label("unknown document");
+                    d = match did_you_mean(&id.text, words.iter().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!(
+                            "a `document` item is one of {}",
+                            words
+                                .iter()
+                                .map(|w| format!("`document {w}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    };
+                    self.diags.push(d);
+                    return;
+                }
+            },
+            other => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0108,
+                        other.as_ref().map(|n| n.span()).unwrap_or(item.keyword.span),
+                        "a `document` item needs the document it controls",
+                    )
+                    .primary_label("expected `soa`, `risk-register` or `treatment-plan`")
+                    .help("write `document soa \"Statement of Applicability\" { owner = … approved = … @ … version = \"1.0\" }`"),
+                );
+                return;
+            }
+        };
+        let (mut fl, _) = self.read_fields(item, DOCUMENT_FIELDS, &[]);
+        if let Some(first) = self.model.documents.iter().find(|d| d.kind == kind) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0106,
+                    key_span,
+                    format!("`document {}` is declared more than once", kind.as_str()),
+                )
+                .primary_label("second declaration")
+                .label(first.key_span, "first declared here")
+                .help("a project has one `document` item per document: merge the two"),
+            );
+            return;
+        }
+        self.model.documents.push(Document {
+            kind,
+            title: item.title.as_ref().map(|t| t.value.clone()),
+            owner: fl.link("owner"),
+            approved: fl.sign_offs("approved").unwrap_or_default(),
+            version: fl.str("version"),
+            classification: fl.word("classification"),
+            review: fl.duration("review"),
+            effective: fl.date("effective"),
+            key_span,
+            span: item.span,
+        });
+    }
+
     fn applicability(&mut self, item: &Item) {
         self.header_bare(item, false);
         self.model.applicability_spans.push(item.keyword.span);
@@ -1416,12 +1521,14 @@ impl Lower<'_> {
             .unwrap_or(Origin::Project);
         let fw = self.model.frameworks.len();
         let attribution = self.attribution(&item.body);
+        let published = self.published(&item.body);
         self.model.frameworks.push(Framework {
             key: key.key.clone(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             key_span: key.span,
             origin,
             attribution,
+            published,
         });
         let mut groups = Vec::new();
         self.framework_body(item, fw, &key.key, &mut groups);
@@ -1449,6 +1556,39 @@ impl Lower<'_> {
         found
     }
 
+    /// The `published = [...]` field of a framework: the attributes of its requirements the
+    /// SoA shows people (the others stay in `soa.json`).
+    fn published(&mut self, body: &ast::Body) -> Option<Vec<String>> {
+        let mut found: Option<Vec<String>> = None;
+        for e in &body.entries {
+            let Entry::Field(f) = e else { continue };
+            if f.name.text != "published" {
+                continue;
+            }
+            if found.is_some() {
+                self.diags.push(
+                    Diagnostic::new(Code::E0205, f.name.span, "`published` is given twice")
+                        .primary_label("given again here")
+                        .help("name every published attribute in one list"),
+                );
+                continue;
+            }
+            let items = match &f.value.kind {
+                ValueKind::List(items) => items.clone(),
+                _ => vec![f.value.clone()],
+            };
+            let mut names = Vec::new();
+            for v in &items {
+                match &v.kind {
+                    ValueKind::Ref(n) => names.push(n.text.clone()),
+                    _ => self.wrong_type(v, "an attribute name"),
+                }
+            }
+            found = Some(names);
+        }
+        found
+    }
+
     fn framework_body(
         &mut self,
         item: &Item,
@@ -1461,13 +1601,14 @@ impl Lower<'_> {
                 self.shadow(e);
                 continue;
             }
-            if matches!(entry, Entry::Field(f) if f.name.text == "attribution") {
+            if matches!(entry, Entry::Field(f) if f.name.text == "attribution" || f.name.text == "published")
+            {
                 continue;
             }
             let Entry::Block(b) = entry else {
                 let span = entry.span();
                 self.diags.push(
-                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks, and its `attribution`")
+                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks, its `attribution` and `published`")
                         .primary_label("not a group or requirement")
                         .help("write `requirement ID \"Title\" { attribute = [values] }`, optionally inside `group ID \"Title\" { … }`"),
                 );

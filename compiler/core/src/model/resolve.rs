@@ -86,7 +86,7 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
                         .map(|w| (LevelKind::Likelihood, w)),
                 );
                 levels.extend(r.inherent.impact.as_mut().map(|w| (LevelKind::Impact, w)));
-                if let Some(res) = r.residual.as_mut() {
+                for res in r.residual.iter_mut().chain(r.current.iter_mut()) {
                     levels.extend(res.likelihood.as_mut().map(|w| (LevelKind::Likelihood, w)));
                     levels.extend(res.impact.as_mut().map(|w| (LevelKind::Impact, w)));
                 }
@@ -116,6 +116,15 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
     }
     if let Some(isms) = &mut model.isms {
         links.extend(isms.owner.as_mut());
+    }
+    for d in &mut model.documents {
+        links.extend(d.owner.as_mut());
+        links.extend(d.approved.iter_mut().map(|s| &mut s.who));
+        levels.extend(
+            d.classification
+                .as_mut()
+                .map(|w| (LevelKind::Classification, w)),
+        );
     }
     if let Some(scope) = &mut model.scope {
         links.extend(scope.includes.iter_mut());

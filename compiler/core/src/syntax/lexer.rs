@@ -106,6 +106,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "framework",
     "mapping",
     "clauses",
+    "document",
 ];
 
 fn is_id_start(b: u8) -> bool {

@@ -1814,6 +1814,7 @@ fn is_item_keyword(s: &str) -> bool {
             | "framework"
             | "mapping"
             | "clauses"
+            | "document"
     )
 }
 

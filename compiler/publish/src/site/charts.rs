@@ -34,7 +34,9 @@ fn both(wide: String, narrow: String) -> String {
     format!("<div class=\"fit-wide\">{wide}</div><div class=\"fit-narrow\">{narrow}</div>")
 }
 
-/// Horizontal stacked bars, one per row, all on the same scale (the largest total).
+/// Horizontal stacked bars, one per row, each filling the whole width with its own total, so
+/// a theme whose every control is implemented shows a full bar whatever its size (the counts
+/// are in the notes).
 pub(super) fn stacked_bars(id: &str, title: &str, bars: &[Bar]) -> String {
     both(
         bars_svg(id, title, bars, 720, "wide"),
@@ -43,12 +45,6 @@ pub(super) fn stacked_bars(id: &str, title: &str, bars: &[Bar]) -> String {
 }
 
 fn bars_svg(id: &str, title: &str, bars: &[Bar], width: usize, variant: &str) -> String {
-    let max = bars
-        .iter()
-        .map(|b| b.segments.iter().map(|s| s.count).sum::<usize>())
-        .max()
-        .unwrap_or(0)
-        .max(1);
     let height = bars.len() * ROW + 4;
     let mut desc = Vec::new();
     let mut body = String::new();
@@ -85,8 +81,9 @@ fn bars_svg(id: &str, title: &str, bars: &[Bar], width: usize, variant: &str) ->
         ));
         let mut x = 0.0f64;
         let mut parts = Vec::new();
+        let total = bar.segments.iter().map(|s| s.count).sum::<usize>().max(1);
         for s in bar.segments.iter().filter(|s| s.count > 0) {
-            let w = s.count as f64 * width as f64 / max as f64;
+            let w = s.count as f64 * width as f64 / total as f64;
             body.push_str(&format!(
                 "<rect class=\"seg seg-{}\" x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{BAR_HEIGHT}\"><title>{}: {}</title></rect>",
                 s.class,

@@ -5,6 +5,7 @@ use super::charts::{self, Bar, Segment};
 use super::{chips_or_dash, escape, prose, slug, Nav, OutputFile, Site};
 use crate::Output;
 use ismsc_core::emit::{BUILD_FILES, COVERAGE_DIR};
+use ismsc_core::facts::control::State;
 use ismsc_core::model::{Data, Kind};
 
 /// Escapes a message and shows its `` `quoted` `` parts as code.
@@ -193,7 +194,30 @@ pub(super) fn index(s: &Site) -> OutputFile {
         .iter()
         .filter(|r| r.accepted.is_some())
         .count();
-    let policies = m.of_kind(Kind::Policy).count();
+    // What the policies' document control says, counted from the data.
+    let (mut approved, mut drafts, mut overdue, mut unversioned, mut policies) = (0, 0, 0, 0, 0);
+    for (_, e) in m.of_kind(Kind::Policy) {
+        let Data::Policy(p) = &e.data else { continue };
+        policies += 1;
+        match s.control.policy(p).state {
+            State::Approved => approved += 1,
+            State::Draft => drafts += 1,
+            State::Overdue => overdue += 1,
+        }
+        if p.version.is_none() {
+            unversioned += 1;
+        }
+    }
+    let mut policy_note = vec![format!("{approved} approved and in review")];
+    if drafts > 0 {
+        policy_note.push(format!("{drafts} draft"));
+    }
+    if overdue > 0 {
+        policy_note.push(format!("{overdue} overdue for review"));
+    }
+    if unversioned > 0 {
+        policy_note.push(format!("{unversioned} without version"));
+    }
     let controls: Vec<&str> = m
         .of_kind(Kind::Control)
         .map(|(_, e)| match &e.data {
@@ -253,10 +277,10 @@ pub(super) fn index(s: &Site) -> OutputFile {
     card(
         &mut h,
         "policies/index.html",
-        "",
+        if drafts + overdue > 0 { " warn" } else { "" },
         "Policies",
         &policies.to_string(),
-        "approved, versioned and reviewed",
+        &escape(&policy_note.join(", ")),
     );
     card(
         &mut h,
@@ -782,20 +806,33 @@ fn acceptances(
         (a.until.is_none(), &a.until, &ra.id).cmp(&(b.until.is_none(), &b.until, &rb.id))
     });
     h.push_str(&format!(
-        "<h3 id=\"acceptances\">Risk acceptances in force</h3>\n<p>{} with a recorded acceptance, soonest to expire first; each needs a new decision before it ends.</p>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Risk</th><th>Residual</th><th>Accepted by</th><th>On</th><th>Until</th></tr></thead>\n<tbody>\n",
+        "<h3 id=\"acceptances\">Risk acceptances in force</h3>\n<p>{} with a recorded acceptance, soonest to expire first; each needs a new decision before it ends.</p>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Risk</th><th>Accepted score</th><th>Accepted by</th><th>On</th><th>Until</th></tr></thead>\n<tbody>\n",
         plural(accepted.len(), "residual risk", "residual risks")
     ));
     for (r, a) in accepted {
-        let rating = r.residual.as_ref().unwrap_or(&r.inherent);
-        let score = rating
-            .score
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "—".into());
+        // What was accepted, named for what it is: the residual rating, the risk as it stands
+        // today while controls are pending, or the inherent one of a risk not rated after
+        // treatment.
+        let num = |x: Option<u32>| x.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+        let score = match (&r.residual, &r.current) {
+            (Some(_), Some(c)) if !r.acceptable_now && r.acceptable => {
+                format!(
+                    "{} today <span class=\"muted\">(residual {})</span>",
+                    num(c.score),
+                    num(r.residual.as_ref().and_then(|x| x.score))
+                )
+            }
+            (Some(res), _) => format!("{} <span class=\"muted\">residual</span>", num(res.score)),
+            (None, _) => format!(
+                "{} <span class=\"muted\">inherent, not rated after treatment</span>",
+                num(r.inherent.score)
+            ),
+        };
         h.push_str(&format!(
-            "<tr><td data-label=\"Risk\" class=\"main-cell\">{} {}</td><td data-label=\"Residual\">{}</td><td data-label=\"Accepted by\">{}</td><td data-label=\"On\" class=\"nowrap\">{}</td><td data-label=\"Until\" class=\"nowrap\">{}</td></tr>\n",
+            "<tr><td data-label=\"Risk\" class=\"main-cell\">{} {}</td><td data-label=\"Accepted score\">{}</td><td data-label=\"Accepted by\">{}</td><td data-label=\"On\" class=\"nowrap\">{}</td><td data-label=\"Until\" class=\"nowrap\">{}</td></tr>\n",
             s.entity_chips(root, &[r.refs.risk]),
             escape(r.title.as_deref().unwrap_or("")),
-            escape(&score),
+            score,
             match r.refs.accepted_by {
                 Some(id) => s.ref_name(root, id),
                 None => escape(&a.by),

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::markdown::{self, Links};
 use super::overview::message;
 use super::{chips_or_dash, escape, interval, slug, status_badge, Nav, OutputFile, Site};
+use ismsc_core::facts::control::State;
 use ismsc_core::model::{Data, Entity, EntityId, Kind, Policy};
 use ismsc_core::syntax::ast::Date;
 
@@ -13,6 +14,15 @@ use ismsc_core::syntax::ast::Date;
 pub(super) fn next_review(p: &Policy) -> Option<Date> {
     let from = p.approved.as_ref().map(|a| a.date).or(p.effective)?;
     Some(from.plus(p.review?))
+}
+
+/// A policy's status as a badge: approved, draft, or overdue for review.
+fn state_badge(state: State) -> &'static str {
+    match state {
+        State::Approved => "<span class=\"badge st-implemented\">Approved</span>",
+        State::Draft => "<span class=\"badge draft\">Draft</span>",
+        State::Overdue => "<span class=\"badge draft\">Overdue</span>",
+    }
 }
 
 /// The policies in tree order (each parent before its children, in model order), with depth.
@@ -84,7 +94,7 @@ fn index(s: &Site) -> OutputFile {
         list.len(),
         if list.len() == 1 { "policy" } else { "policies" }
     ));
-    h.push_str("<div class=\"table-wrap\"><table class=\"reflow policies\">\n<thead><tr><th>Policy</th><th>Owner</th><th>Version</th><th>Classification</th><th>Approved</th><th>Next review</th><th>Covers</th></tr></thead>\n<tbody>\n");
+    h.push_str("<div class=\"table-wrap\"><table class=\"reflow policies\">\n<thead><tr><th>Policy</th><th>Status</th><th>Owner</th><th>Version</th><th>Classification</th><th>Approved</th><th>Next review</th><th>Covers</th></tr></thead>\n<tbody>\n");
     for (depth, id, e, p) in &list {
         let href = s
             .policy_pages
@@ -100,11 +110,12 @@ fn index(s: &Site) -> OutputFile {
             )
         };
         h.push_str(&format!(
-            "<tr class=\"depth-{}\"><td data-label=\"Policy\" class=\"main-cell\"><a class=\"strong\" href=\"{}\">{}</a>{warn}<div class=\"id\">{}</div></td><td data-label=\"Owner\">{}</td><td data-label=\"Version\">{}</td><td data-label=\"Classification\">{}</td><td data-label=\"Approved\" class=\"nowrap\">{}</td><td data-label=\"Next review\" class=\"nowrap\">{}</td><td data-label=\"Covers\">{}</td></tr>\n",
+            "<tr class=\"depth-{}\"><td data-label=\"Policy\" class=\"main-cell\"><a class=\"strong\" href=\"{}\">{}</a>{warn}<div class=\"id\">{}</div></td><td data-label=\"Status\">{}</td><td data-label=\"Owner\">{}</td><td data-label=\"Version\">{}</td><td data-label=\"Classification\">{}</td><td data-label=\"Approved\" class=\"nowrap\">{}</td><td data-label=\"Next review\" class=\"nowrap\">{}</td><td data-label=\"Covers\">{}</td></tr>\n",
             (*depth).min(3),
             escape(href),
             escape(e.display()),
             escape(&e.id),
+            state_badge(s.control.policy(p).state),
             p.owner.as_ref().map(|l| s.link_name(root, l)).unwrap_or_else(|| "—".into()),
             escape(p.version.as_deref().unwrap_or("—")),
             p.classification
@@ -208,12 +219,22 @@ fn page(s: &Site, id: EntityId, e: &Entity, p: &Policy) -> OutputFile {
     if let Some(n) = next_review(p) {
         sub.push(format!("Next review {n}"));
     }
+    let state = s.control.policy(p);
+    sub.insert(0, state_badge(state.state).to_string());
     h.push_str(&format!(
         "<header class=\"doc-head\"><p class=\"eyebrow\">Policy · <code>{}</code></p><h1>{}</h1><p class=\"doc-sub\">{}</p></header>\n",
         escape(&e.id),
         escape(e.display()),
         sub.join(" <span class=\"sep\" aria-hidden=\"true\">·</span> ")
     ));
+    match state.state {
+        State::Approved => {}
+        State::Draft => h.push_str("<p class=\"callout draft\"><strong>DRAFT</strong> — this policy has no recorded approval. It is not in force, and this page is not a controlled copy.</p>\n"),
+        State::Overdue => h.push_str(&format!(
+            "<p class=\"callout draft\"><strong>OVERDUE</strong> — this policy was due for review on {}. Until it is reviewed and approved again, this page is not a controlled copy.</p>\n",
+            state.next_review.map(|d| d.to_string()).unwrap_or_default()
+        )),
+    }
 
     // Document control.
     let mut dl = String::new();

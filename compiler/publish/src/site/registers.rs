@@ -208,6 +208,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
     let root = "";
     let reg = s.register;
     let mut h = String::from("<header class=\"page-head\"><p class=\"eyebrow\">Clauses 6.1.2, 6.1.3 and 8.2</p><h1>Risks</h1></header>\n");
+    h.push_str(&s.document_control(root, &reg.document));
 
     // Heat maps.
     if let Some(grid) = &s.grid {
@@ -336,7 +337,8 @@ pub(super) fn risks(s: &Site) -> OutputFile {
         h.push_str("<p>The risk register is empty.</p>\n</section>\n");
         return s.page("risks.html", Nav::Risks, "Risks", &h);
     }
-    h.push_str("<div class=\"table-wrap\"><table class=\"reflow risks\">\n<thead><tr><th>Risk</th><th>Owner</th><th>Inherent</th><th>Treatment</th><th>Residual</th></tr></thead>\n<tbody>\n");
+    h.push_str("<p>Ratings: <strong>inherent</strong> before treatment; <strong>today</strong> with the controls implemented so far; <strong>residual</strong> once every treating control is implemented (the target).</p>\n");
+    h.push_str("<div class=\"table-wrap\"><table class=\"reflow risks\">\n<thead><tr><th>Risk</th><th>Owner</th><th>Inherent</th><th>Treatment</th><th>Today</th><th>Residual</th></tr></thead>\n<tbody>\n");
     for (r, (_, e)) in reg.risks.iter().zip(s.model.of_kind(Kind::Risk)) {
         let Data::Risk(risk) = &e.data else { continue };
         let mut cell = format!(
@@ -359,8 +361,19 @@ pub(super) fn risks(s: &Site) -> OutputFile {
         }
         if let Some(d) = &risk.description {
             details.push(format!(
-                "<div><span class=\"k\">Note</span> {}</div>",
+                "<div><span class=\"k\">{}</span> {}</div>",
+                if r.accepted.is_some() {
+                    "Acceptance rationale"
+                } else {
+                    "Note"
+                },
                 escape(d)
+            ));
+        }
+        if let Some(i) = &r.identified {
+            details.push(format!(
+                "<div><span class=\"k\">Identified</span> {}</div>",
+                escape(i)
             ));
         }
         if !risk.assets.is_empty() {
@@ -405,7 +418,19 @@ pub(super) fn risks(s: &Site) -> OutputFile {
             None => String::new(),
         };
         let treatment = treatment_badge(r.treatment.as_deref());
-        let mut controls: Vec<String> = risk.controls.iter().map(|l| s.link_id(root, l)).collect();
+        let mut controls: Vec<String> = risk
+            .controls
+            .iter()
+            .map(|l| {
+                let chip = s.link_id(root, l);
+                match l.target.and_then(|t| s.model.entity(t)) {
+                    Some(c) if r.pending_controls.contains(&c.id) => {
+                        format!("{chip}<span class=\"pending\" title=\"not implemented yet\">pending</span>")
+                    }
+                    _ => chip,
+                }
+            })
+            .collect();
         controls.extend(risk.requires.iter().map(|q| match q.target {
             Some(t) => s.req_ref(root, t, &q.written()),
             None => format!("<span class=\"ref req\">{}</span>", escape(&q.written())),
@@ -419,10 +444,27 @@ pub(super) fn risks(s: &Site) -> OutputFile {
             )
         };
         h.push_str(&format!(
-            "<tr id=\"risk-{}\"><td data-label=\"Risk\" class=\"main-cell\">{cell}</td><td data-label=\"Owner\">{}</td><td data-label=\"Inherent\">{}</td><td data-label=\"Treatment\">{treatment}{controls}</td><td data-label=\"Residual\">{}{acceptance}</td></tr>\n",
+            "<tr id=\"risk-{}\"><td data-label=\"Risk\" class=\"main-cell\">{cell}</td><td data-label=\"Owner\">{}</td><td data-label=\"Inherent\">{}</td><td data-label=\"Treatment\">{treatment}{controls}</td><td data-label=\"Today\">{}</td><td data-label=\"Residual\">{}{acceptance}</td></tr>\n",
             escape(&slug(&r.id)),
             risk.owner.as_ref().map(|l| s.link_name(root, l)).unwrap_or_else(|| "—".into()),
             s.score_pill(r.inherent.likelihood.as_deref(), r.inherent.impact.as_deref(), r.inherent.score),
+            {
+                let pill = match &r.current {
+                    Some(c) => s.score_pill(c.likelihood.as_deref(), c.impact.as_deref(), c.score),
+                    None => "—".to_string(),
+                };
+                let note = match r.current_basis {
+                    "assessed" => "",
+                    "treated" => "<div class=\"small muted\">controls in place</div>",
+                    _ => "<div class=\"small muted\">inherent: controls pending</div>",
+                };
+                let warn = if r.acceptable && !r.acceptable_now && r.accepted.is_none() {
+                    "<div><span class=\"badge warn\">acceptable only once implemented</span></div>"
+                } else {
+                    ""
+                };
+                format!("{pill}{note}{warn}")
+            },
             match &r.residual {
                 Some(res) => s.score_pill(res.likelihood.as_deref(), res.impact.as_deref(), res.score),
                 None => "<span class=\"none\">not rated</span>".to_string(),
@@ -434,53 +476,76 @@ pub(super) fn risks(s: &Site) -> OutputFile {
     s.page("risks.html", Nav::Risks, "Risks", &h)
 }
 
-/// The risk treatment plan (6.1.3 e)): one row per action, as in `risk-treatment-plan.csv`.
+/// The risk treatment plan (6.1.3 e)): its document control and the risk owners' approval as
+/// recorded, the open actions (treating controls not implemented yet) with owner, due date and
+/// the risks they serve, and the implemented ones summarised apart.
 fn treatment_plan(s: &Site, root: &str, h: &mut String) {
     let plan = s.plan;
     let sum = &plan.summary;
+    h.push_str("<section class=\"panel\" id=\"treatment-plan\">\n<h2>Risk treatment plan</h2>\n");
+    h.push_str(&s.document_control(root, &plan.document));
+    let approved = plan.owner_approvals.iter().filter(|o| o.approved).count();
+    let missing: Vec<String> = plan
+        .owner_approvals
+        .iter()
+        .filter(|o| !o.approved)
+        .map(|o| s.ref_name(root, o.owner_ref))
+        .collect();
     h.push_str(&format!(
-        "<section class=\"panel\" id=\"treatment-plan\">\n<h2>Risk treatment plan</h2>\n<p>{} actions for {} risks: {} implemented, {} partial, {} planned. Each risk owner approves the plan and the risk that remains (ISO/IEC 27001 6.1.3 e) and f)).</p>\n",
-        sum.actions, sum.risks, sum.implemented, sum.partial, sum.planned
-    ));
-    if plan.actions.is_empty() {
-        h.push_str("<p>The risk register is empty.</p>\n</section>\n");
-        return;
-    }
-    h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Risk</th><th>Treatment</th><th>Control</th><th>Owner</th><th>Status</th><th>Due</th></tr></thead>\n<tbody>\n");
-    let by_entity = |id: Option<EntityId>| match id {
-        Some(e) => s.ref_name(root, e),
-        None => "—".to_string(),
-    };
-    let mut previous: Option<&str> = None;
-    for a in &plan.actions {
-        // The risk's title on its first action only.
-        let title = if previous == Some(a.risk.as_str()) {
+        "<p{}>Risk owners' approval (6.1.3 f): <strong>{approved} of {}</strong> risk owners have approved this plan{}.</p>\n",
+        if missing.is_empty() { "" } else { " class=\"callout warn\"" },
+        plan.owner_approvals.len(),
+        if missing.is_empty() {
             String::new()
         } else {
-            a.risk_title
-                .as_deref()
-                .map(|t| format!("<div class=\"small\">{}</div>", escape(t)))
-                .unwrap_or_default()
-        };
-        previous = Some(a.risk.as_str());
-        let control = match a.refs.control {
-            Some(e) => format!(
-                "{} {}",
-                s.ref_id(root, e),
-                escape(a.control_title.as_deref().unwrap_or(""))
-            ),
-            None => "<span class=\"none\">no control</span>".to_string(),
-        };
-        h.push_str(&format!(
-            "<tr><td data-label=\"Risk\" class=\"main-cell\">{}{title}</td><td data-label=\"Treatment\">{}</td><td data-label=\"Control\">{control}</td><td data-label=\"Owner\">{}</td><td data-label=\"Status\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td></tr>\n",
-            s.entity_chips(root, &[a.refs.risk]),
-            treatment_badge(a.treatment.as_deref()),
-            by_entity(a.refs.control_owner),
-            a.status.as_deref().map(status_badge).unwrap_or_else(|| "—".into()),
-            escape(a.due.as_deref().unwrap_or("—")),
-        ));
+            format!("; not recorded for {}", missing.join(", "))
+        }
+    ));
+    h.push_str(&format!(
+        "<p>{} open {} ({} partial, {} planned) for {} risks; {} treating controls are implemented.</p>\n",
+        sum.open,
+        if sum.open == 1 { "action" } else { "actions" },
+        plan.open_actions.iter().filter(|a| a.status == "partial").count(),
+        plan.open_actions.iter().filter(|a| a.status != "partial").count(),
+        sum.risks,
+        sum.implemented_controls
+    ));
+    if plan.open_actions.is_empty() {
+        h.push_str("<p class=\"callout ok\">Every treating control is implemented: no action is open.</p>\n");
+    } else {
+        h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Control</th><th>Owner</th><th>Status</th><th>Due</th><th>Risks it treats</th></tr></thead>\n<tbody>\n");
+        for a in &plan.open_actions {
+            h.push_str(&format!(
+                "<tr><td data-label=\"Control\" class=\"main-cell\"><strong>{}</strong> {}</td><td data-label=\"Owner\">{}</td><td data-label=\"Status\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td><td data-label=\"Risks it treats\">{}</td></tr>\n",
+                escape(a.control_title.as_deref().unwrap_or(&a.control)),
+                s.ref_id(root, a.refs.control),
+                a.refs
+                    .owner
+                    .map(|o| s.ref_name(root, o))
+                    .unwrap_or_else(|| "—".into()),
+                status_badge(&a.status),
+                escape(a.due.as_deref().unwrap_or("—")),
+                s.entity_chips(root, &a.refs.risks),
+            ));
+        }
+        h.push_str("</tbody></table></div>\n");
     }
-    h.push_str("</tbody></table></div>\n</section>\n");
+    if !plan.implemented.is_empty() {
+        h.push_str(&format!(
+            "<details class=\"implemented\"><summary>{} treating controls already implemented</summary>\n<ul class=\"plain\">",
+            plan.implemented.len()
+        ));
+        for c in &plan.implemented {
+            h.push_str(&format!(
+                "<li>{} {} <span class=\"muted\">treats {}</span></li>",
+                s.ref_id(root, c.control_ref),
+                escape(c.control_title.as_deref().unwrap_or("")),
+                escape(&c.risks.join(", "))
+            ));
+        }
+        h.push_str("</ul></details>\n");
+    }
+    h.push_str("</section>\n");
 }
 
 /// The statuses the SoA can be filtered by: `(status, label)`.
@@ -501,6 +566,7 @@ pub(super) fn soa(s: &Site) -> OutputFile {
         h.push_str("<p>The project declares no known standard (<code>standard</code> in the <code>isms</code> block), so it has no Statement of Applicability.</p>\n");
         return s.page("soa.html", Nav::Soa, "Statement of Applicability", &h);
     };
+    h.push_str(&s.document_control(root, &doc.document));
     let sum = &doc.summary;
     h.push_str(&format!(
         "<p class=\"lead-small\">{}{} — {} controls: {}.</p>\n",
@@ -616,9 +682,17 @@ pub(super) fn soa(s: &Site) -> OutputFile {
                 .evidence
                 .iter()
                 .map(|ev| {
+                    let title = match ev.at.as_deref().and_then(crate::web_link) {
+                        Some(url) => format!(
+                            "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+                            escape(url),
+                            escape(&ev.title)
+                        ),
+                        None => escape(&ev.title),
+                    };
                     format!(
                         "<li>{}{}</li>",
-                        escape(&ev.title),
+                        title,
                         ev.collected
                             .as_deref()
                             .map(|d| format!(" <span class=\"muted nowrap\">{}</span>", escape(d)))
@@ -654,8 +728,13 @@ pub(super) fn soa(s: &Site) -> OutputFile {
             } else {
                 format!("{}{evidence}", s.entity_chips(root, &row.refs.policies))
             };
+            let due = row
+                .due
+                .as_deref()
+                .map(|d| format!("<div class=\"due\">Due {}</div>", escape(d)))
+                .unwrap_or_default();
             h.push_str(&format!(
-                "<tr id=\"{}\" class=\"row-{status_class}\"><td data-label=\"Control\" class=\"main-cell\"><span class=\"req-id\">{}</span> <span class=\"req-name\">{}</span></td><td data-label=\"Applicable\"><div>{applicable}</div>{}</td><td data-label=\"Justification\" class=\"justification\">{justification}</td><td data-label=\"Implemented by\">{}{owners}</td><td data-label=\"Policies and evidence\">{policies}</td></tr>\n",
+                "<tr id=\"{}\" class=\"row-{status_class}\"><td data-label=\"Control\" class=\"main-cell\"><span class=\"req-id\">{}</span> <span class=\"req-name\">{}</span></td><td data-label=\"Applicable\"><div>{applicable}</div>{}{due}</td><td data-label=\"Justification\" class=\"justification\">{justification}</td><td data-label=\"Implemented by\">{}{owners}</td><td data-label=\"Policies and evidence\">{policies}</td></tr>\n",
                 escape(&slug(&row.id)),
                 escape(&row.id),
                 escape(&row.title),
