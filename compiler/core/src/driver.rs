@@ -302,7 +302,14 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let aux = load_aux(&mut sources, &asts, fs.as_ref());
     let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
     model::resolve::resolve(&mut model, &mut diags);
-    let facts = Facts::derive(&model);
+    let facts = Facts::derive(
+        &model,
+        crate::facts::Settings {
+            today: options.today,
+            audit_cycle: manifest.audit_cycle(),
+            review_interval: manifest.review_interval(),
+        },
+    );
     check::run(&sources, &model, &facts, options.today, &mut diags);
     check::frameworks::check(&manifest, &model, &facts, &mut diags);
 

@@ -4,6 +4,19 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::{Duration, DurationUnit};
+
+/// The audit cycle when `[audit] cycle` does not set one: three years, the certification cycle.
+pub const DEFAULT_AUDIT_CYCLE: Duration = Duration {
+    amount: 3,
+    unit: DurationUnit::Years,
+};
+
+/// The management review interval when `[management_review] interval` does not set one.
+pub const DEFAULT_REVIEW_INTERVAL: Duration = Duration {
+    amount: 12,
+    unit: DurationUnit::Months,
+};
 
 /// What a project sets for a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +39,11 @@ pub struct Manifest {
     /// `[coverage]`: per framework key, the least coverage every requirement must have, and
     /// where it is written.
     pub coverage: BTreeMap<String, (Minimum, Span)>,
+    /// `[audit] cycle`: within how long the audit programme covers every clause and every
+    /// applicable Annex A control.
+    pub audit_cycle: Option<Duration>,
+    /// `[management_review] interval`: how often top management reviews the ISMS.
+    pub review_interval: Option<Duration>,
 }
 
 /// The least coverage a framework's requirements must have (`[coverage]` in `isms.toml`).
@@ -69,10 +87,12 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
             at + needle.len().min(text.len().saturating_sub(at)),
         )
     };
-    for (key, _) in table
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "project" | "lints" | "coverage"))
-    {
+    for (key, _) in table.iter().filter(|(k, _)| {
+        !matches!(
+            k.as_str(),
+            "project" | "lints" | "coverage" | "audit" | "management_review"
+        )
+    }) {
         diags.push(
             Diagnostic::new(
                 Code::E0010,
@@ -80,7 +100,7 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
                 format!("`isms.toml` has no section `{key}`"),
             )
             .primary_label("unknown section")
-            .help("the manifest has the sections `[project]`, `[lints]` and `[coverage]`"),
+            .help("the manifest has the sections `[project]`, `[lints]`, `[coverage]`, `[audit]` and `[management_review]`"),
         );
     }
     match table.get("project").and_then(|p| p.as_table()) {
@@ -148,6 +168,8 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
             m.coverage.insert(key.clone(), (minimum, find(key)));
         }
     }
+    m.audit_cycle = period(&table, "audit", "cycle", &find, diags);
+    m.review_interval = period(&table, "management_review", "interval", &find, diags);
     if let Some(lints) = table.get("lints").and_then(|l| l.as_table()) {
         for (key, value) in lints {
             let Some(code) = Code::parse(key) else {
@@ -198,7 +220,69 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
     m
 }
 
+/// A duration of a section with one key (`[audit] cycle = "3y"`); a wrong key or value is
+/// E0010.
+fn period(
+    table: &toml::Table,
+    section: &str,
+    key: &str,
+    find: &dyn Fn(&str) -> Span,
+    diags: &mut Diagnostics,
+) -> Option<Duration> {
+    let t = table.get(section)?;
+    let Some(t) = t.as_table() else {
+        diags.push(
+            Diagnostic::new(
+                Code::E0010,
+                find(section),
+                format!("`{section}` must be a section"),
+            )
+            .primary_label("not a section")
+            .help(format!("write `[{section}]` and `{key} = \"…\"` below it")),
+        );
+        return None;
+    };
+    for (k, _) in t.iter().filter(|(k, _)| *k != key) {
+        diags.push(
+            Diagnostic::new(
+                Code::E0010,
+                find(k),
+                format!("`[{section}]` has no key `{k}`"),
+            )
+            .primary_label("unknown key")
+            .help(format!("`[{section}]` takes `{key}`")),
+        );
+    }
+    let value = t.get(key)?;
+    match value.as_str().and_then(Duration::parse) {
+        Some(d) if d.amount > 0 => Some(d),
+        _ => {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    find(key),
+                    format!("`{key}` in `[{section}]` must be a duration such as \"3y\" or \"12mo\""),
+                )
+                .primary_label("not a duration")
+                .help("write a positive number and a unit as a string: `\"90d\"`, `\"2w\"`, `\"12mo\"`, `\"3y\"`"),
+            );
+            None
+        }
+    }
+}
+
 impl Manifest {
+    /// The audit cycle: `[audit] cycle`, three years by default.
+    pub fn audit_cycle(&self) -> Duration {
+        self.audit_cycle.unwrap_or(DEFAULT_AUDIT_CYCLE)
+    }
+
+    /// The management review interval: `[management_review] interval`, twelve months by
+    /// default.
+    pub fn review_interval(&self) -> Duration {
+        self.review_interval.unwrap_or(DEFAULT_REVIEW_INTERVAL)
+    }
+
     /// Applies `[lints]` and `--deny-warnings` to the findings.
     pub fn apply_lints(&self, diags: &mut Diagnostics, deny_warnings: bool) {
         for d in diags.iter_mut() {

@@ -451,6 +451,11 @@ impl<'a> Site<'a> {
             Kind::Policy => format!("{root}{}", self.policy_pages.get(&id)?),
             Kind::Obligation => format!("{root}traceability.html#obligation-{a}"),
             Kind::Objective => format!("{root}index.html#objective-{a}"),
+            Kind::Audit => format!("{root}audits.html#audit-{a}"),
+            Kind::Nonconformity => format!("{root}nonconformities.html#nc-{a}"),
+            Kind::Review => format!("{root}reviews.html#review-{a}"),
+            Kind::Role => format!("{root}scope.html#role-{a}"),
+            Kind::Competence => format!("{root}scope.html#competence-{a}"),
         })
     }
 

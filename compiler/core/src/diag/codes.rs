@@ -4,7 +4,8 @@
 //! to errors and `W` codes to warnings; a project may change the severity per code (or slug)
 //! in `isms.toml`. Ranges: `00xx` syntax and literals, `01xx` items and names, `02xx` fields
 //! and values, `03xx` graph structure, `04xx` Annex A coverage, `05xx` risk, `06xx` findings
-//! that time brings, `07xx` documented information. Every code has a page
+//! that time brings, `07xx` documented information, `08xx` check and act: monitoring, audits,
+//! reviews, corrective action. Every code has a page
 //! `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
 
 use super::Severity;
@@ -104,6 +105,19 @@ codes! {
     W0605 "acceptance-expired"      Warning "a risk acceptance past its `until` date";
     E0701 "documented-information-missing" Error "documented information that a clause requires is missing";
     W0702 "climate-change-undetermined" Warning "no determination on climate change (ISO/IEC 27001:2022/Amd 1:2024)";
+    E0801 "audit-programme-incomplete" Error "a clause or an applicable Annex A control that no audit of the current audit cycle covers";
+    E0802 "auditor-not-independent"  Error "an auditor who audits their own work";
+    E0803 "audit-without-report"    Error "a performed audit without a report";
+    E0804 "nonconformity-not-analysed" Error "a nonconformity without a root cause or a corrective action";
+    E0805 "closed-without-verification" Error "a closed nonconformity whose effectiveness nobody verified";
+    E0806 "review-incomplete"       Error "a management review without an input of clause 9.3.2 or without decisions";
+    E0807 "competence-without-evidence" Error "a person who holds a role without evidence of a competence it requires";
+    W0808 "audit-overdue"           Warning "a planned audit past its date and not performed";
+    W0809 "action-overdue"          Warning "a corrective or review action past its due date";
+    W0810 "review-overdue"          Warning "a last management review older than the review interval";
+    W0811 "objective-without-result" Warning "an objective past its due date without a measurement result";
+    W0812 "objective-not-met"       Warning "an objective past its due date whose latest result misses its target";
+    W0813 "competence-expired"      Warning "evidence of a required competence that has expired";
 }
 
 impl Code {

@@ -8,11 +8,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Asset, AssetType, Classification, Clause, Context, Control, ControlStatus, Data, Decision,
-    Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet, Link, Mapping,
-    MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person, Policy, Rating,
-    Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff, Spanned, Team,
-    Text, Treatment, Verdict, Word, OWNER,
+    Action, Asset, AssetType, Audit, Classification, Clause, ClauseId, ClauseLink, Competence,
+    Context, Control, ControlStatus, Data, Decision, Documented, Entity, EntityId, Evidence,
+    EvidenceKind, FindingSeverity, FindingStatus, Framework, Isms, Kind, KindSet, Link, Mapping,
+    MappingLink, Measurement, Model, Nonconformity, Objective, Obligation, ObligationKind, Party,
+    Person, Policy, Qualification, Rating, Relation, ReqId, ReqLink, Requirement, Review,
+    ReviewInputs, Risk, RiskMethod, Role, Scale, Scope, SignOff, Source, SourceKind, Spanned,
+    Subject, Team, Text, Treatment, Verdict, Word, OWNER, REVIEW_INPUTS,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -87,7 +89,15 @@ enum Ty {
     Scale,
     Pairs(KindSet),
     Words,
+    Bool,
+    /// Clauses, requirements and items of these kinds, in one list (what an audit covers).
+    Subjects(KindSet),
+    /// Where a nonconformity was found: an audit or a review, or a [`SourceKind`] word.
+    Source,
 }
+
+/// What an audit or a nonconformity's `source` may name.
+const SOURCE_RECORD: KindSet = KindSet::of(&[Kind::Audit, Kind::Review]);
 
 impl Ty {
     fn describe(self) -> String {
@@ -121,6 +131,21 @@ impl Ty {
             Ty::Scale => "a scale such as `scale { low = 1, high = 2 }`".into(),
             Ty::Pairs(_) => "a list of `id: \"reason\"` pairs".into(),
             Ty::Words => "a list of names".into(),
+            Ty::Bool => "`true` or `false`".into(),
+            Ty::Subjects(k) => format!(
+                "a list of clauses (`8`, `\"9.2\"`), requirements (`A.5.17`) and ids of {}",
+                k.describe()
+                    .trim_start_matches("a ")
+                    .trim_start_matches("an ")
+            ),
+            Ty::Source => format!(
+                "the id of an audit or a review, or one of {}",
+                SourceKind::WORDS
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -153,6 +178,11 @@ const ASSET: KindSet = KindSet::of(&[Kind::Asset]);
 const CONTROL: KindSet = KindSet::of(&[Kind::Control]);
 const POLICY: KindSet = KindSet::of(&[Kind::Policy]);
 const SCOPE_MEMBER: KindSet = KindSet::of(&[Kind::Team, Kind::Party, Kind::Asset]);
+const COMPETENCE: KindSet = KindSet::of(&[Kind::Competence]);
+/// What an audit covers besides clauses and requirements.
+const AUDITED: KindSet = KindSet::of(&[Kind::Control, Kind::Policy]);
+/// What a nonconformity may be against besides clauses and requirements.
+const AGAINST: KindSet = KindSet::of(&[Kind::Control, Kind::Policy, Kind::Objective]);
 
 /// Asset types.
 const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
@@ -215,7 +245,79 @@ const CONTROL_FIELDS: &[FieldSpec] = &[
     f("due", Ty::Date),
     f("policy", Ty::Refs(POLICY)),
     f("description", Ty::Str),
+    f("measure", Ty::Str),
+    f("target", Ty::Str),
 ];
+const RESULT_FIELDS: &[FieldSpec] = &[
+    req("measured", Ty::Date),
+    req("value", Ty::Str),
+    req("met", Ty::Bool),
+    f("by", Ty::Ref(OWNER)),
+    f("description", Ty::Str),
+];
+const QUALIFICATION_FIELDS: &[FieldSpec] = &[
+    f("kind", Ty::Enum(EvidenceKind::WORDS)),
+    f("obtained", Ty::Date),
+    f("expires", Ty::Date),
+    f("at", Ty::Str),
+    f("description", Ty::Str),
+];
+const AUDIT_FIELDS: &[FieldSpec] = &[
+    f("planned", Ty::Date),
+    f("performed", Ty::Date),
+    req("lead", Ty::Ref(PERSON)),
+    f("auditors", Ty::Refs(PERSON)),
+    f("covers", Ty::Subjects(AUDITED)),
+    f("criteria", Ty::Str),
+    f("report", Ty::Text),
+    f("description", Ty::Str),
+];
+const NONCONFORMITY_FIELDS: &[FieldSpec] = &[
+    req("source", Ty::Source),
+    req("raised", Ty::Date),
+    req("severity", Ty::Enum(FindingSeverity::WORDS)),
+    f("against", Ty::Subjects(AGAINST)),
+    req("owner", Ty::Ref(OWNER)),
+    f("description", Ty::Str),
+    f("correction", Ty::Str),
+    f("root_cause", Ty::Str),
+    req("status", Ty::Enum(FindingStatus::WORDS)),
+    f("verified", Ty::SignOff),
+    f("effectiveness", Ty::Str),
+];
+const ACTION_FIELDS: &[FieldSpec] = &[
+    req("owner", Ty::Ref(OWNER)),
+    req("due", Ty::Date),
+    f("done", Ty::Date),
+    f("description", Ty::Str),
+];
+const REVIEW_FIELDS: &[FieldSpec] = &[
+    req("held", Ty::Date),
+    req("chair", Ty::Ref(PERSON)),
+    f("attendees", Ty::Refs(PERSON)),
+    f("decisions", Ty::Strs),
+    f("minutes", Ty::Text),
+    f("description", Ty::Str),
+];
+/// One field per input of [`REVIEW_INPUTS`], in its order.
+const INPUT_FIELDS: &[FieldSpec] = &[
+    f("previous_actions", Ty::Text),
+    f("issues", Ty::Text),
+    f("party_needs", Ty::Text),
+    f("nonconformities", Ty::Text),
+    f("monitoring", Ty::Text),
+    f("audits", Ty::Text),
+    f("objectives", Ty::Text),
+    f("party_feedback", Ty::Text),
+    f("risks", Ty::Text),
+    f("improvement", Ty::Text),
+];
+const ROLE_FIELDS: &[FieldSpec] = &[
+    f("holders", Ty::Refs(OWNER)),
+    f("requires", Ty::Refs(COMPETENCE)),
+    f("description", Ty::Str),
+];
+const COMPETENCE_FIELDS: &[FieldSpec] = &[f("description", Ty::Str)];
 const EVIDENCE_FIELDS: &[FieldSpec] = &[
     f("at", Ty::Str),
     f("collected", Ty::Date),
@@ -256,6 +358,7 @@ const DOCUMENTED_FIELDS: &[FieldSpec] = &[
     f("clause", Ty::Str),
     req("form", Ty::Enum(FORMS)),
     f("expressed_by", Ty::Words),
+    f("recorded_by", Ty::Words),
 ];
 
 /// Item keywords that are not named entities.
@@ -289,6 +392,9 @@ enum FV {
     Scale(Scale),
     Pairs(Vec<(Link, String)>),
     Words(Vec<Word>),
+    Bool(bool),
+    Subjects(Vec<Subject>),
+    Source(Source),
 }
 
 /// The checked fields of one body.
@@ -326,6 +432,9 @@ impl Fields {
     take!(scale, Scale, Scale);
     take!(pairs, Pairs, Vec<(Link, String)>);
     take!(words, Words, Vec<Word>);
+    take!(boolean, Bool, bool);
+    take!(subjects, Subjects, Vec<Subject>);
+    take!(source, Source, Source);
     fn frameworks(&mut self, name: &str) -> Option<Vec<(String, Span)>> {
         match self.take(name)? {
             FV::Frameworks(v) => Some(v),
@@ -844,6 +953,57 @@ impl Lower<'_> {
                 }
                 FV::Words(out)
             }
+            (Ty::Bool, ValueKind::Bool(b)) => FV::Bool(*b),
+            (Ty::Subjects(k), _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Int(n) => out.push(Subject::Clause(ClauseLink {
+                            id: n.to_string(),
+                            span: e.span,
+                            target: None,
+                        })),
+                        ValueKind::Str(s) if !s.block => out.push(Subject::Clause(ClauseLink {
+                            id: s.value.trim().to_string(),
+                            span: e.span,
+                            target: None,
+                        })),
+                        // Ids of items never hold a `.`; requirement ids of the standard do.
+                        ValueKind::Ref(n) if n.text.contains('.') => {
+                            out.push(Subject::Requirement(ReqLink {
+                                framework: None,
+                                id: n.text.clone(),
+                                span: n.span,
+                                target: None,
+                            }))
+                        }
+                        ValueKind::Ref(n) => out.push(Subject::Entity(link(n, k))),
+                        ValueKind::Qualified { framework, id } => {
+                            out.push(Subject::Requirement(ReqLink {
+                                framework: Some(framework.key.clone()),
+                                id: id.text.clone(),
+                                span: e.span,
+                                target: None,
+                            }))
+                        }
+                        _ => self.wrong_type(
+                            &e,
+                            &format!(
+                                "a clause (`8`, `\"9.2\"`), a requirement (`A.5.17`) or {} id",
+                                k.describe()
+                            ),
+                        ),
+                    }
+                }
+                FV::Subjects(out)
+            }
+            (Ty::Source, ValueKind::Ref(n)) => match SourceKind::parse(&n.text) {
+                Some(kind) => FV::Source(Source::Kind(Spanned {
+                    value: kind,
+                    span: n.span,
+                })),
+                None => FV::Source(Source::Record(link(n, SOURCE_RECORD))),
+            },
             _ => {
                 self.wrong_type(v, &spec.ty.describe());
                 return None;
@@ -993,10 +1153,15 @@ impl Lower<'_> {
         }
         let data = match kind {
             Kind::Person => {
-                let (mut fl, _) = self.read_fields(item, PERSON_FIELDS, &[]);
+                let (mut fl, blocks) = self.read_fields(item, PERSON_FIELDS, &["evidence"]);
+                let evidence = blocks
+                    .into_iter()
+                    .filter_map(|b| self.qualification(b))
+                    .collect();
                 Data::Person(Person {
                     role: fl.str("role"),
                     email: fl.str("email"),
+                    evidence,
                 })
             }
             Kind::Team => {
@@ -1050,13 +1215,32 @@ impl Lower<'_> {
                 })
             }
             Kind::Objective => {
-                let (mut fl, _) = self.read_fields(item, OBJECTIVE_FIELDS, &[]);
+                let (mut fl, blocks) = self.read_fields(item, OBJECTIVE_FIELDS, &["result"]);
+                let results = blocks.into_iter().map(|b| self.result(b)).collect();
                 Data::Objective(Objective {
                     owner: fl.link("owner"),
                     measure: fl.str("measure"),
                     target: fl.str("target"),
                     due: fl.date("due"),
                     controls: fl.links("controls").unwrap_or_default(),
+                    results,
+                })
+            }
+            Kind::Audit => Data::Audit(Box::new(self.audit(item))),
+            Kind::Nonconformity => Data::Nonconformity(Box::new(self.nonconformity(item))),
+            Kind::Review => Data::Review(Box::new(self.review(item))),
+            Kind::Role => {
+                let (mut fl, _) = self.read_fields(item, ROLE_FIELDS, &[]);
+                Data::Role(Role {
+                    holders: fl.links("holders").unwrap_or_default(),
+                    requires: fl.links("requires").unwrap_or_default(),
+                    description: fl.str("description"),
+                })
+            }
+            Kind::Competence => {
+                let (mut fl, _) = self.read_fields(item, COMPETENCE_FIELDS, &[]);
+                Data::Competence(Competence {
+                    description: fl.str("description"),
                 })
             }
         };
@@ -1139,9 +1323,14 @@ impl Lower<'_> {
     }
 
     fn control(&mut self, item: &Item) -> Control {
-        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, &["evidence"]);
+        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, &["evidence", "result"]);
         let mut evidence = Vec::new();
+        let mut results = Vec::new();
         for b in blocks {
+            if b.keyword.text == "result" {
+                results.push(self.result(b));
+                continue;
+            }
             if let Some(n) = &b.name {
                 self.diags.push(
                     Diagnostic::new(Code::E0108, n.span(), "`evidence` takes a title, not an id")
@@ -1177,6 +1366,199 @@ impl Lower<'_> {
             policies: fl.links("policy").unwrap_or_default(),
             description: fl.str("description"),
             evidence,
+            measure: fl.str("measure"),
+            target: fl.str("target"),
+            results,
+        }
+    }
+
+    /// A block that takes an optional title and no id (`result "Q3 2026" { … }`): reports an
+    /// id, and a missing title when `title_required`.
+    fn titled_block(&mut self, b: &Item, title_required: bool, example: &str) -> Option<String> {
+        let kw = &b.keyword.text;
+        if let Some(n) = &b.name {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    n.span(),
+                    format!("`{kw}` takes a title, not an id"),
+                )
+                .primary_label("unexpected id")
+                .help(format!("write `{example}`")),
+            );
+        }
+        let title = b.title.as_ref().map(|t| t.value.clone());
+        if title.is_none() && title_required {
+            self.diags.push(
+                Diagnostic::new(Code::E0108, b.keyword.span, format!("`{kw}` needs a title"))
+                    .primary_label("expected a title string")
+                    .help(format!("write `{example}`")),
+            );
+        }
+        title
+    }
+
+    /// `result "Title"? { measured = … value = … met = … }` (clause 9.1).
+    fn result(&mut self, b: &Item) -> Measurement {
+        let title = self.titled_block(
+            b,
+            false,
+            "result \"Q3 2026\" { measured = 2026-09-30  value = \"97%\"  met = true }",
+        );
+        let (mut fl, _) = self.read_fields(b, RESULT_FIELDS, &[]);
+        Measurement {
+            title,
+            measured: fl.date("measured"),
+            value: fl.str("value"),
+            met: fl.boolean("met"),
+            by: fl.link("by"),
+            description: fl.str("description"),
+            span: b.span,
+        }
+    }
+
+    /// `action "Title" { owner = … due = … done = … }`.
+    fn action(&mut self, b: &Item) -> Option<Action> {
+        let title = self.titled_block(
+            b,
+            true,
+            "action \"What is to be done\" { owner = ciso  due = 2026-06-30 }",
+        )?;
+        let (mut fl, _) = self.read_fields(b, ACTION_FIELDS, &[]);
+        Some(Action {
+            title,
+            owner: fl.link("owner"),
+            due: fl.date("due"),
+            done: fl.date("done"),
+            description: fl.str("description"),
+            span: b.span,
+        })
+    }
+
+    /// `evidence COMPETENCE "Title"? { … }` in a person (clause 7.2 d).
+    fn qualification(&mut self, b: &Item) -> Option<Qualification> {
+        let Some(HeadName::Id(id)) = &b.name else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    b.name.as_ref().map(|n| n.span()).unwrap_or(b.keyword.span),
+                    "a person's `evidence` names the competence it proves",
+                )
+                .primary_label("expected the id of a competence")
+                .help("write `evidence risk-assessment \"ISO/IEC 27005 Risk Manager certificate\" { obtained = 2025-03-14 }`"),
+            );
+            return None;
+        };
+        let (mut fl, _) = self.read_fields(b, QUALIFICATION_FIELDS, &[]);
+        Some(Qualification {
+            competence: link(id, COMPETENCE),
+            title: b.title.as_ref().map(|t| t.value.clone()),
+            kind: fl.word("kind").and_then(vocab(EvidenceKind::parse)),
+            obtained: fl.date("obtained"),
+            expires: fl.date("expires"),
+            at: fl.str("at"),
+            description: fl.str("description"),
+            span: b.span,
+        })
+    }
+
+    fn audit(&mut self, item: &Item) -> Audit {
+        let (mut fl, _) = self.read_fields(item, AUDIT_FIELDS, &[]);
+        let audit = Audit {
+            planned: fl.date("planned"),
+            performed: fl.date("performed"),
+            lead: fl.link("lead"),
+            auditors: fl.links("auditors").unwrap_or_default(),
+            covers: fl.subjects("covers").unwrap_or_default(),
+            criteria: fl.str("criteria"),
+            report: fl.text("report"),
+            description: fl.str("description"),
+        };
+        let written = |name: &str| {
+            item.body
+                .entries
+                .iter()
+                .any(|e| matches!(e, Entry::Field(f) if f.name.text == name))
+        };
+        if !item.recovered && !written("planned") && !written("performed") {
+            let at = item
+                .name
+                .as_ref()
+                .map(|n| n.span())
+                .unwrap_or(item.keyword.span);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0202,
+                    at,
+                    format!("{} has neither `planned` nor `performed`", describe_item(item)),
+                )
+                .primary_label("no date in the programme")
+                .help("add `planned = 2026-03-09` for an audit of the programme, and `performed = …` once it is done"),
+            );
+        }
+        audit
+    }
+
+    fn nonconformity(&mut self, item: &Item) -> Nonconformity {
+        let (mut fl, blocks) = self.read_fields(item, NONCONFORMITY_FIELDS, &["action"]);
+        let actions = blocks.into_iter().filter_map(|b| self.action(b)).collect();
+        Nonconformity {
+            source: fl.source("source"),
+            raised: fl.date("raised"),
+            severity: fl.word("severity").and_then(vocab(FindingSeverity::parse)),
+            against: fl.subjects("against").unwrap_or_default(),
+            owner: fl.link("owner"),
+            description: fl.str("description"),
+            correction: fl.str("correction"),
+            root_cause: fl.str("root_cause"),
+            actions,
+            status: fl.word("status").and_then(vocab(FindingStatus::parse)),
+            verified: fl.sign_off("verified"),
+            effectiveness: fl.str("effectiveness"),
+        }
+    }
+
+    fn review(&mut self, item: &Item) -> Review {
+        let (mut fl, blocks) = self.read_fields(item, REVIEW_FIELDS, &["inputs", "action"]);
+        let mut inputs: Option<ReviewInputs> = None;
+        let mut actions = Vec::new();
+        for b in blocks {
+            if b.keyword.text == "action" {
+                actions.extend(self.action(b));
+                continue;
+            }
+            self.header_bare(b, false);
+            let (mut inf, _) = self.read_fields(b, INPUT_FIELDS, &[]);
+            let given = REVIEW_INPUTS
+                .iter()
+                .filter_map(|(name, _)| Some((*name, inf.text(name)?)))
+                .collect();
+            if inputs.is_some() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0205,
+                        b.keyword.span,
+                        "`inputs` is given twice in the review",
+                    )
+                    .primary_label("given again here")
+                    .help("write every input of the review in one `inputs` block"),
+                );
+            } else {
+                inputs = Some(ReviewInputs {
+                    given,
+                    span: b.keyword.span,
+                });
+            }
+        }
+        Review {
+            held: fl.date("held"),
+            chair: fl.link("chair"),
+            attendees: fl.links("attendees").unwrap_or_default(),
+            inputs,
+            decisions: fl.strs("decisions").unwrap_or_default(),
+            actions,
+            minutes: fl.text("minutes"),
+            description: fl.str("description"),
         }
     }
 
@@ -1734,7 +2116,7 @@ impl Lower<'_> {
         self.clause_body(item, &key.key, None);
     }
 
-    fn clause_body(&mut self, item: &Item, key: &str, parent: Option<&str>) {
+    fn clause_body(&mut self, item: &Item, key: &str, parent: Option<(&str, ClauseId)>) {
         for entry in &item.body.entries {
             if let Entry::Error(e) = entry {
                 self.shadow(e);
@@ -1764,13 +2146,20 @@ impl Lower<'_> {
             };
             match b.keyword.text.as_str() {
                 "clause" => {
+                    let this = ClauseId(self.model.clauses.len() as u32);
+                    let top = parent
+                        .and_then(|(_, p)| self.model.clause(p))
+                        .map(|p| p.top)
+                        .unwrap_or(this);
                     self.model.clauses.push(Clause {
                         framework: key.to_string(),
                         id: id.text.clone(),
                         title: title.value.clone(),
-                        parent: parent.map(str::to_string),
+                        parent: parent.map(|(p, _)| p.to_string()),
+                        top,
+                        span: id.span,
                     });
-                    self.clause_body(b, key, Some(&id.text));
+                    self.clause_body(b, key, Some((&id.text, this)));
                 }
                 "documented" => {
                     let (mut fl, _) = self.read_fields(b, DOCUMENTED_FIELDS, &[]);
@@ -1780,11 +2169,15 @@ impl Lower<'_> {
                         title: title.value.clone(),
                         clause: fl
                             .str("clause")
-                            .or_else(|| parent.map(str::to_string))
+                            .or_else(|| parent.map(|(p, _)| p.to_string()))
                             .unwrap_or_default(),
                         form: fl.word("form").map(|w| w.text).unwrap_or_default(),
                         expressed_by: fl
                             .words("expressed_by")
+                            .and_then(|w| w.into_iter().next())
+                            .map(|w| w.text),
+                        recorded_by: fl
+                            .words("recorded_by")
                             .and_then(|w| w.into_iter().next())
                             .map(|w| w.text),
                         span: id.span,

@@ -330,6 +330,25 @@ pub struct Duration {
     pub unit: DurationUnit,
 }
 
+impl Duration {
+    /// Parses `90d`, `2w`, `12mo` or `1y` (as in the language; `None` for anything else).
+    pub fn parse(s: &str) -> Option<Duration> {
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        let (num, unit) = s.split_at(digits);
+        let unit = match unit {
+            "d" => DurationUnit::Days,
+            "w" => DurationUnit::Weeks,
+            "mo" => DurationUnit::Months,
+            "y" => DurationUnit::Years,
+            _ => return None,
+        };
+        Some(Duration {
+            amount: num.parse().ok()?,
+            unit,
+        })
+    }
+}
+
 impl std::fmt::Display for Duration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let unit = match self.unit {

@@ -552,6 +552,11 @@ pub(super) fn scope(s: &Site) -> OutputFile {
                             Kind::Risk => "Risks",
                             Kind::Obligation => "Obligations",
                             Kind::Objective => "Objectives",
+                            Kind::Audit => "Audits",
+                            Kind::Nonconformity => "Nonconformities",
+                            Kind::Review => "Management reviews",
+                            Kind::Role => "Roles",
+                            Kind::Competence => "Competences",
                         },
                         items.join("")
                     ));
