@@ -319,7 +319,7 @@ fn build_is_deterministic_and_matches_soa() {
             TODAY,
         ]);
         assert_eq!(code, 0, "{err}");
-        assert!(err.contains("wrote 8 files"), "{err}");
+        assert!(err.contains("wrote 14 files"), "{err}");
     }
     let (fa, fb) = (files(&a), files(&b));
     let names: Vec<&str> = fa.keys().map(String::as_str).collect();

@@ -1090,34 +1090,47 @@ pub struct Clause {
     pub span: Span,
 }
 
-/// The inputs of a management review (clause 9.3.2): the field of the `inputs` block and what
-/// it stands for.
-pub const REVIEW_INPUTS: &[(&str, &str)] = &[
+/// The inputs of a management review (clause 9.3.2): the field of the `inputs` block, its
+/// item of the clause and what it stands for.
+pub const REVIEW_INPUTS: &[(&str, &str, &str)] = &[
     (
         "previous_actions",
+        "a)",
         "the status of actions from previous management reviews",
     ),
     (
         "issues",
+        "b)",
         "changes in external and internal issues relevant to the ISMS",
     ),
     (
         "party_needs",
+        "c)",
         "changes in needs and expectations of interested parties relevant to the ISMS",
     ),
-    ("nonconformities", "nonconformities and corrective actions"),
-    ("monitoring", "monitoring and measurement results"),
-    ("audits", "audit results"),
+    (
+        "nonconformities",
+        "d) 1)",
+        "nonconformities and corrective actions",
+    ),
+    ("monitoring", "d) 2)", "monitoring and measurement results"),
+    ("audits", "d) 3)", "audit results"),
     (
         "objectives",
+        "d) 4)",
         "the fulfilment of information security objectives",
     ),
-    ("party_feedback", "feedback from interested parties"),
+    ("party_feedback", "e)", "feedback from interested parties"),
     (
         "risks",
+        "f)",
         "the results of risk assessment and the status of the risk treatment plan",
     ),
-    ("improvement", "opportunities for continual improvement"),
+    (
+        "improvement",
+        "g)",
+        "opportunities for continual improvement",
+    ),
 ];
 
 /// Documented information a clause mandates.

@@ -373,25 +373,25 @@ fn review(
                 "add `inputs {{ … }}` with what was presented on each input: {}",
                 REVIEW_INPUTS
                     .iter()
-                    .map(|(n, _)| format!("`{n}`"))
+                    .map(|(n, _, _)| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
         ),
         Some(inputs) => {
             for name in &state.missing_inputs {
-                let what = REVIEW_INPUTS
+                let (item, what) = REVIEW_INPUTS
                     .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, w)| *w)
-                    .unwrap_or("");
+                    .find(|(n, _, _)| n == name)
+                    .map(|(_, i, w)| (*i, *w))
+                    .unwrap_or(("", ""));
                 diags.push(
                     Diagnostic::new(
                         Code::E0806,
                         inputs.span,
                         format!("management review `{}` has no input `{name}`: {what}", e.id),
                     )
-                    .primary_label("an input of clause 9.3.2 is missing")
+                    .primary_label(format!("input {item} of clause 9.3.2 is missing"))
                     .help(format!(
                         "write what was presented on it, `{name} = \"…\"`, even to say there was nothing to report"
                     ))

@@ -304,7 +304,7 @@ impl Records {
             let missing_inputs = if held {
                 REVIEW_INPUTS
                     .iter()
-                    .map(|(name, _)| *name)
+                    .map(|(name, _, _)| *name)
                     .filter(|name| {
                         !r.inputs.as_ref().is_some_and(|i| {
                             i.given

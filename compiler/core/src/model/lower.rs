@@ -1531,7 +1531,7 @@ impl Lower<'_> {
             let (mut inf, _) = self.read_fields(b, INPUT_FIELDS, &[]);
             let given = REVIEW_INPUTS
                 .iter()
-                .filter_map(|(name, _)| Some((*name, inf.text(name)?)))
+                .filter_map(|(name, _, _)| Some((*name, inf.text(name)?)))
                 .collect();
             if inputs.is_some() {
                 self.diags.push(
