@@ -359,7 +359,7 @@ fn actions(model: &Model, list: &[Action], facts: &Facts) -> Vec<ActionEntry> {
         .collect()
 }
 
-fn entity_data<'m>(model: &'m Model, id: EntityId) -> Option<(&'m Entity, &'m Data)> {
+fn entity_data(model: &Model, id: EntityId) -> Option<(&Entity, &Data)> {
     model.entity(id).map(|e| (e, &e.data))
 }
 
