@@ -81,7 +81,15 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
     let mut wb = open(workbook(&analysis, None));
     assert_eq!(
         wb.sheet_names(),
-        [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET]
+        [
+            xlsx::SOA_SHEET,
+            xlsx::RISK_SHEET,
+            xlsx::PLAN_SHEET,
+            xlsx::PROGRAMME_SHEET,
+            xlsx::AUDITS_SHEET,
+            xlsx::NC_SHEET,
+            xlsx::REVIEW_SHEET,
+        ]
     );
     let soa = sheet(&mut wb, xlsx::SOA_SHEET);
     assert_eq!(soa.start(), Some((0, 0)));
@@ -143,8 +151,9 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     assert!(!doc.risks.is_empty());
     assert_eq!(risks.height(), 1 + doc.risks.len());
     let head = header(&risks);
-    assert_eq!(head.len(), 19);
+    assert_eq!(head.len(), 20);
     assert_eq!(head[0], "ID");
+    assert_eq!(head[19], "Nonconformities");
     assert_eq!(head[8], "Inherent score");
     assert_eq!(head[14], "Residual score");
     assert_eq!(head[15], "Acceptable");
@@ -160,6 +169,12 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
         let acceptable = if r.acceptable { "Yes" } else { "No" };
         assert_eq!(string(&risks, i + 1, 15), acceptable, "{}", r.id);
         assert_eq!(string(&risks, i + 1, 10), r.controls.join("; "), "{}", r.id);
+        assert_eq!(
+            string(&risks, i + 1, 19),
+            r.nonconformities.join("; "),
+            "{}",
+            r.id
+        );
     }
 }
 
@@ -201,7 +216,15 @@ fn hostile() -> Analysis {
 #[test]
 fn user_text_is_never_a_formula() {
     let mut wb = open(workbook(&hostile(), None));
-    for name in [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET] {
+    for name in [
+        xlsx::SOA_SHEET,
+        xlsx::RISK_SHEET,
+        xlsx::PLAN_SHEET,
+        xlsx::PROGRAMME_SHEET,
+        xlsx::AUDITS_SHEET,
+        xlsx::NC_SHEET,
+        xlsx::REVIEW_SHEET,
+    ] {
         // No cell holds a formula.
         let formulas = wb.worksheet_formula(name).expect("formulas");
         assert!(
