@@ -11,6 +11,9 @@
 //! | `risks.html` | the risk heat maps (inherent and residual, SVG) and the risk register |
 //! | `soa.html` | the Statement of Applicability, filterable by status without JavaScript |
 //! | `traceability.html` | risk → control → Annex A, and obligation → control → Annex A |
+//! | `audits.html` | the audit programme (what is audited when, what is overdue or not covered) and the audits |
+//! | `nonconformities.html` | the nonconformities and their corrective actions |
+//! | `reviews.html` | the management review minutes: inputs, decisions, actions |
 //! | `style.css` | the one stylesheet |
 //!
 //! **Rules.** Every text that comes from the user goes through [`escape`], the one escaping
@@ -24,6 +27,7 @@ mod charts;
 mod markdown;
 mod overview;
 mod policies;
+mod records;
 mod registers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,7 +35,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::dto::{
+    AuditProgrammeDoc, ManagementReviewsDoc, NonconformityRegisterDoc, RiskRegisterDoc, SoaDoc,
+    TreatmentPlanDoc,
+};
 use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::register as risk;
@@ -59,6 +66,9 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
     out.push(registers::risks(&site));
     out.push(registers::soa(&site));
     out.push(registers::traceability(&site));
+    out.push(records::audits(&site));
+    out.push(records::nonconformities(&site));
+    out.push(records::reviews(&site));
     out
 }
 
@@ -153,10 +163,13 @@ enum Nav {
     Risks,
     Soa,
     Traceability,
+    Audits,
+    Nonconformities,
+    Reviews,
 }
 
 /// `(page, file, label, tooltip)` in the order of the navigation bar.
-const NAV: [(Nav, &str, &str, &str); 7] = [
+const NAV: [(Nav, &str, &str, &str); 10] = [
     (
         Nav::Overview,
         "index.html",
@@ -183,6 +196,24 @@ const NAV: [(Nav, &str, &str, &str); 7] = [
         "traceability.html",
         "Traceability",
         "Risk → control → Annex A",
+    ),
+    (
+        Nav::Audits,
+        "audits.html",
+        "Audits",
+        "The audit programme and the internal audits",
+    ),
+    (
+        Nav::Nonconformities,
+        "nonconformities.html",
+        "Nonconformities",
+        "Nonconformities and corrective actions",
+    ),
+    (
+        Nav::Reviews,
+        "reviews.html",
+        "Reviews",
+        "Management review minutes",
     ),
 ];
 
@@ -295,6 +326,9 @@ pub(super) struct Site<'a> {
     soa: Option<&'a SoaDoc>,
     register: &'a RiskRegisterDoc,
     plan: &'a TreatmentPlanDoc,
+    programme: &'a AuditProgrammeDoc,
+    nonconformities: &'a NonconformityRegisterDoc,
+    reviews: &'a ManagementReviewsDoc,
     grid: Option<Grid>,
     /// The framework of the project's standard.
     standard: Option<usize>,
@@ -373,6 +407,9 @@ impl<'a> Site<'a> {
             soa: docs.soa.as_ref(),
             register: &docs.register,
             plan: &docs.plan,
+            programme: &docs.programme,
+            nonconformities: &docs.nonconformities,
+            reviews: &docs.reviews,
             grid: model.risk_method.as_ref().and_then(Grid::new),
             standard,
             policy_pages,

@@ -252,6 +252,9 @@ pub struct ActionEntry {
     pub done: Option<String>,
     /// `done`, `open` or `overdue`.
     pub status: &'static str,
+    /// The owner behind `owner` (not serialised).
+    #[serde(skip)]
+    pub owner_ref: Option<EntityId>,
 }
 
 /// `management-reviews.json`: the management reviews, their inputs, decisions and actions
@@ -355,6 +358,7 @@ fn actions(model: &Model, list: &[Action], facts: &Facts) -> Vec<ActionEntry> {
             due: a.due.map(|d| d.to_string()),
             done: a.done.map(|d| d.to_string()),
             status: crate::facts::records::ActionState::of(a, today).as_str(),
+            owner_ref: a.owner.as_ref().and_then(|l| l.target),
         })
         .collect()
 }
