@@ -356,13 +356,11 @@ struct PathBase {
 /// The path base of a project: `--path-base`, else the git work tree around the project,
 /// else the project folder.
 fn path_base(project: &Path, common: &Common, io: &mut Io<'_>) -> Result<PathBase, u8> {
-    let project_abs = project.canonicalize().map_err(|e| {
-        io.eprint(&format!(
-            "error: cannot read the project `{}`: {e}\n",
-            project.display()
-        ));
-        2u8
-    })?;
+    // A project folder that cannot be read is reported as a finding; its path still places it.
+    let project_abs = project
+        .canonicalize()
+        .or_else(|_| std::path::absolute(project))
+        .unwrap_or_else(|_| project.to_path_buf());
     let (base, description) = match &common.path_base {
         Some(dir) => {
             let abs = dir.canonicalize().map_err(|e| {
@@ -426,22 +424,24 @@ fn rebased<R>(
     result
 }
 
-fn load(project: &Path, common: &Common, io: &mut Io<'_>) -> Result<Analysis, u8> {
-    let input = match Input::from_dir(project) {
-        Ok(i) => i,
-        Err(e) => {
-            io.eprint(&format!(
-                "error: cannot read the project `{}`: {e}\n",
-                project.display()
-            ));
-            return Err(2);
-        }
-    };
+/// Loads and checks a project. What cannot be read is among the findings (E0010 to E0014),
+/// so that it shows in every output format; [`failure`] gives the exit code.
+fn load(project: &Path, common: &Common) -> Analysis {
     let options = Options {
         today: common.today.unwrap_or_else(today),
         deny_warnings: common.deny_warnings,
     };
-    Ok(analyze(input, &options))
+    analyze(Input::from_dir(project), &options)
+}
+
+/// The exit code of a run that found errors: 2 when a file could not be read (an I/O
+/// failure), else 1.
+fn failure(analysis: &Analysis) -> u8 {
+    if analysis.io_failed() {
+        2
+    } else {
+        1
+    }
 }
 
 /// Runs the command line with `args` (the first is the program name) and returns the exit
@@ -555,7 +555,7 @@ fn check(
     readiness: bool,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     let base = path_base(project, common, io)?;
     let records = ismsc_core::check::readiness(&analysis.model);
     let suite = format!(
@@ -585,9 +585,7 @@ fn check(
                 .iter()
                 .map(|(clause, name)| serde_json::json!({ "clause": clause, "name": name }))
                 .collect();
-            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            text.push('\n');
-            io.print(&text)?;
+            io.print(&emit::json::to_json(&doc))?;
         }
         _ => io.print(&text)?,
     }
@@ -600,14 +598,17 @@ fn check(
         }
         io.print(&text)?;
     }
-    Ok(u8::from(analysis.has_errors()))
+    if analysis.has_errors() {
+        return Ok(failure(&analysis));
+    }
+    Ok(0)
 }
 
 fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     if analysis.has_errors() {
         report(&mut analysis, project, common, io)?;
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     let text = match format {
         GraphFormat::Dot => analysis.graph.to_dot(&analysis.model),
@@ -660,14 +661,14 @@ fn soa(
     filter: &SoaFilter,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     let language_errors = analysis
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error && !d.code.configurable());
     if language_errors {
         report(&mut analysis, project, common, io)?;
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     let Some(mut doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
         return Ok(no_standard(io));
@@ -891,20 +892,24 @@ fn catalog(
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
     let input = match project {
-        Some(p) => Input::from_dir(p).map_err(|e| {
-            io.eprint(&format!(
-                "error: cannot read the project `{}`: {e}\n",
-                p.display()
-            ));
-            2u8
-        })?,
+        Some(p) => Input::from_dir(p),
         None => Input::from_memory(Vec::new()),
     };
     let options = Options {
         today: today(),
         deny_warnings: false,
     };
-    let analysis = analyze(input, &options);
+    let mut analysis = analyze(input, &options);
+    if analysis.io_failed() {
+        let common = Common {
+            today: None,
+            deny_warnings: false,
+            path_base: None,
+        };
+        let project = project.unwrap_or(Path::new("."));
+        report(&mut analysis, project, &common, io)?;
+        return Err(2);
+    }
     let model = &analysis.model;
     if list {
         let mut text = String::new();
@@ -949,11 +954,11 @@ fn build(
     options: &publish::BuildOptions,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     // Warnings are shown but do not stop the build; errors do, before anything is written.
     report(&mut analysis, project, common, io)?;
     if analysis.has_errors() {
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     let progress = TerminalProgress::new(io.err_is_terminal);
     let built = publish::build_with_progress(&analysis, options, &progress);
@@ -962,9 +967,7 @@ fn build(
         return Ok(no_standard(io));
     };
     let out = out.unwrap_or_else(|| project.join("dist"));
-    if let Err(e) =
-        emit::write::replace_dir(&out, &files, &publish::output_names().collect::<Vec<_>>())
-    {
+    if let Err(e) = emit::write::replace_dir(&out, &files) {
         io.eprint(&format!("error: {e}\n"));
         return Err(2);
     }
@@ -1064,10 +1067,11 @@ fn import_oscal_catalog(
     out: Option<&Path>,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let json = std::fs::read_to_string(file).map_err(|e| {
-        io.eprint(&format!("error: cannot read `{}`: {e}\n", file.display()));
-        2
-    })?;
+    let json = ismsc_core::driver::read_text_file(file, ismsc_core::manifest::Limits::IMPORT)
+        .map_err(|why| {
+            io.eprint(&format!("error: cannot read `{}`: {why}\n", file.display()));
+            2
+        })?;
     let options = ismsc_core::import::oscal::CatalogOptions {
         framework,
         source: file
@@ -1093,8 +1097,8 @@ fn import_oscal_catalog(
     );
     match out {
         Some(path) => {
-            std::fs::write(path, &imported.text).map_err(|e| {
-                io.eprint(&format!("error: cannot write `{}`: {e}\n", path.display()));
+            emit::write::write_file_atomic(path, imported.text.as_bytes()).map_err(|e| {
+                io.eprint(&format!("error: {e}\n"));
                 2
             })?;
             io.eprint(&format!("{summary} into `{}`\n", path.display()));

@@ -25,8 +25,27 @@ pub struct AuxFiles {
     pub loaded: HashMap<String, crate::source::FileId>,
     /// Project-relative paths that resolve outside the project (through a link).
     pub outside: HashSet<String>,
-    /// Project-relative paths that exist but cannot be read as text, with the reason.
-    pub unreadable: HashMap<String, String>,
+    /// Project-relative paths that exist but could not be read, with why.
+    pub failed: HashMap<String, AuxError>,
+}
+
+/// Why a file named by `file(...)` that exists was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuxError {
+    /// Not a readable regular file (a folder, a pipe, no permission, …): the reason (E0011).
+    Unreadable(String),
+    /// Larger than the limit, in bytes (E0013).
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8: where the first invalid byte is (E0012).
+    NotUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
 }
 
 /// Why a `file(...)` path is refused before the file system is asked.
@@ -891,16 +910,31 @@ impl Lower<'_> {
                 return None;
             }
         };
-        if let Some(why) = self.aux.unreadable.get(&rel) {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::E0206,
+        if let Some(failure) = self.aux.failed.get(&rel) {
+            let d = match failure {
+                AuxError::Unreadable(why) => Diagnostic::new(
+                    Code::E0011,
                     path.span,
                     format!("file `{rel}` cannot be read: {why}"),
                 )
                 .primary_label("unreadable")
-                .help("`file(...)` reads UTF-8 text files such as markdown"),
-            );
+                .help("`file(...)` reads regular UTF-8 text files inside the project, such as markdown"),
+                AuxError::TooLarge { limit } => Diagnostic::new(
+                    Code::E0013,
+                    path.span,
+                    format!("file `{rel}` is larger than the limit of {}", crate::manifest::size(*limit)),
+                )
+                .primary_label("too large")
+                .help("set a higher limit with `[limits] file = \"…\"` in `isms.toml` (at most 1 GiB), or split the text"),
+                AuxError::NotUtf8 { line, column } => Diagnostic::new(
+                    Code::E0012,
+                    path.span,
+                    format!("file `{rel}` is not UTF-8 text (the first invalid byte is at line {line}, column {column})"),
+                )
+                .primary_label("not UTF-8")
+                .help("save the file as UTF-8; `file(...)` reads text such as markdown, not documents such as PDF or Word files"),
+            };
+            self.diags.push(d);
             return None;
         }
         let Some(id) = self.aux.loaded.get(&rel).copied() else {
