@@ -32,6 +32,7 @@ mod emit;
 mod examples;
 mod grammar;
 mod harness;
+mod hostile;
 mod init;
 mod oscal;
 mod pdf;

@@ -340,7 +340,18 @@ impl Io<'_> {
         }
     }
 
+    /// Writes a message to standard error, control and bidirectional characters shown by
+    /// their stand-ins: messages quote paths and text of the project, which a pull request
+    /// controls.
     fn eprint(&mut self, text: &str) {
+        let _ = self
+            .err
+            .write_all(ismsc_core::text::visible(text).as_bytes());
+    }
+
+    /// Writes findings rendered for people (escaped by the renderer, perhaps coloured) to
+    /// standard error.
+    fn eprint_rendered(&mut self, text: &str) {
         let _ = self.err.write_all(text.as_bytes());
     }
 }
@@ -578,7 +589,7 @@ fn check(
         }
     });
     match format {
-        Format::Human => io.eprint(&text),
+        Format::Human => io.eprint_rendered(&text),
         Format::Json if readiness => {
             let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             doc["readiness"] = records
@@ -635,7 +646,7 @@ fn report(
     let text = rebased(&mut analysis.sources, &base, |sources| {
         render::human(diags, sources, style)
     });
-    io.eprint(&text);
+    io.eprint_rendered(&text);
     Ok(())
 }
 
@@ -919,7 +930,7 @@ fn catalog(
                 "{:<16}  {:>4}  {}\n",
                 f.key,
                 n,
-                f.title.as_deref().unwrap_or("")
+                ismsc_core::text::visible_line(f.title.as_deref().unwrap_or(""))
             ));
         }
         io.print(&text)?;

@@ -62,8 +62,11 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
 }
 
 /// Escapes text for HTML element content and for quoted attribute values: `&`, `<`, `>`,
-/// `"` and `'`. Every user text of the site goes through this function.
+/// `"` and `'`; control and bidirectional characters are shown by their stand-ins
+/// (`ismsc_core::text::visible`: `␛`, `<U+202E>`), so no text reorders the page around it.
+/// Every user text of the site goes through this function.
 pub fn escape(text: &str) -> String {
+    let text = ismsc_core::text::visible(text);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {

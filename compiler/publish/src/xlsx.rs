@@ -31,6 +31,7 @@ use ismsc_core::emit::dto::{
     RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentAction, TreatmentPlanDoc,
 };
 use ismsc_core::emit::OutputFile;
+use ismsc_core::text::visible;
 
 /// The name of the workbook in the output folder.
 pub const FILE: &str = "soa.xlsx";
@@ -335,15 +336,17 @@ fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, Xls
         .unwrap_or(fixed);
     let mut title = "Statement of Applicability".to_string();
     if let Some(org) = &soa.organization {
-        title.push_str(&format!(" — {org}"));
+        title.push_str(&format!(" — {}", visible(org)));
     }
     let mut props = DocProperties::new()
         .set_title(title)
-        .set_subject(soa.standard_title.as_deref().unwrap_or(&soa.standard))
+        .set_subject(visible(
+            soa.standard_title.as_deref().unwrap_or(&soa.standard),
+        ))
         .set_author("ismsc")
         .set_creation_datetime(&created);
     if let Some(org) = &soa.organization {
-        props = props.set_company(org);
+        props = props.set_company(visible(org));
     }
     if let Some(t) = &options.timestamp {
         props = props.set_comment(format!("Generated {t}"));

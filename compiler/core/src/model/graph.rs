@@ -202,15 +202,55 @@ impl IsmsGraph {
     }
 }
 
+/// Text for a quoted DOT string: `\\` and `"` escaped, a line break as `\\n`, control and
+/// bidirectional characters shown by their stand-ins (`crate::text::visible`).
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::text::visible(s)
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
 
+/// Text for a quoted Mermaid label. Mermaid decodes `#name;` and `#123;` entity codes in
+/// labels, so `#` itself is written as an entity first (else `#lt;script#gt;` would become a
+/// tag), then `"`, `<`, `>`, `&` and `;` (which ends a statement) as entities, a line break
+/// as `<br/>`, and control and bidirectional characters by their stand-ins.
 fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace('\n', "<br/>")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in crate::text::visible(s).chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            ';' => out.push_str("#59;"),
+            '`' => out.push_str("#96;"),
+            '\n' => out.push_str("<br/>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mermaid_labels_hold_no_markup() {
+        assert_eq!(
+            mermaid_escape("#lt;script#gt; \"a\"; <b>&`x`"),
+            "#35;lt#59;script#35;gt#59; #quot;a#quot;#59; #lt;b#gt;#amp;#96;x#96;"
+        );
+        assert_eq!(
+            mermaid_escape("a\nb\u{1b}\u{202e}"),
+            "a<br/>b\u{241b}#lt;U+202E#gt;"
+        );
+    }
+
+    #[test]
+    fn dot_strings_hold_no_raw_controls() {
+        assert_eq!(dot_escape("a\"b\\\n\u{7}"), "a\\\"b\\\\\\n\u{2407}");
+    }
 }
