@@ -30,6 +30,7 @@ mod coverage;
 mod editors;
 mod emit;
 mod examples;
+mod fuzz;
 mod grammar;
 mod harness;
 mod hostile;

@@ -79,8 +79,9 @@ pub struct SourceFile {
     /// Where the file comes from.
     pub origin: Origin,
     line_starts: Vec<usize>,
-    /// `(characters, UTF-16 units)` before each block of [`BLOCK`] bytes.
-    chars: Vec<(u32, u32)>,
+    /// `(characters, UTF-16 units)` before each block of [`BLOCK`] bytes, made when a column
+    /// is first asked for (most files, the stdlib's among them, never are).
+    chars: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
 
 /// The block size of the column index of [`SourceFile`].
@@ -139,7 +140,7 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             line_starts: line_starts(&text),
-            chars: column_index(&text),
+            chars: std::sync::OnceLock::new(),
             text,
             origin,
         }
@@ -149,7 +150,8 @@ impl SourceFile {
     fn units_before(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let block = offset / BLOCK;
-        let (c, u) = self.chars.get(block).copied().unwrap_or((0, 0));
+        let index = self.chars.get_or_init(|| column_index(&self.text));
+        let (c, u) = index.get(block).copied().unwrap_or((0, 0));
         let (dc, du) = count_units(
             self.text
                 .as_bytes()

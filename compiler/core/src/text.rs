@@ -112,11 +112,7 @@ pub fn report_bidi(sources: &SourceMap, files: &[FileId], diags: &mut Diagnostic
             continue;
         };
         let mut line: Option<(usize, Vec<(usize, char)>)> = None;
-        let hits = file
-            .text
-            .match_indices(is_bidi)
-            .filter_map(|(at, s)| s.chars().next().map(|c| (at, c)));
-        for (at, c) in hits {
+        for (at, c) in bidi_positions(&file.text) {
             let n = file.line_of(at);
             match &mut line {
                 Some((current, found)) if *current == n => found.push((at, c)),
@@ -132,6 +128,22 @@ pub fn report_bidi(sources: &SourceMap, files: &[FileId], diags: &mut Diagnostic
             diags.push(bidi_finding(id, &found));
         }
     }
+}
+
+/// The [`BIDI`] characters of `text` with their offsets. Each is encoded as `E2 80 xx` or
+/// `E2 81 xx`, so only the characters that start with the byte `E2` are decoded.
+fn bidi_positions(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || loop {
+        let at = from + bytes.get(from..)?.iter().position(|&b| b == 0xE2)?;
+        from = at + 1;
+        if let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
+            if is_bidi(c) {
+                return Some((at, c));
+            }
+        }
+    })
 }
 
 fn bidi_finding(file: FileId, found: &[(usize, char)]) -> Diagnostic {

@@ -235,14 +235,21 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let parent = parent_of(dir);
     fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
     let locked = lock(&parent);
-    if locked.is_some() && fs::symlink_metadata(dir).is_err() {
-        // A build killed between its two renames left the previous output aside: put it back.
-        let newest = leftovers(&parent, &name)
-            .into_iter()
-            .filter(|(_, kind)| *kind == "old")
-            .max_by_key(|(p, _)| fs::metadata(p).and_then(|m| m.modified()).ok());
-        if let Some((old, _)) = newest {
-            let _ = fs::rename(old, dir);
+    if locked.is_some() {
+        // With the lock held, every leftover is of a build that is gone.
+        if fs::symlink_metadata(dir).is_err() {
+            // A build killed between its two renames left the previous output aside: put
+            // it back.
+            let newest = leftovers(&parent, &name)
+                .into_iter()
+                .filter(|(_, kind)| *kind == "old")
+                .max_by_key(|(p, _)| fs::metadata(p).and_then(|m| m.modified()).ok());
+            if let Some((old, _)) = newest {
+                let _ = fs::rename(old, dir);
+            }
+        }
+        for (leftover, _) in leftovers(&parent, &name) {
+            let _ = fs::remove_dir_all(leftover);
         }
     }
     let exists = check_existing(dir)?;
@@ -290,11 +297,6 @@ pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         }
     };
     sync_dir(&parent);
-    if placed.is_ok() && locked.is_some() {
-        for (leftover, _) in leftovers(&parent, &name) {
-            let _ = fs::remove_dir_all(leftover);
-        }
-    }
     drop(locked);
     placed
 }
