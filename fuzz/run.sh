@@ -18,14 +18,14 @@
 # A crash is a bug: copy the input to tests/fuzz-regressions/TARGET/, fix it, and
 # `cargo test fuzz_regressions` replays it through the same property (fuzz/src/lib.rs).
 set -euo pipefail
-target="${1:?usage: fuzz/run.sh TARGET SECONDS (TARGET: parse, check, import_oscal, project_fs)}"
+target="${1:?usage: fuzz/run.sh TARGET SECONDS (TARGET: parse, check, import_oscal, project_fs, fmt)}"
 seconds="${2:-60}"
 fuzz="$(cd "$(dirname "$0")" && pwd)"
 cd "$fuzz"
 
 case "$target" in
-  parse | check | import_oscal | project_fs) ;;
-  *) echo "unknown target \`$target\`: parse, check, import_oscal or project_fs" >&2; exit 2 ;;
+  parse | check | import_oscal | project_fs | fmt) ;;
+  *) echo "unknown target \`$target\`: parse, check, import_oscal, project_fs or fmt" >&2; exit 2 ;;
 esac
 if ! rustup toolchain list | grep -q '^nightly'; then
   rustup toolchain install nightly --profile minimal

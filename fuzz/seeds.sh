@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the seed corpora of the fuzz targets from the repository, into fuzz/corpus/TARGET/
 # (generated, not committed): every .isms file of the repository, every fixture and the
-# examples of the documentation for `parse` and `check`; every project folder (examples,
+# examples of the documentation for `parse`, `check` and `fmt`; every project folder (examples,
 # fixtures) encoded as entries of `project_fs`; OSCAL catalogs for `import_oscal`. A seed is
 # named by the SHA-1 of its content, so running the script again adds nothing twice.
 #
@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/fuzz/corpus"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse check import_oscal project_fs)
+[ ${#targets[@]} -gt 0 ] || targets=(parse check import_oscal project_fs fmt)
 
 # Copies stdin into the corpus of a target, named by its hash.
 seed() {
@@ -74,7 +74,7 @@ project_seed() {
 
 for target in "${targets[@]}"; do
   case "$target" in
-    parse | check)
+    parse | check | fmt)
       while read -r f; do seed "$target" < "$f"; done < <(isms_files)
       docs="$(mktemp -d)"
       doc_examples "$docs"
@@ -109,7 +109,7 @@ for target in "${targets[@]}"; do
       done < <(project_dirs)
       ;;
     *)
-      echo "unknown target \`$target\`: parse, check, import_oscal or project_fs" >&2
+      echo "unknown target \`$target\`: parse, check, import_oscal, project_fs or fmt" >&2
       exit 2
       ;;
   esac

@@ -10,6 +10,8 @@
 //!   never panic, and no output holds a raw control or bidirectional character;
 //! - [`import_oscal`]: the OSCAL importer never panics, and what it makes is `.isms` text
 //!   without syntax errors and without raw control or bidirectional characters;
+//! - [`fmt`]: the formatter never panics and never fails one of its safety checks, and what
+//!   it returns formats to itself;
 //! - [`project_fs`]: a project folder made from the bytes (files, links in and out of it,
 //!   named pipes, sockets, devices, sparse files, odd encodings and names) is loaded and
 //!   checked without panic or hang, nothing outside it is read into any output, and every
@@ -83,12 +85,13 @@ fn render_all(a: &Analysis) -> String {
             width: 100,
         },
     );
-    for file in ismsc_core::emit::data(a).unwrap_or_default() {
+    let docs = ismsc_core::emit::Docs::new(a);
+    for file in ismsc_core::emit::data(a, &docs).unwrap_or_default() {
         let text = String::from_utf8_lossy(&file.content);
         assert_no_hazard(&file.name, &text);
         all.push_str(&text);
     }
-    if let Some(table) = ismsc_core::emit::soa_table(&a.model) {
+    if let Some(table) = ismsc_core::emit::soa_table(a) {
         assert_no_hazard("the SoA table", &table);
     }
     all
@@ -150,6 +153,24 @@ pub fn import_oscal(data: &[u8]) {
         "the imported text has syntax errors: {syntax:?}\n{}",
         imported.text
     );
+}
+
+/// Target `fmt`: the formatter never panics and never fails one of its safety checks (such a
+/// failure is a bug of ismsc, whatever the input), and what it returns formats to itself.
+pub fn fmt(data: &[u8]) {
+    use ismsc_core::fmt::{format, FmtError};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match format(text) {
+        Ok(out) => assert_eq!(
+            format(&out).ok().as_deref(),
+            Some(out.as_str()),
+            "not a fixed point"
+        ),
+        Err(FmtError::Syntax(_)) => {}
+        Err(FmtError::Internal(e)) => panic!("{e}"),
+    }
 }
 
 /// The names a project entry of [`project_fs`] can have: nested, hidden, skipped, the

@@ -759,14 +759,23 @@ fn words(line: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs `entry args` of a pre-commit hook through the real command line.
-fn run_hook(hook: &Yaml, args: &[String]) -> (u8, String, String) {
+/// Runs `entry args files` of a pre-commit hook through the real command line, as pre-commit
+/// does: the names of the matching files are passed unless `pass_filenames: false` (pre-commit's
+/// default is to pass them).
+fn run_hook(hook: &Yaml, args: &[String], files: &[String]) -> (u8, String, String) {
     let entry = words(hook["entry"].as_str().expect("entry"));
     assert_eq!(entry.first().map(String::as_str), Some("ismsc"), "{hook:?}");
     assert_eq!(hook["language"].as_str(), Some("system"));
-    assert_eq!(hook["pass_filenames"].as_bool(), Some(false));
+    let pattern = hook["files"].as_str().expect("files");
     let mut argv: Vec<String> = entry[1..].to_vec();
     argv.extend(args.iter().cloned());
+    if hook["pass_filenames"].as_bool() != Some(false) {
+        // The patterns are `\.isms$` and `(\.isms|isms\.toml)$`.
+        let matches = |f: &&String| {
+            f.ends_with(".isms") || (pattern.contains("isms\\.toml") && f.ends_with("isms.toml"))
+        };
+        argv.extend(files.iter().filter(matches).cloned());
+    }
     let refs: Vec<&str> = argv.iter().map(String::as_str).collect();
     ismsc(&refs)
 }
@@ -781,30 +790,45 @@ fn the_pre_commit_hooks_run_as_written() {
     let clean = path_str(&repo().join("examples/startup"));
     let starter = scratch("hooks").join("isms");
     init(&starter, &[]);
-    let fmt_exists = ismsc(&["fmt", "--help"]).0 == 0;
+    let staged: Vec<String> = crate::harness::tree(&starter)
+        .keys()
+        .map(|rel| path_str(&starter.join(rel)))
+        .collect();
     for hook in hooks {
         let id = hook["id"].as_str().unwrap_or("");
         let files = hook["files"].as_str().expect("files");
         assert!(files.contains(".isms"), "{files}");
-        if id == "ismsc-fmt" && !fmt_exists {
-            // Declared ahead of the command: documented as needing it, and it fails as a
-            // usage error until then.
-            assert!(text.contains("Needs the `ismsc fmt` command"));
-            assert_eq!(run_hook(hook, std::slice::from_ref(&clean)).0, 2);
-            continue;
-        }
         if id == "ismsc-fmt" {
-            // Once `ismsc fmt` exists, the starter is already in its canonical layout.
-            let (code, out, err) = run_hook(hook, &["--check".into(), path_str(&starter)]);
-            assert_eq!(code, 0, "{out}{err}");
+            // The starter is in the canonical layout: the hook passes and writes nothing.
+            assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
+            let before = crate::harness::tree(&starter);
+            let (code, out, err) = run_hook(hook, &[], &staged);
+            assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+            assert_eq!(crate::harness::tree(&starter), before);
+            // A staged file out of the layout is formatted, and the hook says so.
+            let people = starter.join("people.isms");
+            let text = std::fs::read_to_string(&people).expect("read");
+            std::fs::write(&people, text.replace("  role", "\trole")).expect("write");
+            let (code, _, err) = run_hook(hook, &[], &staged);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(err, "formatted 1 file of 8\n");
+            assert_eq!(std::fs::read_to_string(&people).expect("read"), text);
+            // With `--check`, it fails and changes nothing.
+            std::fs::write(&people, text.replace("  role", "\trole")).expect("write");
+            let (code, out, _) = run_hook(hook, &["--check".into()], &staged);
+            assert_eq!(code, 1);
+            assert_eq!(out.trim(), path_str(&people));
+            std::fs::write(&people, &text).expect("write");
             continue;
         }
+        assert_eq!(hook["pass_filenames"].as_bool(), Some(false));
         let (code, _, err) = run_hook(
             hook,
             &[clean.clone(), "--today".into(), "2026-11-22".into()],
+            &staged,
         );
         assert_eq!(code, 0, "{id}: {err}");
-        let (code, _, err) = run_hook(hook, &[path_str(&starter)]);
+        let (code, _, err) = run_hook(hook, &[path_str(&starter)], &staged);
         assert_eq!(code, 1, "{id} fails while controls are undecided");
         assert!(
             err.contains("93 Annex A controls have no decision"),
@@ -825,12 +849,17 @@ fn the_pre_commit_hooks_run_as_written() {
         .map(|a| a.as_str().unwrap_or("").to_string())
         .collect();
     assert_eq!(args, ["."]);
-    let (code, _, err) = run_hook(hook, &[path_str(&starter)]);
+    let (code, _, err) = run_hook(hook, &[path_str(&starter)], &staged);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("93 Annex A controls have no decision"),
         "{err}"
     );
+    // Its format hook: the staged files are in the canonical layout.
+    let hook = &repo0["hooks"][1];
+    assert_eq!(hook["id"].as_str(), Some("ismsc-fmt"));
+    let (code, out, err) = run_hook(hook, &[], &staged);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
 }
 
 /// The fenced blocks of `lang` in a markdown text.

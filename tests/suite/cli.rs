@@ -9,6 +9,12 @@ use crate::harness::repo;
 
 /// Runs `ismsc ARGS`; returns (exit code, stdout, stderr).
 pub fn ismsc(args: &[&str]) -> (u8, String, String) {
+    ismsc_with_input(args, "")
+}
+
+/// Runs `ismsc ARGS` with `input` on standard input; returns (exit code, stdout, stderr).
+pub fn ismsc_with_input(args: &[&str], input: &str) -> (u8, String, String) {
+    let mut input = input.as_bytes();
     let mut out = Vec::new();
     let mut err = Vec::new();
     let mut argv = vec!["ismsc".into()];
@@ -16,6 +22,7 @@ pub fn ismsc(args: &[&str]) -> (u8, String, String) {
     let code = run(
         argv,
         &mut Io {
+            input: &mut input,
             out: &mut out,
             err: &mut err,
             err_is_terminal: false,

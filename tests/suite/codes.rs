@@ -24,6 +24,26 @@ fn files_below(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// A page's `isms fail` example, with the manifest of its `toml manifest` block when it has one
+/// (a default manifest otherwise).
+fn compile_page_example(page: &str, src: &str) -> ismsc_core::Analysis {
+    let manifest = page.find("```toml manifest").and_then(|i| {
+        let rest = page.get(i + "```toml manifest".len()..)?;
+        let end = rest.find("\n```")?;
+        Some(rest[..end].trim_start_matches('\n').to_string())
+    });
+    match manifest {
+        Some(toml) => analyze(
+            Input::from_memory(vec![
+                ("isms.toml".into(), toml),
+                ("main.isms".into(), src.to_string()),
+            ]),
+            &options(),
+        ),
+        None => compile_text("main.isms", src),
+    }
+}
+
 /// The first fenced block whose info string is `lang fail`.
 fn example(page: &str, lang: &str) -> Option<String> {
     let fence = format!("```{lang} fail");
@@ -67,7 +87,7 @@ fn page_example(code: Code, page: &str) -> Option<Analysis> {
     if let Some(script) = example(page, "sh") {
         return Some(shell_example(code, &script));
     }
-    example(page, "isms").map(|src| compile_text("main.isms", &src))
+    example(page, "isms").map(|src| compile_page_example(page, &src))
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn assert_valid(schema: &jsonschema::JSONSchema, doc: &Value, what: &str) {
 
 fn soa_of(project: &Path) -> Value {
     let analysis = compile(project);
-    let text = emit::soa_json(&analysis.model).expect("the project has a standard");
+    let text = emit::soa_json(&analysis).expect("the project has a standard");
     assert!(text.ends_with("}\n"), "pretty JSON with a trailing newline");
     serde_json::from_str(&text).expect("soa.json is JSON")
 }
@@ -210,7 +210,7 @@ fn assert_guarded(csv: &str) {
 #[test]
 fn soa_csv_snapshot() {
     let analysis = compile(&small());
-    let csv = emit::soa_csv(&analysis.model).expect("the project has a standard");
+    let csv = emit::soa_csv(&analysis).expect("the project has a standard");
     assert_guarded(&csv);
     assert!(csv.contains("'=HYPERLINK("), "{csv}");
     insta::assert_snapshot!("small_soa_csv", csv);
@@ -219,7 +219,7 @@ fn soa_csv_snapshot() {
 #[test]
 fn risk_register_csv_snapshot() {
     let analysis = compile(&small());
-    let csv = emit::risk_register_csv(&analysis.model);
+    let csv = emit::risk_register_csv(&analysis);
     assert_guarded(&csv);
     for guarded in ["'=HYPERLINK(", "'+Loss", "'-passwords"] {
         assert!(csv.contains(guarded), "{guarded} in {csv}");
@@ -230,7 +230,7 @@ fn risk_register_csv_snapshot() {
 #[test]
 fn treatment_plan_of_the_small_project() {
     let analysis = compile(&small());
-    let doc = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    let doc = ismsc_core::emit::Docs::new(&analysis).plan;
     // R-1 is treated by mfa, R-2 by backups: one action each, in risk order.
     let rows: Vec<String> = doc
         .actions
@@ -263,7 +263,7 @@ fn a_risk_without_controls_is_in_the_plan_with_its_treatment() {
         "main.isms",
         "person p \"P\" { role = \"r\" }\nrisk R-9 \"Flood\" { owner = p treatment = transfer }\n",
     );
-    let doc = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    let doc = ismsc_core::emit::Docs::new(&analysis).plan;
     assert_eq!(doc.actions.len(), 1);
     let a = &doc.actions[0];
     assert_eq!(
@@ -284,8 +284,7 @@ fn soa_table_snapshot() {
 #[test]
 fn risk_register_json_of_the_small_project() {
     let analysis = compile(&small());
-    let doc: Value =
-        serde_json::from_str(&emit::risk_register_json(&analysis.model)).expect("JSON");
+    let doc: Value = serde_json::from_str(&emit::risk_register_json(&analysis)).expect("JSON");
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["accept_at_or_below"], 3);
     let r1 = &doc["risks"][0];
@@ -320,12 +319,19 @@ fn build_is_deterministic_and_matches_soa() {
             TODAY,
         ]);
         assert_eq!(code, 0, "{err}");
-        assert!(err.contains("wrote 8 files"), "{err}");
+        assert!(err.contains("wrote 12 files"), "{err}");
     }
     let (fa, fb) = (files(&a), files(&b));
     let names: Vec<&str> = fa.keys().map(String::as_str).collect();
+    // The data files, and the coverage of the two frameworks acme opts into.
     let mut expected = emit::BUILD_FILES.to_vec();
     expected.push(emit::write::MARKER);
+    expected.extend([
+        "coverage/nis2-2022.csv",
+        "coverage/nis2-2022.json",
+        "coverage/nist-csf-2.0.csv",
+        "coverage/nist-csf-2.0.json",
+    ]);
     expected.sort();
     assert_eq!(names, expected);
     assert_eq!(fa, fb, "two builds of the same project differ");

@@ -12,7 +12,7 @@ use crate::harness::{repo, scratch};
 #[path = "../../fuzz/src/lib.rs"]
 mod props;
 
-const TARGETS: [&str; 4] = ["parse", "check", "import_oscal", "project_fs"];
+const TARGETS: [&str; 5] = ["parse", "check", "import_oscal", "project_fs", "fmt"];
 
 /// The inputs kept for a target, by name.
 fn inputs(target: &str) -> Vec<PathBuf> {
@@ -36,6 +36,7 @@ fn replay(target: &str, data: &[u8], scratch_dir: &Path) {
         "parse" => props::parse(data),
         "check" => props::check(data),
         "import_oscal" => props::import_oscal(data),
+        "fmt" => props::fmt(data),
         _ => {
             let dir = scratch_dir.join("project");
             let _ = std::fs::remove_dir_all(&dir);

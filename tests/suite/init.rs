@@ -110,12 +110,14 @@ fn starter_reports_only_undecided(standard: &str, expected: usize) {
     assert_eq!(human.matches("E0401\n").count(), 1, "{human}");
     assert!(human.contains(&format!("{expected} Annex A controls have no decision")));
     assert!(human.trim_end().ends_with(&format!("{expected} errors")));
-    for file in tree(&dir).keys().filter(|f| f.ends_with(".isms")) {
-        let text = std::fs::read_to_string(dir.join(file)).expect("starter file");
-        if let Err(e) = canonical_layout(&text) {
-            panic!("{file} is not in the canonical layout: {e}\n{text}");
-        }
-    }
+    // The starter is in the formatter's canonical layout: `ismsc fmt --check` passes and a
+    // run of `ismsc fmt` writes nothing.
+    let (code, out, err) = ismsc(&["fmt", "--check", &path_str(&dir)]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let before = snapshot_of(&dir);
+    let (code, out, err) = ismsc(&["fmt", &path_str(&dir)]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    assert_eq!(snapshot_of(&dir), before, "contents and modification times");
 }
 
 #[test]
@@ -136,103 +138,6 @@ fn undecided_controls_are_one_report_for_people() {
     let (code, _, human) = ismsc(&["check", &path_str(&dir), "--today", "2026-11-22"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(human);
-}
-
-/// The layout the formatter will produce (until `ismsc fmt --check` can say so): two-space
-/// indentation, `=` aligned over each run of consecutive one-line fields with one space
-/// after the longest name, one blank line between items, no trailing space, one final
-/// newline.
-pub fn canonical_layout(text: &str) -> Result<(), String> {
-    if !text.ends_with('\n') || text.ends_with("\n\n") {
-        return Err("the file must end with exactly one newline".into());
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let mut depth: usize = 0;
-    let mut run: Vec<(usize, usize, usize)> = Vec::new(); // (line, name end, `=` column)
-    let check_run = |run: &mut Vec<(usize, usize, usize)>| -> Result<(), String> {
-        if let Some(longest) = run.iter().map(|(_, end, _)| *end).max() {
-            for (line, _, eq) in run.iter() {
-                if *eq != longest + 1 {
-                    return Err(format!(
-                        "line {}: `=` at column {eq}, expected {}",
-                        line + 1,
-                        longest + 1
-                    ));
-                }
-            }
-        }
-        run.clear();
-        Ok(())
-    };
-    for (i, line) in lines.iter().enumerate() {
-        if line.ends_with(' ') || line.contains('\t') {
-            return Err(format!("line {}: trailing space or tab", i + 1));
-        }
-        if line.is_empty() {
-            check_run(&mut run)?;
-            if i > 0 && lines.get(i - 1).is_some_and(|l| l.is_empty()) {
-                return Err(format!("line {}: two blank lines", i + 1));
-            }
-            continue;
-        }
-        let indent = line.len() - line.trim_start().len();
-        let content = line.trim_start();
-        let closes = content.starts_with('}');
-        let expected = 2 * depth.saturating_sub(usize::from(closes));
-        if indent != expected {
-            return Err(format!(
-                "line {}: indented {indent}, expected {expected}",
-                i + 1
-            ));
-        }
-        // A top-level item starts after a blank line (or a comment that follows one).
-        if depth == 0 && !content.starts_with("//") && !closes && i > 0 {
-            let above = lines.get(i - 1).copied().unwrap_or("");
-            if !(above.is_empty() || above.starts_with("//")) {
-                return Err(format!("line {}: an item needs a blank line above", i + 1));
-            }
-        }
-        let field = content
-            .find(" =")
-            .filter(|at| {
-                content[..*at]
-                    .trim_end()
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !content.starts_with("//")
-            })
-            .map(|_| {
-                let name_end = indent + content.split_whitespace().next().unwrap_or("").len();
-                let eq = line.find(" =").map(|p| p + 1).unwrap_or(0);
-                let after = line[..eq].trim_end().len();
-                (name_end, eq, after)
-            });
-        match field {
-            Some((name_end, eq, after)) if after == name_end => run.push((i, name_end, eq)),
-            _ => check_run(&mut run)?,
-        }
-        let opens = content.matches('{').count();
-        let closes_n = content.matches('}').count();
-        depth = (depth + opens).saturating_sub(closes_n);
-        if content.ends_with('{') || closes {
-            check_run(&mut run)?;
-        }
-    }
-    check_run(&mut run)?;
-    if depth != 0 {
-        return Err("unbalanced braces".into());
-    }
-    Ok(())
-}
-
-#[test]
-fn the_layout_check_catches_what_it_should() {
-    assert!(canonical_layout("a {\n  x  = 1\n  yy = 2\n}\n").is_ok());
-    assert!(canonical_layout("a {\n  x = 1\n  yy = 2\n}\n").is_err());
-    assert!(canonical_layout("a {\n   x = 1\n}\n").is_err());
-    assert!(canonical_layout("a {\n}\nb {\n}\n").is_err());
-    assert!(canonical_layout("a {\n}\n\n\nb {\n}\n").is_err());
-    assert!(canonical_layout("a {\n}\n\nb {\n}\n").is_ok());
 }
 
 fn snapshot_of(dir: &Path) -> BTreeMap<String, (Vec<u8>, Option<SystemTime>)> {

@@ -16,12 +16,16 @@
 //! - `site`: the HTML site: links resolve, one page per policy, user text escaped, byte-identical.
 //! - `oscal`: `oscal/` against NIST's OSCAL 1.2.1 schemas, the SSP's 93 requirements, consistency,
 //!   byte-identical builds; `ismsc import oscal-catalog` on NIST's catalogs and the round trip.
+//! - `fmt`: the formatter: a snapshot per layout rule and comment position, every `.isms`
+//!   file through its four checks, the repository kept formatted, scrambled whitespace and
+//!   comments anywhere formatting to the same bytes, `ismsc fmt` as a user runs it.
 //! - `props`: no generated input panics the parser or the checker.
 //! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
 //!   project is harmless in every output.
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
 //!   byte-identical.
 
+mod architecture;
 mod catalog;
 mod ci;
 mod cli;
@@ -30,6 +34,8 @@ mod coverage;
 mod editors;
 mod emit;
 mod examples;
+mod fmt;
+mod frameworks;
 mod fuzz;
 mod grammar;
 mod harness;
@@ -39,6 +45,7 @@ mod oscal;
 mod pdf;
 mod props;
 mod publish;
+mod recovery;
 mod site;
 mod stdlib;
 mod ui;

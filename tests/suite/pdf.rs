@@ -148,7 +148,7 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         .split("Risktreatmentplan")
         .nth(1)
         .expect("risk-register.pdf has the treatment plan");
-    let plan = ismsc_core::emit::dto::TreatmentPlanDoc::from_model(model);
+    let plan = ismsc_core::emit::Docs::new(&analysis).plan;
     for a in &plan.actions {
         if let Some(c) = &a.control {
             assert!(plan_text.contains(&squash(c)), "the plan lacks {c}");

@@ -127,7 +127,7 @@ fn every_internal_link_of_acme_resolves() {
 fn every_page_links_every_other_in_the_nav_bar() {
     let files = site_of(&acme(), None);
     for (page, html) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
-        let root = if page.starts_with("site/policies/") {
+        let root = if page.starts_with("site/policies/") || page.starts_with("site/frameworks/") {
             "../"
         } else {
             ""
@@ -139,6 +139,8 @@ fn every_page_links_every_other_in_the_nav_bar() {
             "controls.html",
             "risks.html",
             "soa.html",
+            // acme opts into frameworks.
+            "frameworks/index.html",
             "traceability.html",
         ] {
             assert!(
@@ -226,7 +228,8 @@ fn soa_and_risk_pages_of_acme() {
     let analysis = acme();
     let files = site_of(&analysis, None);
     let soa = &files["site/soa.html"];
-    let doc = emit::dto::SoaDoc::from_model(&analysis.model).expect("acme has a standard");
+    let doc =
+        emit::dto::SoaDoc::new(&analysis.model, &analysis.facts).expect("acme has a standard");
     for c in &doc.controls {
         assert!(
             soa.contains(&format!("<tr id=\"{}\" class=\"row-{}\">", c.id, c.status)),
@@ -249,7 +252,7 @@ fn soa_and_risk_pages_of_acme() {
         risks.matches("<svg class=\"chart heatmap narrow\"").count(),
         2
     );
-    let register = emit::dto::RiskRegisterDoc::from_model(&analysis.model);
+    let register = emit::dto::RiskRegisterDoc::new(&analysis.model, &analysis.facts);
     for r in &register.risks {
         assert!(
             risks.contains(&format!("<tr id=\"risk-{}\">", r.id)),
@@ -266,7 +269,7 @@ fn soa_and_risk_pages_of_acme() {
         );
     }
     // The treatment plan: one row per action.
-    let plan = emit::dto::TreatmentPlanDoc::from_model(&analysis.model);
+    let plan = ismsc_core::emit::Docs::new(&analysis).plan;
     let section = risks
         .split("id=\"treatment-plan\"")
         .nth(1)

@@ -6,7 +6,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use calamine::{Data, Range, Reader, Xlsx};
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc};
 use ismsc_core::Analysis;
 use ismsc_publish::{xlsx, BuildOptions, Output};
 
@@ -81,7 +81,14 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
     let mut wb = open(workbook(&analysis, None));
     assert_eq!(
         wb.sheet_names(),
-        [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET]
+        [
+            xlsx::SOA_SHEET,
+            xlsx::RISK_SHEET,
+            xlsx::PLAN_SHEET,
+            // The frameworks acme opts into.
+            "Coverage nis2-2022",
+            "Coverage nist-csf-2.0"
+        ]
     );
     let soa = sheet(&mut wb, xlsx::SOA_SHEET);
     assert_eq!(soa.start(), Some((0, 0)));
@@ -112,7 +119,7 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
         "ids not in Annex A order: {ids:?}"
     );
     // The rows are the rows of soa.json, cell for cell where the values are plain.
-    let doc = SoaDoc::from_model(&analysis.model).expect("standard");
+    let doc = SoaDoc::new(&analysis.model, &analysis.facts).expect("standard");
     let expect = |f: fn(&ismsc_core::emit::dto::SoaControl) -> String| -> Vec<String> {
         doc.controls.iter().map(f).collect()
     };
@@ -139,7 +146,7 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     let analysis = compile(&acme());
     let mut wb = open(workbook(&analysis, None));
     let risks = sheet(&mut wb, xlsx::RISK_SHEET);
-    let doc = RiskRegisterDoc::from_model(&analysis.model);
+    let doc = RiskRegisterDoc::new(&analysis.model, &analysis.facts);
     assert!(!doc.risks.is_empty());
     assert_eq!(risks.height(), 1 + doc.risks.len());
     let head = header(&risks);
@@ -168,7 +175,7 @@ fn acme_treatment_plan_sheet_has_one_row_per_action() {
     let analysis = compile(&acme());
     let mut wb = open(workbook(&analysis, None));
     let plan = sheet(&mut wb, xlsx::PLAN_SHEET);
-    let doc = TreatmentPlanDoc::from_model(&analysis.model);
+    let doc = ismsc_core::emit::Docs::new(&analysis).plan;
     assert_eq!(plan.height(), 1 + doc.actions.len());
     let head = header(&plan);
     assert_eq!(head[0], "Risk");

@@ -68,6 +68,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Print the coverage of a framework (e.g. NIST CSF 2.0, NIS 2) the project's controls
+    /// give through its Statement of Applicability and the catalogue's mappings.
+    Coverage {
+        /// The project folder (with `isms.toml`).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// The framework, e.g. `nist-csf:2.0` (default: the one framework of `frameworks =
+        /// [...]`; with several, the table format prints one line per framework).
+        #[arg(long)]
+        framework: Option<String>,
+        /// How to print the coverage.
+        #[arg(long, value_enum, default_value_t = SoaFormat::Table)]
+        format: SoaFormat,
+    },
     /// Print the Statement of Applicability of a project.
     Soa {
         /// The project folder (with `isms.toml`).
@@ -128,10 +144,35 @@ enum Command {
         #[arg(long)]
         timestamp: Option<String>,
     },
+    /// Format `.isms` files in the canonical layout (docs/language.md, "Layout"), keeping
+    /// every comment; only files that change are written.
+    Fmt {
+        /// Files, folders (every `.isms` file below) or projects to format, or `-` for
+        /// standard input (default: the project around the current folder).
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change and exit with 1 if there are any.
+        #[arg(long)]
+        check: bool,
+        /// Write nothing: print a unified diff of each file that would change (implies
+        /// `--check`).
+        #[arg(long)]
+        diff: bool,
+        /// Format standard input to standard output (the same as the path `-`).
+        #[arg(long)]
+        stdin: bool,
+        /// The file name standard input stands for, in messages.
+        #[arg(long, value_name = "PATH")]
+        stdin_filepath: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, e.g. `ismsc explain E0102`.
     Explain {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
         code: String,
+    },
+    /// Tools for looking inside the compiler.
+    Debug {
+        #[command(subcommand)]
+        what: DebugCommand,
     },
     /// Turn a document of another tool into `.isms` text.
     Import {
@@ -308,8 +349,10 @@ fn today() -> Date {
     Date::from_day_number(epoch.day_number() + (secs / 86_400) as i64)
 }
 
-/// Where the command writes, and whether its streams are terminals.
+/// Where the command reads and writes, and whether its streams are terminals.
 pub struct Io<'a> {
+    /// Standard input (`ismsc fmt -`).
+    pub input: &'a mut dyn std::io::Read,
     /// Standard output.
     pub out: &'a mut dyn Write,
     /// Standard error.
@@ -487,6 +530,12 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             common,
             format,
         } => graph(&project, &common, format, io),
+        Command::Coverage {
+            project,
+            common,
+            framework,
+            format,
+        } => coverage(&project, &common, framework.as_deref(), format, io),
         Command::Soa {
             project,
             common,
@@ -546,6 +595,22 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
                     out,
                 },
         } => import_oscal_catalog(&file, framework, out.as_deref(), io),
+        Command::Fmt {
+            paths,
+            check,
+            diff,
+            stdin,
+            stdin_filepath,
+        } => {
+            let mode = FmtMode {
+                check: check || diff,
+                diff,
+            };
+            fmt(paths, stdin, stdin_filepath, mode, io)
+        }
+        Command::Debug {
+            what: DebugCommand::Ast { file },
+        } => debug_ast(&file, io),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -577,13 +642,20 @@ fn check(
         })
     );
     let style = io.style();
+    // JSON and SARIF also list the findings silenced in the source, with their reasons.
+    let with_suppressed: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .chain(&analysis.suppressed)
+        .cloned()
+        .collect();
     let text = rebased(&mut analysis.sources, &base, |sources| {
         let diags = &analysis.diagnostics;
         match format {
             Format::Human => render::human(diags, sources, style),
             Format::Short => render::short(diags, sources),
-            Format::Json => render::json(diags, sources),
-            Format::Sarif => render::sarif(diags, sources, &base.root),
+            Format::Json => render::json(&with_suppressed, sources),
+            Format::Sarif => render::sarif(&with_suppressed, sources, &base.root),
             Format::Github => render::github(diags, sources),
             Format::Junit => render::junit(diags, sources, &suite),
         }
@@ -609,10 +681,30 @@ fn check(
         }
         io.print(&text)?;
     }
-    if analysis.has_errors() {
-        return Ok(failure(&analysis));
+    let code = if analysis.has_errors() {
+        failure(&analysis)
+    } else {
+        0
+    };
+    release(analysis);
+    Ok(code)
+}
+
+/// Whether the process ends when the command returns (set by `main`; tests run commands
+/// in-process and keep freeing what they made).
+static LEAK_AT_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Called by `main`: the analysis of the command is not freed when the command returns,
+/// because the process ends then; freeing a large project item by item costs a fifth of a
+/// check of 100,000 items.
+pub fn leak_at_exit() {
+    LEAK_AT_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn release(analysis: Analysis) {
+    if LEAK_AT_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(analysis);
     }
-    Ok(0)
 }
 
 fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) -> Result<u8, u8> {
@@ -622,8 +714,8 @@ fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) 
         return Ok(failure(&analysis));
     }
     let text = match format {
-        GraphFormat::Dot => analysis.graph.to_dot(&analysis.model),
-        GraphFormat::Mermaid => analysis.graph.to_mermaid(&analysis.model),
+        GraphFormat::Dot => analysis.facts.index.to_dot(&analysis.model),
+        GraphFormat::Mermaid => analysis.facts.index.to_mermaid(&analysis.model),
     };
     io.print(&text)?;
     Ok(0)
@@ -665,6 +757,122 @@ struct SoaFilter {
 /// `undecided`. It refuses (exit 1) only when the files have errors of the language itself
 /// (E0001-E0299), since the SoA would then be made of a partial model; other errors are
 /// counted in a note on standard error, and `ismsc check` lists them.
+fn coverage(
+    project: &Path,
+    common: &Common,
+    framework: Option<&str>,
+    format: SoaFormat,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let mut analysis = load(project, common);
+    let language_errors = analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && !d.code.configurable());
+    if language_errors {
+        report(&mut analysis, project, common, io)?;
+        return Ok(failure(&analysis));
+    }
+    let model = &analysis.model;
+    let opted: Vec<&str> = model
+        .opted_in()
+        .into_iter()
+        .filter_map(|i| model.frameworks.get(i).map(|f| f.key.as_str()))
+        .collect();
+    let key = match (framework, opted.as_slice()) {
+        (Some(k), _) => k,
+        (None, [one]) => one,
+        (None, [_, _, ..]) if matches!(format, SoaFormat::Table) => {
+            // An overview of every framework the project opts into, one line each.
+            let docs: Vec<emit::dto::CoverageDoc> = analysis
+                .facts
+                .coverage
+                .iter()
+                .map(|c| emit::dto::CoverageDoc::new(model, c))
+                .collect();
+            io.print(&coverage_overview(&docs))?;
+            return Ok(0);
+        }
+        (None, _) => {
+            io.eprint(&format!(
+                "error: name the framework with `--framework KEY`; the project opts into: {}\n",
+                if opted.is_empty() {
+                    "none (add `frameworks = [...]` to the `isms` block)".to_string()
+                } else {
+                    opted.join(", ")
+                }
+            ));
+            return Err(2);
+        }
+    };
+    let Some(fw) = model.framework_index(key) else {
+        let known: Vec<&str> = model.frameworks.iter().map(|f| f.key.as_str()).collect();
+        let hint = match ismsc_core::suggest::did_you_mean(key, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the frameworks are: {}", known.join(", ")),
+        };
+        io.eprint(&format!("error: there is no framework `{key}`; {hint}\n"));
+        return Err(2);
+    };
+    if Some(key) == model.standard() {
+        io.eprint(&format!(
+            "error: `{key}` is the project's standard: its Statement of Applicability is `ismsc soa`\n"
+        ));
+        return Err(2);
+    }
+    let computed;
+    let coverage = match analysis.facts.coverage.iter().find(|c| c.framework == fw) {
+        Some(c) => c,
+        None => {
+            io.eprint(&format!(
+                "note: the project does not opt into `{key}`; add it to `frameworks = [...]` in the `isms` block to publish its coverage\n"
+            ));
+            let Some(c) = ismsc_core::facts::coverage::of_framework(
+                model,
+                &analysis.facts.index,
+                analysis.facts.soa.as_ref(),
+                fw,
+            ) else {
+                return Ok(no_standard(io));
+            };
+            computed = c;
+            &computed
+        }
+    };
+    let doc = emit::dto::CoverageDoc::new(model, coverage);
+    let text = match format {
+        SoaFormat::Table => emit::table::coverage_doc_table(&doc),
+        SoaFormat::Json => emit::json::to_json(&doc),
+        SoaFormat::Csv => emit::csv::coverage_doc_csv(&doc),
+    };
+    io.print(&text)?;
+    Ok(0)
+}
+
+/// `ismsc coverage` without `--framework` for a project opting into several: one line per
+/// framework with its counts, and how to see one.
+fn coverage_overview(docs: &[emit::dto::CoverageDoc]) -> String {
+    let width = docs
+        .iter()
+        .map(|d| d.framework.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("framework".len());
+    let mut out = format!(
+        "{:<width$}  {:>5}  {:>5}  {:>7}  {:>5}  {:>14}\n",
+        "framework", "total", "full", "partial", "none", "not applicable"
+    );
+    for d in docs {
+        let s = &d.summary;
+        out.push_str(&format!(
+            "{:<width$}  {:>5}  {:>5}  {:>7}  {:>5}  {:>14}\n",
+            d.framework, s.total, s.full, s.partial, s.none, s.not_applicable
+        ));
+    }
+    out.push_str("\nOne framework's requirements: ismsc coverage --framework KEY\n");
+    out
+}
+
 fn soa(
     project: &Path,
     common: &Common,
@@ -681,7 +889,7 @@ fn soa(
         report(&mut analysis, project, common, io)?;
         return Ok(failure(&analysis));
     }
-    let Some(mut doc) = emit::dto::SoaDoc::from_model(&analysis.model) else {
+    let Some(mut doc) = emit::dto::SoaDoc::new(&analysis.model, &analysis.facts) else {
         return Ok(no_standard(io));
     };
     let mut themes: Vec<&str> = Vec::new();
@@ -1108,7 +1316,7 @@ fn import_oscal_catalog(
     );
     match out {
         Some(path) => {
-            emit::write::write_file_atomic(path, imported.text.as_bytes()).map_err(|e| {
+            emit::write::write_atomic(path, imported.text.as_bytes()).map_err(|e| {
                 io.eprint(&format!("error: {e}\n"));
                 2
             })?;
@@ -1120,4 +1328,264 @@ fn import_oscal_catalog(
         }
     }
     Ok(0)
+}
+
+/// What `ismsc fmt` does with a file that would change.
+#[derive(Clone, Copy)]
+struct FmtMode {
+    /// Write nothing; list it (exit 1).
+    check: bool,
+    /// Print a unified diff of it.
+    diff: bool,
+}
+
+/// How one file came out of the formatter.
+enum Formatted {
+    /// Already in the canonical layout.
+    Same,
+    /// This is its canonical layout.
+    Changed(String),
+    /// Not formatted: syntax errors (reported) or an internal error (reported); the exit code.
+    Failed(u8),
+}
+
+/// Formats one text named `name`, reporting its syntax errors as `ismsc check` does and an
+/// internal error as a bug.
+fn format_one(name: &str, text: &str, io: &mut Io<'_>) -> Formatted {
+    let mut sources = ismsc_core::source::SourceMap::new();
+    let file = sources.add(name, text, ismsc_core::source::Origin::Project);
+    match ismsc_core::fmt::format_source(file, text) {
+        Ok(out) if out == text => Formatted::Same,
+        Ok(out) => Formatted::Changed(out),
+        Err(ismsc_core::fmt::FmtError::Syntax(mut diags)) => {
+            diags.sort(&sources);
+            let diags: Vec<_> = diags.into_vec();
+            let style = io.style();
+            io.eprint_rendered(&render::human(&diags, &sources, style));
+            io.eprint(&format!(
+                "error: `{name}` has syntax errors, so it was not formatted\n"
+            ));
+            Formatted::Failed(1)
+        }
+        Err(ismsc_core::fmt::FmtError::Internal(e)) => {
+            io.eprint(&format!("error: `{name}`: {e}\n"));
+            Formatted::Failed(2)
+        }
+    }
+}
+
+/// A unified diff from `old` to `new` of the file `name`, for people: control and
+/// bidirectional characters are shown by their stand-ins (so a diff of a file that holds
+/// them does not apply as a patch).
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    ismsc_core::text::visible(&diff).into_owned()
+}
+
+/// The files `ismsc fmt` formats: each path a file, or a folder whose `.isms` files (as a
+/// project loads them) are formatted; by default the project around the current folder (the
+/// nearest folder upwards with an `isms.toml`, named relative to the current folder), and
+/// without one a usage error rather than a walk of whatever folder it was started in. Each
+/// file once, in the order given, a folder's files sorted.
+fn fmt_files(paths: Vec<PathBuf>, io: &mut Io<'_>) -> Result<Vec<PathBuf>, u8> {
+    let paths = if paths.is_empty() {
+        let cwd = std::env::current_dir().map_err(|e| {
+            io.eprint(&format!("error: cannot read the current folder: {e}\n"));
+            2u8
+        })?;
+        let Some(up) = cwd.ancestors().position(|a| a.join("isms.toml").is_file()) else {
+            io.eprint("error: no ISMS project here (no `isms.toml` in this folder or above it): name the files or folders to format, e.g. `ismsc fmt compliance/isms`\n");
+            return Err(2);
+        };
+        let project: PathBuf = if up == 0 {
+            PathBuf::from(".")
+        } else {
+            std::iter::repeat_n("..", up).collect()
+        };
+        vec![project]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            io.eprint(&format!("error: cannot read `{}`: {e}\n", path.display()));
+            2u8
+        })?;
+        let found = if meta.is_dir() {
+            ismsc_core::driver::isms_files(&path)
+                .map_err(|e| {
+                    io.eprint(&format!("error: cannot read `{}`: {e}\n", path.display()));
+                    2u8
+                })?
+                .into_iter()
+                .map(|rel| {
+                    if path == Path::new(".") {
+                        PathBuf::from(rel)
+                    } else {
+                        path.join(rel)
+                    }
+                })
+                .collect()
+        } else {
+            vec![path]
+        };
+        for f in found {
+            let key = f.canonicalize().unwrap_or_else(|_| f.clone());
+            if seen.insert(key) {
+                files.push(f);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// `ismsc fmt`: formats files in place (only those that change, each atomically), or with
+/// `--check` lists those that would change, or formats standard input to standard output.
+/// Exit 0 when every file is formatted (or, with `--check`, already was), 1 when a file has
+/// syntax errors or would change under `--check`, 2 on usage, I/O or internal errors.
+fn fmt(
+    paths: Vec<PathBuf>,
+    stdin: bool,
+    stdin_filepath: Option<PathBuf>,
+    mode: FmtMode,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    let dash = paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin || dash {
+        if paths.iter().any(|p| p.as_os_str() != "-") {
+            io.eprint("error: `ismsc fmt` formats standard input or files, not both\n");
+            return Err(2);
+        }
+        return fmt_stdin(stdin_filepath, mode, io);
+    }
+    if stdin_filepath.is_some() {
+        io.eprint("error: `--stdin-filepath` names standard input: use it with `--stdin` or `-`\n");
+        return Err(2);
+    }
+    let files = fmt_files(paths, io)?;
+    let mut code = 0u8;
+    let mut would_change = Vec::new();
+    let mut written = 0usize;
+    for path in &files {
+        let name = path.to_string_lossy().replace('\\', "/");
+        // A regular file within the limit of `.isms` files only: a pipe would block.
+        let limit = ismsc_core::manifest::Limits::default().isms;
+        let text = match ismsc_core::driver::read_text_file(path, limit) {
+            Ok(t) => t,
+            Err(why) => {
+                io.eprint(&format!("error: cannot read `{name}`: {why}\n"));
+                code = 2;
+                continue;
+            }
+        };
+        match format_one(&name, &text, io) {
+            Formatted::Same => {}
+            Formatted::Failed(c) => code = code.max(c),
+            Formatted::Changed(out) if mode.check => {
+                if mode.diff {
+                    io.print(&unified_diff(&name, &text, &out))?;
+                } else {
+                    io.print(&format!("{name}\n"))?;
+                }
+                would_change.push(name);
+            }
+            Formatted::Changed(out) => match emit::write::write_atomic(path, out.as_bytes()) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    io.eprint(&format!("error: {e}\n"));
+                    code = 2;
+                }
+            },
+        }
+    }
+    if mode.check && !would_change.is_empty() {
+        io.eprint(&format!(
+            "{} of {} not in the canonical layout; `ismsc fmt` formats {}\n",
+            plural(would_change.len(), "file"),
+            files.len(),
+            if would_change.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        ));
+        code = code.max(1);
+    } else if written > 0 {
+        io.eprint(&format!(
+            "formatted {} of {}\n",
+            plural(written, "file"),
+            files.len()
+        ));
+    }
+    Ok(code)
+}
+
+/// `ismsc fmt -`: standard input formatted to standard output (with `--check`, nothing but the
+/// exit code and, with `--diff`, the diff). Nothing is printed on standard output when the
+/// text cannot be formatted.
+fn fmt_stdin(name: Option<PathBuf>, mode: FmtMode, io: &mut Io<'_>) -> Result<u8, u8> {
+    let name = name
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|| "<stdin>".to_string());
+    let mut bytes = Vec::new();
+    if let Err(e) = io.input.read_to_end(&mut bytes) {
+        io.eprint(&format!("error: cannot read standard input: {e}\n"));
+        return Err(2);
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        io.eprint("error: standard input is not UTF-8 text\n");
+        return Err(2);
+    };
+    match format_one(&name, &text, io) {
+        Formatted::Failed(c) => Ok(c),
+        Formatted::Same if mode.check => Ok(0),
+        Formatted::Same => io.print(&text).map(|_| 0),
+        Formatted::Changed(out) if mode.check => {
+            if mode.diff {
+                io.print(&unified_diff(&name, &text, &out))?;
+            } else {
+                io.print(&format!("{name}\n"))?;
+            }
+            Ok(1)
+        }
+        Formatted::Changed(out) => io.print(&out).map(|_| 0),
+    }
+}
+
+/// What `ismsc debug` shows.
+#[derive(Subcommand, Debug)]
+pub enum DebugCommand {
+    /// Print the syntax tree of one `.isms` file, with its comments, blank lines and error
+    /// nodes, and the syntax errors found in it.
+    Ast {
+        /// The `.isms` file.
+        file: PathBuf,
+    },
+}
+
+fn debug_ast(file: &Path, io: &mut Io<'_>) -> Result<u8, u8> {
+    let limit = ismsc_core::manifest::Limits::default().isms;
+    let text = ismsc_core::driver::read_text_file(file, limit).map_err(|why| {
+        io.eprint(&format!("error: cannot read `{}`: {why}\n", file.display()));
+        2
+    })?;
+    let mut sources = ismsc_core::source::SourceMap::new();
+    let name = file.display().to_string();
+    let id = sources.add(name, text.clone(), ismsc_core::source::Origin::Project);
+    let mut diags = ismsc_core::diag::Diagnostics::new();
+    let tree = ismsc_core::syntax::parse_file(&sources, id, &mut diags);
+    io.print(&ismsc_core::text::visible(&ismsc_core::syntax::dump(
+        &tree, &text,
+    )))?;
+    let diags = diags.into_vec();
+    if !diags.is_empty() {
+        io.eprint(&render::short(&diags, &sources));
+    }
+    Ok(u8::from(!diags.is_empty()))
 }

@@ -8,9 +8,11 @@
 //! | `risks` | E0501–E0505: owners, treatments, residual risk |
 //! | `time` | W0601–W0605: what the passing of time brings |
 //! | `documents` | E0701, W0702: documented information of clauses 4–10 |
+//! | `frameworks` | E0410: the coverage `[coverage]` requires of opted-in frameworks |
 
 mod coverage;
 mod documents;
+pub(crate) mod frameworks;
 mod risks;
 mod structure;
 mod time;
@@ -18,22 +20,22 @@ mod time;
 pub use documents::readiness;
 
 use crate::diag::Diagnostics;
-use crate::driver::Options;
-use crate::model::graph::IsmsGraph;
+use crate::facts::Facts;
 use crate::model::Model;
 use crate::source::SourceMap;
+use crate::syntax::ast::Date;
 
-/// Runs every check.
+/// Runs every check, judging dates against `today`.
 pub fn run(
     sources: &SourceMap,
     model: &Model,
-    graph: &IsmsGraph,
-    options: &Options,
+    facts: &Facts,
+    today: Date,
     diags: &mut Diagnostics,
 ) {
-    structure::check(model, graph, diags);
-    coverage::check(sources, model, diags);
-    risks::check(model, diags);
-    time::check(model, options.today, diags);
+    structure::check(model, facts, diags);
+    coverage::check(sources, model, facts, diags);
+    risks::check(model, facts, diags);
+    time::check(model, today, diags);
     documents::check(sources, model, diags);
 }

@@ -7,6 +7,7 @@
 
 pub mod codes;
 pub mod render;
+pub mod suppress;
 
 pub use codes::Code;
 
@@ -61,6 +62,8 @@ pub struct Diagnostic {
     /// form a list: the rendering for people shows such findings as one report listing them
     /// (`diag::render::group`); JSON and SARIF keep one finding each.
     pub subject: Option<(String, String)>,
+    /// Set when a `// ismsc-allow(…): reason` comment silenced it (`diag::suppress`).
+    pub suppressed: Option<suppress::Suppression>,
 }
 
 impl Diagnostic {
@@ -78,6 +81,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: code.summary().to_string(),
             subject: None,
+            suppressed: None,
         }
     }
 
@@ -135,6 +139,25 @@ impl Diagnostics {
     /// Moves every finding of `other` here, after the ones already reported.
     pub fn append(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+    }
+
+    /// Moves the findings for which `take` gives a suppression into `out`, marked with it.
+    pub fn retain_or_take(
+        &mut self,
+        mut take: impl FnMut(&Diagnostic) -> Option<suppress::Suppression>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut kept = Vec::with_capacity(self.items.len());
+        for mut d in std::mem::take(&mut self.items) {
+            match take(&d) {
+                Some(s) => {
+                    d.suppressed = Some(s);
+                    out.push(d);
+                }
+                None => kept.push(d),
+            }
+        }
+        self.items = kept;
     }
 
     /// Whether any finding is an error.

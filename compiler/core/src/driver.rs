@@ -1,8 +1,8 @@
 //! The driver: loads a project, runs the stages in order and owns the diagnostics.
 //!
 //! ```text
-//!  load ──> parse ──> lower ──> resolve ──> graph ──> check ──> (emit)
-//!  I/O      syntax    model     model       model     check
+//!  load ──> parse ──> lower ──> resolve ──> facts ──> check ──> (emit)
+//!  I/O      syntax    model     model       facts     check
 //! ```
 //!
 //! Loading is the only stage that touches the file system (through [`Fs`], so the language
@@ -13,11 +13,11 @@ mod load;
 use std::path::{Path, PathBuf};
 
 pub(crate) use load::reason;
-pub use load::{read_text_file, DiskFs, Fs, FsError, Input, MemFs};
+pub use load::{isms_files, read_text_file, DiskFs, Fs, FsError, Input, MemFs};
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::facts::Facts;
 use crate::manifest::{self, Manifest};
-use crate::model::graph::IsmsGraph;
 use crate::model::lower::{normalize, AuxError, AuxFiles};
 use crate::model::{self, Model};
 use crate::source::{FileId, Origin, SourceMap};
@@ -44,10 +44,14 @@ pub struct Analysis {
     pub manifest: Manifest,
     /// The lowered, resolved model.
     pub model: Model,
-    /// The graph view of the model.
-    pub graph: IsmsGraph,
+    /// What is derived from the model once: the reference index, the SoA, the register and
+    /// the treatment plan.
+    pub facts: Facts,
     /// Findings, sorted by file and position, with the project's severities applied.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by `// ismsc-allow(…): reason` comments, each with its
+    /// suppression, sorted the same way: not counted, but listed in JSON and SARIF.
+    pub suppressed: Vec<Diagnostic>,
     /// Whether the project could not be read whole (see [`Input::load_errors`]); the checks
     /// of the model did not run then.
     pub load_failed: bool,
@@ -85,11 +89,30 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
         diags.push(d);
     }
 
-    let manifest = if manifest_unread {
-        Manifest::default()
-    } else {
-        manifest::read(&sources, manifest_file, &mut diags)
+    // A project without `isms.toml` is told so at the manifest's place, an empty stand-in
+    // (unless it has one that could not be read, which loading reported).
+    let manifest_file = match manifest_file {
+        Some(f) => Some(f),
+        None if !manifest_unread
+            && isms_files
+                .iter()
+                .any(|f| sources.get(*f).is_some_and(|s| s.origin == Origin::Project)) =>
+        {
+            let f = sources.add("isms.toml", "", Origin::Project);
+            diags.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    crate::source::Span::new(f, 0, 0),
+                    "the project has no `isms.toml`",
+                )
+                .primary_label("expected here, at the project's root")
+                .help("create `isms.toml` at the project root with `[project]` and `name = \"…\"`"),
+            );
+            None
+        }
+        None => None,
     };
+    let manifest = manifest::read(&sources, manifest_file, &mut diags);
 
     let mut asts = Vec::with_capacity(isms_files.len());
     for (ast, found) in syntax::parse_files(&sources, &isms_files) {
@@ -109,9 +132,10 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let mut semantic = Diagnostics::new();
     let mut model = model::lower::lower(&sources, &asts, &aux, &mut semantic);
     model::resolve::resolve(&mut model, &mut semantic);
-    let graph = IsmsGraph::build(&model);
+    let facts = Facts::derive(&model);
     if !load_failed {
-        check::run(&sources, &model, &graph, options, &mut semantic);
+        check::run(&sources, &model, &facts, options.today, &mut semantic);
+        check::frameworks::check(&manifest, &model, &facts, &mut semantic);
         diags.append(semantic);
     }
     let mut read: Vec<FileId> = isms_files.clone();
@@ -125,15 +149,23 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
             "this finding is in the embedded standard library: please report it as a bug of ismsc",
         ));
     }
+    // Findings silenced where they were reviewed: kept apart, listed in JSON and SARIF.
+    let mut suppressed = crate::diag::suppress::apply(&asts, &mut diags);
     manifest.apply_lints(&mut diags, options.deny_warnings);
     diags.sort(&sources);
+    let mut silenced = Diagnostics::new();
+    for d in suppressed.drain(..) {
+        silenced.push(d);
+    }
+    silenced.sort(&sources);
     Analysis {
         sources,
         asts,
         manifest,
         model,
-        graph,
+        facts,
         diagnostics: diags.into_vec(),
+        suppressed: silenced.into_vec(),
         load_failed,
     }
 }

@@ -55,27 +55,72 @@ pub const BUILD_FILES: [&str; 8] = [
     "graph.mmd",
 ];
 
-/// The machine-readable files, in the order of [`BUILD_FILES`].
-pub fn data(analysis: &Analysis) -> Option<Vec<OutputFile>> {
-    let (model, graph) = (&analysis.model, &analysis.graph);
-    let soa = dto::SoaDoc::from_model(model)?;
-    let risks = dto::RiskRegisterDoc::from_model(model);
-    let plan = dto::TreatmentPlanDoc::from_register(model, &risks);
-    let contents = [
-        json::to_json(&soa),
-        csv::soa_doc_csv(&soa),
-        json::to_json(&risks),
-        csv::risk_register_doc_csv(&risks),
-        json::to_json(&plan),
-        csv::treatment_plan_doc_csv(&plan),
-        graph.to_dot(model),
-        graph.to_mermaid(model),
-    ];
-    Some(
-        BUILD_FILES
-            .iter()
-            .zip(contents)
-            .map(|(name, content)| OutputFile::text(*name, content))
-            .collect(),
-    )
+/// The output documents of an analysis, made once per build from its facts and handed to
+/// every emitter.
+#[derive(Clone, Debug)]
+pub struct Docs {
+    /// `soa.json`; `None` without a known standard.
+    pub soa: Option<dto::SoaDoc>,
+    /// `risk-register.json`.
+    pub register: dto::RiskRegisterDoc,
+    /// `risk-treatment-plan.json`.
+    pub plan: dto::TreatmentPlanDoc,
+    /// `coverage/KEY.json`, one per framework the project opts into, in that order.
+    pub coverage: Vec<dto::CoverageDoc>,
 }
+
+impl Docs {
+    /// The documents of `analysis`.
+    pub fn new(analysis: &Analysis) -> Docs {
+        let (model, facts) = (&analysis.model, &analysis.facts);
+        let register = dto::RiskRegisterDoc::new(model, facts);
+        let plan = dto::TreatmentPlanDoc::new(model, facts, &register);
+        Docs {
+            soa: dto::SoaDoc::new(model, facts),
+            register,
+            plan,
+            coverage: facts
+                .coverage
+                .iter()
+                .map(|c| dto::CoverageDoc::new(model, c))
+                .collect(),
+        }
+    }
+}
+
+/// The machine-readable files, in the order of [`BUILD_FILES`], then `coverage/KEY.json` and
+/// `.csv` per opted-in framework; `None` without a known standard (and so no SoA).
+pub fn data(analysis: &Analysis, docs: &Docs) -> Option<Vec<OutputFile>> {
+    let (model, index) = (&analysis.model, &analysis.facts.index);
+    let soa = docs.soa.as_ref()?;
+    let contents = [
+        json::to_json(soa),
+        csv::soa_doc_csv(soa),
+        json::to_json(&docs.register),
+        csv::risk_register_doc_csv(&docs.register),
+        json::to_json(&docs.plan),
+        csv::treatment_plan_doc_csv(&docs.plan),
+        index.to_dot(model),
+        index.to_mermaid(model),
+    ];
+    let mut files: Vec<OutputFile> = BUILD_FILES
+        .iter()
+        .zip(contents)
+        .map(|(name, content)| OutputFile::text(*name, content))
+        .collect();
+    for c in &docs.coverage {
+        let slug = c.slug();
+        files.push(OutputFile::text(
+            format!("{COVERAGE_DIR}/{slug}.json"),
+            json::to_json(c),
+        ));
+        files.push(OutputFile::text(
+            format!("{COVERAGE_DIR}/{slug}.csv"),
+            csv::coverage_doc_csv(c),
+        ));
+    }
+    Some(files)
+}
+
+/// The folder of the coverage files in the output.
+pub const COVERAGE_DIR: &str = "coverage";

@@ -4,9 +4,9 @@
 //! one generated file: `applicability.isms`, which lists every control of the chosen standard
 //! as a commented line with its id, title and theme, read from the embedded catalogue through
 //! the model (so, like the checks, this code names no control). The templates are written in
-//! the canonical layout of the formatter: two-space indentation, `=` aligned over each run of
-//! consecutive fields, one blank line between items. Checked on its own, the starter reports
-//! exactly the controls still to decide (E0401) and nothing else; the tests hold it to that.
+//! the canonical layout of the formatter (`crate::fmt`): the tests hold every starter file to
+//! `fmt::format` giving it back unchanged. Checked on its own, the starter reports exactly the
+//! controls still to decide (E0401) and nothing else; the tests hold it to that too.
 //!
 //! Pure: [`starter`] returns the files; the command line decides where they go and
 //! `emit::write::scaffold` writes them.

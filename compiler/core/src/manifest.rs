@@ -1,5 +1,5 @@
 //! The project manifest, `isms.toml`: the project's name, the per-code severities of
-//! `[lints]` and the size limits of `[limits]`.
+//! `[lints]`, the coverage minimums of `[coverage]` and the size limits of `[limits]`.
 //!
 //! The manifest is parsed once with toml_edit, which keeps the span of every key, so each
 //! finding points at its own key in time linear in the manifest (looking keys up by text was
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use toml_edit::{ImDocument, Item, Key, TableLike};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
-use crate::source::{FileId, Origin, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 /// What a project sets for a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,8 +99,20 @@ pub struct Manifest {
     pub name: Option<String>,
     /// `[lints]`.
     pub lints: BTreeMap<Code, Level>,
+    /// `[coverage]`: per framework key, the least coverage every requirement must have, and
+    /// where it is written.
+    pub coverage: BTreeMap<String, (Minimum, Span)>,
     /// `[limits]`.
     pub limits: Limits,
+}
+
+/// The least coverage a framework's requirements must have (`[coverage]` in `isms.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Minimum {
+    /// No requirement without any coverage (`"partial"`).
+    Partial,
+    /// Every requirement fully covered or excluded (`"full"`).
+    Full,
 }
 
 /// The limits a manifest sets, without reporting anything (the loader needs them before the
@@ -123,7 +135,7 @@ pub fn limits(text: &str) -> Limits {
 }
 
 /// The sections of a manifest and the keys of `[project]`.
-const SECTIONS: [&str; 3] = ["project", "lints", "limits"];
+const SECTIONS: [&str; 4] = ["project", "lints", "coverage", "limits"];
 const PROJECT_KEYS: [&str; 3] = ["name", "description", "version"];
 const LIMIT_KEYS: [&str; 2] = ["isms", "file"];
 
@@ -131,22 +143,7 @@ const LIMIT_KEYS: [&str; 2] = ["isms", "file"];
 pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) -> Manifest {
     let mut m = Manifest::default();
     let Some(file) = file else {
-        // Without a manifest the findings are anchored on the first project file.
-        let anchor = sources
-            .iter()
-            .find(|(_, f)| f.origin == Origin::Project)
-            .map(|(id, _)| id);
-        if let Some(anchor) = anchor {
-            diags.push(
-                Diagnostic::new(
-                    Code::E0010,
-                    Span::new(anchor, 0, 0),
-                    "the project has no `isms.toml`",
-                )
-                .primary_label("in this project")
-                .help("create `isms.toml` at the project root with `[project]` and `name = \"…\"`"),
-            );
-        }
+        // The driver reports a missing manifest.
         return m;
     };
     let text = sources.get(file).map(|f| f.text.as_str()).unwrap_or("");
@@ -175,11 +172,13 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
     let root: &dyn TableLike = doc.as_table();
     let mut project = None;
     let mut lints = None;
+    let mut coverage = None;
     let mut limits = None;
     for (key, item) in entries(root) {
         match key.get() {
             "project" => project = Some((key, item)),
             "lints" => lints = item.as_table_like(),
+            "coverage" => coverage = item.as_table_like(),
             "limits" => limits = Some((key, item)),
             name => diags.push(
                 Diagnostic::new(
@@ -189,8 +188,13 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
                 )
                 .primary_label("unknown section")
                 .help(format!(
-                    "the manifest has the sections {}",
-                    SECTIONS.map(|s| format!("`[{s}]`")).join(", ")
+                    "the manifest has the sections {} and `[{}]`",
+                    SECTIONS[..SECTIONS.len() - 1]
+                        .iter()
+                        .map(|s| format!("`[{s}]`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    SECTIONS[SECTIONS.len() - 1]
                 )),
             ),
         }
@@ -209,6 +213,9 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
             let header = header_span(text, file, section);
             read_project(&mut m, header, item, &at, diags)
         }
+    }
+    if let Some(coverage) = coverage {
+        read_coverage(&mut m, coverage, &at, diags);
     }
     if let Some(lints) = lints {
         read_lints(&mut m, lints, &at, diags);
@@ -342,6 +349,34 @@ fn read_lints(
             continue;
         }
         m.lints.insert(code, level);
+    }
+}
+
+fn read_coverage(
+    m: &mut Manifest,
+    coverage: &dyn TableLike,
+    at: &dyn Fn(&Key) -> Span,
+    diags: &mut Diagnostics,
+) {
+    for (key, value) in entries(coverage) {
+        let name = key.get();
+        let minimum = match value.as_str() {
+            Some("partial") => Minimum::Partial,
+            Some("full") => Minimum::Full,
+            _ => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0010,
+                        at(key),
+                        format!("the coverage of `{name}` must be \"partial\" or \"full\""),
+                    )
+                    .primary_label("invalid minimum")
+                    .help("`\"partial\"`: no requirement without coverage; `\"full\"`: every requirement fully covered or excluded, e.g. `\"nist-csf:2.0\" = \"partial\"`"),
+                );
+                continue;
+            }
+        };
+        m.coverage.insert(name.to_string(), (minimum, at(key)));
     }
 }
 

@@ -9,11 +9,10 @@
 //! not be resolved has `target: None` and has been reported once, so later stages skip it
 //! silently instead of reporting a cascade.
 
-pub mod graph;
 pub mod lower;
 pub mod resolve;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::source::{Origin, Span};
 use crate::syntax::ast::{Date, Duration};
@@ -185,6 +184,104 @@ pub struct Word {
     pub span: Span,
 }
 
+/// A value with the span where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Declares a closed vocabulary: an enum with its words, read once at lowering.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $word:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// Every word, in the order the language documents them.
+            pub const WORDS: &'static [&'static str] = &[$($word),*];
+
+            /// The word as written in the language and in the outputs.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)*
+                }
+            }
+
+            /// The value for a word.
+            pub fn parse(word: &str) -> Option<$name> {
+                match word {
+                    $($word => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A control's `status`.
+    ControlStatus {
+        /// `planned`
+        Planned = "planned",
+        /// `partial`
+        Partial = "partial",
+        /// `implemented`
+        Implemented = "implemented",
+    }
+}
+
+vocabulary! {
+    /// A risk's `treatment` (ISO/IEC 27001 6.1.3 a).
+    Treatment {
+        /// `mitigate`
+        Mitigate = "mitigate",
+        /// `accept`
+        Accept = "accept",
+        /// `avoid`
+        Avoid = "avoid",
+        /// `transfer`
+        Transfer = "transfer",
+    }
+}
+
+vocabulary! {
+    /// An obligation's `kind`.
+    ObligationKind {
+        /// `legal`
+        Legal = "legal",
+        /// `regulatory`
+        Regulatory = "regulatory",
+        /// `contractual`
+        Contractual = "contractual",
+    }
+}
+
+vocabulary! {
+    /// An asset's `type`.
+    AssetType {
+        /// `information`
+        Information = "information",
+        /// `software`
+        Software = "software",
+        /// `hardware`
+        Hardware = "hardware",
+        /// `service`
+        Service = "service",
+        /// `people`
+        People = "people",
+        /// `site`
+        Site = "site",
+        /// `supplier`
+        Supplier = "supplier",
+    }
+}
+
 /// `who @ date until date`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignOff {
@@ -293,7 +390,7 @@ pub struct Party {
 #[derive(Clone, Debug)]
 pub struct Asset {
     /// `information`, `software`, …
-    pub asset_type: Option<Word>,
+    pub asset_type: Option<Spanned<AssetType>>,
     /// Owner.
     pub owner: Option<Link>,
     /// Classification level.
@@ -331,7 +428,7 @@ pub struct Risk {
     /// Inherent rating.
     pub inherent: Rating,
     /// `mitigate`, `accept`, `avoid`, `transfer`.
-    pub treatment: Option<Word>,
+    pub treatment: Option<Spanned<Treatment>>,
     /// Treating controls.
     pub controls: Vec<Link>,
     /// Annex A controls the treatment needs, named directly (6.1.3 b, c).
@@ -369,7 +466,7 @@ pub struct Control {
     /// Owner.
     pub owner: Option<Link>,
     /// `planned`, `partial`, `implemented`.
-    pub status: Option<Word>,
+    pub status: Option<Spanned<ControlStatus>>,
     /// Due date.
     pub due: Option<Date>,
     /// Policies.
@@ -407,7 +504,7 @@ pub struct Policy {
 #[derive(Clone, Debug, Default)]
 pub struct Obligation {
     /// `legal`, `regulatory`, `contractual`.
-    pub kind: Option<Word>,
+    pub kind: Option<Spanned<ObligationKind>>,
     /// Controls it calls for.
     pub controls: Vec<Link>,
     /// Description.
@@ -440,6 +537,8 @@ pub struct Isms {
     pub organization: Option<String>,
     /// The framework the SoA is made against.
     pub standard: Option<(String, Span)>,
+    /// Further frameworks the project reports its coverage of (`frameworks = [...]`).
+    pub frameworks: Vec<(String, Span)>,
     /// Owner.
     pub owner: Option<Link>,
     /// Effective date.
@@ -502,6 +601,9 @@ pub struct RiskMethod {
     pub description: Option<String>,
     /// The block.
     pub span: Span,
+    /// Whether a mistake in the block was reported: its scales or threshold may lack what
+    /// could not be read, so nothing is judged against them.
+    pub recovered: bool,
 }
 
 /// The `context` block.
@@ -552,6 +654,8 @@ pub struct Framework {
     pub key_span: Span,
     /// Where it comes from.
     pub origin: Origin,
+    /// Whose data it is and under which licence (`attribution = "…"`).
+    pub attribution: Option<String>,
 }
 
 /// A requirement of a framework.
@@ -629,6 +733,8 @@ pub struct Mapping {
     pub to: String,
     /// The links.
     pub links: Vec<MappingLink>,
+    /// Whose data it is and under which licence (`attribution = "…"`).
+    pub attribution: Option<String>,
     /// The header.
     pub span: Span,
 }
@@ -672,6 +778,9 @@ pub struct Classification {
     pub levels: Vec<Word>,
     /// The block, if declared.
     pub span: Option<Span>,
+    /// Whether a mistake in the block was reported: its levels may be incomplete, so no
+    /// level is reported unknown against them.
+    pub recovered: bool,
 }
 
 impl Default for Classification {
@@ -685,7 +794,32 @@ impl Default for Classification {
                 })
                 .collect(),
             span: None,
+            recovered: false,
         }
+    }
+}
+
+/// Requirements by framework key and id, looked up without building a key.
+#[derive(Debug, Default)]
+pub struct ReqIndex {
+    by_framework: FxHashMap<String, FxHashMap<String, ReqId>>,
+}
+
+impl ReqIndex {
+    /// The requirement `id` of framework `key`.
+    pub fn get(&self, key: &str, id: &str) -> Option<ReqId> {
+        self.by_framework.get(key)?.get(id).copied()
+    }
+
+    /// Records a requirement; returns the one recorded before under the same key and id.
+    pub fn insert(&mut self, key: &str, id: &str, req: ReqId) -> Option<ReqId> {
+        if let Some(ids) = self.by_framework.get_mut(key) {
+            return ids.insert(id.to_string(), req);
+        }
+        let mut ids = FxHashMap::default();
+        ids.insert(id.to_string(), req);
+        self.by_framework.insert(key.to_string(), ids);
+        None
     }
 }
 
@@ -695,7 +829,7 @@ pub struct Model {
     /// Named items in load order (stdlib first, then files by name, then source order).
     pub entities: Vec<Entity>,
     /// Id → entity.
-    pub index: HashMap<String, EntityId>,
+    pub index: FxHashMap<String, EntityId>,
     /// The `isms` block.
     pub isms: Option<Isms>,
     /// The `scope` block.
@@ -714,12 +848,15 @@ pub struct Model {
     /// unknown field): resolved silently, and never reported as undecided, because the
     /// mistake that hides them is reported already.
     pub shadowed: Vec<ReqLink>,
+    /// The entities named in such places: what they would have linked them to is not reported
+    /// as missing (a control whose treating risk could not be read is not unjustified).
+    pub shadowed_entities: Vec<EntityId>,
     /// Declared frameworks.
     pub frameworks: Vec<Framework>,
     /// Requirements of all frameworks, in catalogue order.
     pub requirements: Vec<Requirement>,
     /// `(framework key, requirement id)` → requirement.
-    pub req_index: HashMap<(String, String), ReqId>,
+    pub req_index: ReqIndex,
     /// Mappings between frameworks.
     pub mappings: Vec<Mapping>,
     /// Management-system clauses.
@@ -751,6 +888,37 @@ impl Model {
             .iter()
             .any(|f| &f.key == key)
             .then_some(key.as_str())
+    }
+
+    /// The frameworks the project reports its coverage of: those of `frameworks = [...]` that
+    /// are declared, each once, in the order written (the standard left out).
+    pub fn opted_in(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let standard = self.standard().and_then(|s| self.framework_index(s));
+        for (key, _) in self.isms.iter().flat_map(|i| &i.frameworks) {
+            if let Some(i) = self.framework_index(key) {
+                if Some(i) != standard && !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a framework takes part in the project: its standard, the other editions of the
+    /// standard (the same name before `:`, as `iso27001:2013` for `iso27001:2022`), and the
+    /// frameworks it opts into. Only the mappings between such frameworks are published.
+    pub fn in_use(&self, framework: usize) -> bool {
+        let Some(std_key) = self.standard() else {
+            return false;
+        };
+        let Some(f) = self.frameworks.get(framework) else {
+            return false;
+        };
+        let family = |k: &str| k.split(':').next().unwrap_or("").to_string();
+        f.key == std_key
+            || family(&f.key) == family(std_key)
+            || self.opted_in().contains(&framework)
     }
 
     /// Index of a framework by key.

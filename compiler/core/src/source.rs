@@ -63,9 +63,19 @@ pub enum Origin {
     Project,
 }
 
+/// How the columns of a position are counted: the position encodings of the Language Server
+/// Protocol. Lines are counted the same way in both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Columns in UTF-8 bytes.
+    Utf8,
+    /// Columns in UTF-16 code units (the protocol's default).
+    Utf16,
+}
+
 /// One source file: its display name, text and line starts.
 ///
-/// Lines end at `\r\n`, `\n` or a lone `\r`, as in the lexer. Positions are computed in
+/// Lines end at `\r\n`, `\n` or a lone `\r`, as in the lexer and in editors. Positions are computed in
 /// constant time whatever the length of a line: `chars` holds, for every block of
 /// [`BLOCK`] bytes, how many characters and UTF-16 units come before it, so a column is two
 /// look-ups and a count within one block (a file of one 64 MB line with a finding on every
@@ -190,48 +200,81 @@ impl SourceFile {
         Some((start..end, next))
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. An offset past the end is
+    /// the end; one inside a character is that character's start.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = floor_char(&self.text, offset);
         let line = self.line_of(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let col = self.units_before(offset).0 - self.units_before(start).0;
         (line + 1, col + 1)
     }
 
-    /// Byte offset of a 0-based line and a 0-based UTF-16 column (the LSP's positions).
-    pub fn offset_of_utf16(&self, line: usize, col16: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line) else {
+    /// The 0-based line and column of a byte offset, the column counted in `encoding`. An
+    /// offset past the end is the end; one inside a character is that character's start.
+    pub fn position(&self, offset: usize, encoding: Encoding) -> (u32, u32) {
+        let offset = floor_char(&self.text, offset);
+        let line = self.line_of(offset);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let col = match encoding {
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => self.units_before(offset).1 - self.units_before(start).1,
+        };
+        (to_u32(line), to_u32(col))
+    }
+
+    /// The byte offset of a 0-based line and column counted in `encoding`. A column past the
+    /// end of its line is the end of the line (before its line break), a line past the last
+    /// is the end of the text, and a column inside a character (between the two halves of a
+    /// UTF-16 surrogate pair, or inside a UTF-8 sequence) is that character's start.
+    pub fn offset(&self, line: u32, col: u32, encoding: Encoding) -> usize {
+        let Some((range, _)) = self.line_range(line as usize) else {
             return self.text.len();
         };
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let text = self.text.get(range.clone()).unwrap_or("");
+        let col = col as usize;
         let mut units = 0;
-        for (i, ch) in self.text.get(start..end).unwrap_or("").char_indices() {
-            if units >= col16 {
-                return start + i;
+        for (i, ch) in text.char_indices() {
+            let width = match encoding {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+            };
+            if units + width > col {
+                return range.start + i;
             }
-            units += ch.len_utf16();
+            units += width;
         }
-        end
+        range.end
+    }
+
+    /// Byte offset of a 0-based line and a 0-based UTF-16 column (the LSP's positions).
+    pub fn offset_of_utf16(&self, line: usize, col16: usize) -> usize {
+        self.offset(to_u32(line), to_u32(col16), Encoding::Utf16)
     }
 
     /// 0-based line and UTF-16 column of a byte offset (the LSP's positions).
     pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_of(offset);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let col = self.units_before(offset).1 - self.units_before(start).1;
-        (line, col)
+        let (line, col) = self.position(offset, Encoding::Utf16);
+        (line as usize, col as usize)
     }
 
     /// Number of lines.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
+}
+
+/// `offset`, at most the text's length, moved back to the start of the character it is in.
+fn floor_char(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// All files of one compilation.
@@ -336,7 +379,8 @@ mod tests {
         assert_eq!(f.line_col(x), (2, 2001));
         assert_eq!(f.utf16_position(x), (1, 4000));
         assert_eq!(f.line_col(6000), (1, 3001));
-        // An offset inside a character counts that character.
-        assert_eq!(f.line_col(1), (1, 2));
+        // An offset inside a character is that character's start.
+        assert_eq!(f.line_col(1), (1, 1));
+        assert_eq!(f.position(x, Encoding::Utf8), (1, 8000));
     }
 }

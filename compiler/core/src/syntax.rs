@@ -189,3 +189,12 @@ mod tests {
         assert_eq!(parts("person p { }\n"), [(0, 13)]);
     }
 }
+
+/// The tree of `file` (parsed from `text`) as indented text, for review: every item, entry,
+/// value and error node with its place (`line:column`), and the comments and blank lines
+/// attached to each node (`ismsc debug ast FILE`, and the recovery fixtures' snapshots).
+pub fn dump(file: &ast::File, text: &str) -> String {
+    dump::file(file, text)
+}
+
+mod dump;

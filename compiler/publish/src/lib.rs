@@ -18,15 +18,18 @@ pub mod site;
 pub mod xlsx;
 
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::{data, OutputFile, BUILD_FILES};
+use ismsc_core::emit::{data, Docs, OutputFile, BUILD_FILES};
 
 /// Every top-level name a build may write into the output folder (files and folders), so a
 /// later build with other `--format`s may still replace the folder.
 pub fn output_names() -> impl Iterator<Item = &'static str> {
-    BUILD_FILES
-        .iter()
-        .copied()
-        .chain([xlsx::FILE, site::DIR, pdf::DIR, oscal::DIR])
+    BUILD_FILES.iter().copied().chain([
+        ismsc_core::emit::COVERAGE_DIR,
+        xlsx::FILE,
+        site::DIR,
+        pdf::DIR,
+        oscal::DIR,
+    ])
 }
 
 /// The kinds of output `ismsc build --format` chooses from.
@@ -114,8 +117,10 @@ pub fn build_with_progress(
     progress: &dyn Progress,
 ) -> Option<Built> {
     let wants = |o: Output| options.outputs.contains(&o);
+    // The documents are made once, from the analysis's facts, for every output.
+    let docs = Docs::new(analysis);
     let pdfs = if wants(Output::Pdf) {
-        pdf::sources(&analysis.model, options)
+        pdf::sources(&analysis.model, &docs, options)
     } else {
         Vec::new()
     };
@@ -124,15 +129,15 @@ pub fn build_with_progress(
     let mut files = Vec::new();
     // Each output adds its files here, in the order of `Output::ALL`.
     if wants(Output::Data) {
-        files.extend(data(analysis)?);
+        files.extend(data(analysis, &docs)?);
         progress.step("data");
     }
     if wants(Output::Xlsx) {
-        files.extend(xlsx::files(analysis, options));
+        files.extend(xlsx::files(&docs, options));
         progress.step("soa.xlsx");
     }
     if wants(Output::Site) {
-        files.extend(site::files(analysis, options));
+        files.extend(site::files(analysis, &docs, options));
         progress.step("site/");
     }
     let mut failed = Vec::new();
@@ -143,7 +148,7 @@ pub fn build_with_progress(
         }
     }
     if wants(Output::Oscal) {
-        files.extend(oscal::files(analysis, options));
+        files.extend(oscal::files(analysis, &docs, options));
         progress.step("oscal/");
     }
     Some(Built { files, failed })

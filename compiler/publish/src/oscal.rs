@@ -3,7 +3,7 @@
 //! | file | OSCAL model | what |
 //! | --- | --- | --- |
 //! | `catalog.json` | catalog | the project's standard: groups and controls, ids and titles only, with the catalogue's attributes as properties |
-//! | `catalog-KEY.json` | catalog | another framework a `mapping` names (e.g. `catalog-iso27001-2013.json`) |
+//! | `catalog-KEY.json` | catalog | another framework the project uses that a `mapping` names (an edition of the standard such as `catalog-iso27001-2013.json`, or a framework of `frameworks = [...]`) |
 //! | `profile.json` | profile | the applicable controls of `catalog.json` |
 //! | `ssp.json` | system-security-plan | the Statement of Applicability: one `implemented-requirement` per control of the standard |
 //! | `risks.json` | plan-of-action-and-milestones | the risk register (when there are risks) |
@@ -34,8 +34,8 @@ use uuid::Uuid;
 use self::types::*;
 use crate::{BuildOptions, Output};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc};
-use ismsc_core::emit::{json, OutputFile};
+use ismsc_core::emit::dto::SoaDoc;
+use ismsc_core::emit::{json, Docs, OutputFile};
 use ismsc_core::model::{Model, Relation};
 use ismsc_core::syntax::ast::Date;
 
@@ -61,9 +61,9 @@ pub fn uuid(name: &str) -> String {
 
 /// The files of `oscal/`, in the order of the table above; empty when the project has no
 /// known standard.
-pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
+pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let model = &analysis.model;
-    let Some(soa) = SoaDoc::from_model(model) else {
+    let Some(soa) = &docs.soa else {
         return Vec::new();
     };
     let Some(std_fw) = model.framework_index(&soa.standard) else {
@@ -88,9 +88,15 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
         site: options.outputs.contains(&Output::Site),
         catalogs: Vec::new(),
     };
-    // The standard first, then every other framework a mapping names, in declaration order.
+    // The standard first, then every other framework a mapping between frameworks the project
+    // uses names (the standard's other editions, the frameworks it opts into), in declaration
+    // order.
     let mut needed = vec![std_fw];
     for m in &model.mappings {
+        let used = |key: &str| model.framework_index(key).is_some_and(|i| model.in_use(i));
+        if !used(&m.from) || !used(&m.to) {
+            continue;
+        }
         for key in [&m.from, &m.to] {
             if let Some(i) = model.framework_index(key) {
                 if !needed.contains(&i) {
@@ -115,11 +121,11 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
     for c in &ctx.catalogs {
         push(&c.file, json::to_json(&catalog(&ctx, c)));
     }
-    push("profile.json", json::to_json(&profile(&ctx, &soa)));
-    push("ssp.json", json::to_json(&ssp::ssp(&ctx, &soa)));
-    let risks = RiskRegisterDoc::from_model(model);
+    push("profile.json", json::to_json(&profile(&ctx, soa)));
+    push("ssp.json", json::to_json(&ssp::ssp(&ctx, soa)));
+    let risks = &docs.register;
     if !risks.risks.is_empty() {
-        push("risks.json", json::to_json(&poam::poam(&ctx, &risks)));
+        push("risks.json", json::to_json(&poam::poam(&ctx, risks)));
     }
     if let Some(doc) = mapping(&ctx) {
         push("mapping.json", json::to_json(&doc));

@@ -18,7 +18,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::{BuildOptions, Progress};
 use ismsc_core::emit::dto::{RiskRating, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
-use ismsc_core::emit::OutputFile;
+use ismsc_core::emit::{Docs, OutputFile};
 use ismsc_core::model::{Data, Entity, Kind, Link, Model, Policy};
 use ismsc_core::syntax::ast::{Duration, DurationUnit};
 
@@ -45,7 +45,7 @@ impl std::fmt::Display for PdfError {
 /// The typst source of every document, with its file name: `pdf/<policy-id>.pdf` for each
 /// policy in model order, then `pdf/soa.pdf` (when the project has a known standard) and
 /// `pdf/risk-register.pdf`.
-pub(crate) fn sources(model: &Model, options: &BuildOptions) -> Vec<(String, String)> {
+pub(crate) fn sources(model: &Model, made: &Docs, options: &BuildOptions) -> Vec<(String, String)> {
     let stamp = options.timestamp.as_deref();
     let mut docs = Vec::new();
     for (_, e) in model.of_kind(Kind::Policy) {
@@ -55,17 +55,12 @@ pub(crate) fn sources(model: &Model, options: &BuildOptions) -> Vec<(String, Str
             policy_source(model, e, p, stamp),
         ));
     }
-    if let Some(soa) = SoaDoc::from_model(model) {
-        docs.push((format!("{DIR}/soa.pdf"), soa_source(&soa, stamp)));
+    if let Some(soa) = &made.soa {
+        docs.push((format!("{DIR}/soa.pdf"), soa_source(soa, stamp)));
     }
-    let risks = RiskRegisterDoc::from_model(model);
     docs.push((
         format!("{DIR}/risk-register.pdf"),
-        risk_register_source(
-            &risks,
-            &TreatmentPlanDoc::from_register(model, &risks),
-            stamp,
-        ),
+        risk_register_source(&made.register, &made.plan, stamp),
     ));
     docs
 }

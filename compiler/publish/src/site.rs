@@ -21,6 +21,7 @@
 //! time stamp of `--timestamp` in the footer.
 
 mod charts;
+mod frameworks;
 mod markdown;
 mod overview;
 mod policies;
@@ -31,10 +32,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc};
+use ismsc_core::emit::dto::{CoverageDoc, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
+use ismsc_core::facts::register as risk;
 use ismsc_core::model::{Data, EntityId, Kind, Link, Model, ReqId, RiskMethod, Word};
-use ismsc_core::risk;
 use ismsc_core::source::Span;
 use ismsc_core::syntax::ast::{Duration, DurationUnit};
 
@@ -45,8 +47,8 @@ const LAYOUT: &str = include_str!("site/layout.html");
 const STYLE: &str = include_str!("site/style.css");
 
 /// Every file of the site, `site/…`, in a fixed order.
-pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
-    let site = Site::new(analysis, options);
+pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
+    let site = Site::new(analysis, docs, options);
     let mut out = vec![OutputFile::text(
         format!("{DIR}/style.css"),
         STYLE.to_string(),
@@ -57,6 +59,7 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
     out.push(registers::controls(&site));
     out.push(registers::risks(&site));
     out.push(registers::soa(&site));
+    out.extend(frameworks::pages(&site));
     out.push(registers::traceability(&site));
     out
 }
@@ -154,11 +157,12 @@ enum Nav {
     Controls,
     Risks,
     Soa,
+    Frameworks,
     Traceability,
 }
 
 /// `(page, file, label, tooltip)` in the order of the navigation bar.
-const NAV: [(Nav, &str, &str, &str); 7] = [
+const NAV: [(Nav, &str, &str, &str); 8] = [
     (
         Nav::Overview,
         "index.html",
@@ -180,6 +184,12 @@ const NAV: [(Nav, &str, &str, &str); 7] = [
         "Risk heat map and register",
     ),
     (Nav::Soa, "soa.html", "SoA", "Statement of Applicability"),
+    (
+        Nav::Frameworks,
+        "frameworks/index.html",
+        "Frameworks",
+        "Coverage of the other frameworks",
+    ),
     (
         Nav::Traceability,
         "traceability.html",
@@ -294,8 +304,11 @@ pub(super) fn band(score: Option<u32>, threshold: Option<u32>, max: u32) -> &'st
 pub(super) struct Site<'a> {
     model: &'a Model,
     options: &'a BuildOptions,
-    soa: Option<SoaDoc>,
-    register: RiskRegisterDoc,
+    soa: Option<&'a SoaDoc>,
+    /// The coverage of each framework the project opts into.
+    coverage: &'a [CoverageDoc],
+    register: &'a RiskRegisterDoc,
+    plan: &'a TreatmentPlanDoc,
     grid: Option<Grid>,
     /// The framework of the project's standard.
     standard: Option<usize>,
@@ -310,7 +323,7 @@ pub(super) struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    fn new(analysis: &'a Analysis, options: &'a BuildOptions) -> Site<'a> {
+    fn new(analysis: &'a Analysis, docs: &'a Docs, options: &'a BuildOptions) -> Site<'a> {
         let model = &analysis.model;
         let standard = model.standard().and_then(|s| model.framework_index(s));
         // One page per policy, named by its id; `index` is the list of policies, and names
@@ -371,8 +384,10 @@ impl<'a> Site<'a> {
             annex,
             model,
             options,
-            soa: SoaDoc::from_model(model),
-            register: RiskRegisterDoc::from_model(model),
+            soa: docs.soa.as_ref(),
+            coverage: &docs.coverage,
+            register: &docs.register,
+            plan: &docs.plan,
             grid: model.risk_method.as_ref().and_then(Grid::new),
             standard,
             policy_pages,
@@ -386,6 +401,10 @@ impl<'a> Site<'a> {
         let root = "../".repeat(file.matches('/').count());
         let mut links = String::new();
         for (page, href, label, tip) in NAV {
+            // The frameworks page exists only for a project that opts into some.
+            if page == Nav::Frameworks && self.coverage.is_empty() {
+                continue;
+            }
             let current = if page == nav {
                 " aria-current=\"page\""
             } else {
@@ -511,16 +530,9 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Ids joined as chips, or an em dash when there are none.
-    fn ids_by_name(&self, root: &str, ids: &[String]) -> String {
-        let chips: Vec<String> = ids
-            .iter()
-            .map(|id| match self.model.index.get(id) {
-                Some(e) => self.ref_id(root, *e),
-                None => format!("<span class=\"ref\">{}</span>", escape(id)),
-            })
-            .collect();
-        chips_or_dash(chips)
+    /// Entities joined as chips, or an em dash when there are none.
+    fn entity_chips(&self, root: &str, ids: &[EntityId]) -> String {
+        chips_or_dash(ids.iter().map(|e| self.ref_id(root, *e)).collect())
     }
 
     /// A requirement: linked to its SoA row when it belongs to the project's standard.
@@ -532,6 +544,19 @@ impl<'a> Site<'a> {
         if self.soa.is_some() && Some(req.framework) == self.standard {
             format!(
                 "<a class=\"ref req\" href=\"{root}soa.html#{}\" title=\"{tip}\">{}</a>",
+                escape(&slug(&req.id)),
+                escape(written)
+            )
+        } else if let Some(doc) = self
+            .model
+            .frameworks
+            .get(req.framework)
+            .and_then(|f| self.coverage.iter().find(|c| c.framework == f.key))
+        {
+            // A requirement of an opted-in framework: its row on the framework's page.
+            format!(
+                "<a class=\"ref req\" href=\"{root}{}#req-{}\" title=\"{tip}\">{}</a>",
+                escape(&frameworks::page_of(doc)),
                 escape(&slug(&req.id)),
                 escape(written)
             )

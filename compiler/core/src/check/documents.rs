@@ -51,16 +51,31 @@ fn anchor(sources: &SourceMap, model: &Model) -> Option<Span> {
             isms.span.start as usize + 4,
         ));
     }
-    sources
-        .iter()
-        .find(|(_, f)| f.origin == Origin::Project && f.name.ends_with(".isms"))
-        .map(|(id, _)| Span::new(id, 0, 0))
+    // The first project file; without any `.isms` file, the manifest.
+    let first = |isms: bool| {
+        sources
+            .iter()
+            .find(|(_, f)| f.origin == Origin::Project && (f.name.ends_with(".isms") || !isms))
+            .map(|(id, _)| Span::new(id, 0, 0))
+    };
+    first(true).or_else(|| first(false))
 }
 
 pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics) {
     let Some(at) = anchor(sources, model) else {
         return;
     };
+    let no_files = !sources
+        .iter()
+        .any(|(_, f)| f.origin == Origin::Project && f.name.ends_with(".isms"));
+    if no_files {
+        diags.push(
+            Diagnostic::new(Code::E0109, at, "the project has no `.isms` files")
+                .primary_label("a manifest and nothing else")
+                .help("write the ISMS as `.isms` files beside `isms.toml`, starting with an `isms \"Title\" { … }` block; `ismsc init` writes a starter project"),
+        );
+        return;
+    }
     if model.isms.is_none() {
         // Without the `isms` block there is no ISMS to hold the documents to: say that once.
         diags.push(

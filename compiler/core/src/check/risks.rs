@@ -3,12 +3,15 @@
 //! the acceptance threshold is accepted by someone (ISO/IEC 27001 6.1.3 f).
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{Data, Model};
-use crate::risk::{acceptable, score};
+use crate::facts::Facts;
+use crate::model::{Data, Model, Treatment};
 
-pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
+pub(super) fn check(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
     let method = model.risk_method.as_ref();
-    for e in &model.entities {
+    for assessed in &facts.register.risks {
+        let Some(e) = model.entity(assessed.risk) else {
+            continue;
+        };
         let Data::Risk(r) = &e.data else { continue };
         // What a broken risk lacks may be what could not be read: its mistake is reported.
         if e.recovered {
@@ -33,7 +36,7 @@ pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
                     .help("rate the risk with levels of the risk method's scales, e.g. `likelihood = likely  impact = severe`"),
             );
         }
-        let treatment = r.treatment.as_ref().map(|w| w.text.as_str());
+        let treatment = r.treatment.map(|w| w.value);
         if treatment.is_none() {
             diags.push(
                 Diagnostic::new(Code::E0506, e.id_span, format!("risk `{}` has no treatment", e.id))
@@ -41,7 +44,8 @@ pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
                     .help("decide how the risk is treated (ISO/IEC 27001 6.1.3 a): `treatment = mitigate`, `accept`, `avoid` or `transfer`"),
             );
         }
-        if treatment == Some("mitigate") && r.controls.is_empty() && r.requires.is_empty() {
+        if treatment == Some(Treatment::Mitigate) && r.controls.is_empty() && r.requires.is_empty()
+        {
             let span = r.treatment.as_ref().map(|w| w.span).unwrap_or(e.id_span);
             diags.push(
                 Diagnostic::new(Code::E0502, span, format!("risk `{}` is to be mitigated, but names no controls", e.id))
@@ -49,9 +53,11 @@ pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
                     .help("list the treating controls with `controls = [...]`, or choose another treatment (`accept`, `avoid`, `transfer`)"),
             );
         }
-        let Some(method) = method else { continue };
-        let inherent = score(method, &r.inherent);
-        let residual = r.residual.as_ref().and_then(|res| score(method, res));
+        // Scores are judged only against a method that was read whole.
+        let Some(method) = method.filter(|m| !m.recovered) else {
+            continue;
+        };
+        let (inherent, residual) = (assessed.inherent, assessed.residual);
         if let (Some(i), Some(res), Some(block)) = (inherent, residual, r.residual.as_ref()) {
             if res > i {
                 diags.push(
@@ -66,7 +72,7 @@ pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
         let Some(remaining) = residual.or(inherent) else {
             continue;
         };
-        if !acceptable(method, remaining) && r.accepted.is_none() {
+        if !assessed.acceptable && r.accepted.is_none() {
             let threshold = method.accept_at_or_below.unwrap_or(0);
             let span = r.residual.as_ref().map(|b| b.span).unwrap_or(e.id_span);
             let which = if residual.is_some() {

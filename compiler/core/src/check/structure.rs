@@ -1,58 +1,54 @@
 //! E0301: hierarchies that must be acyclic (policy parents, team parents).
 
 use petgraph::algo::tarjan_scc;
-use petgraph::graph::DiGraph;
+use petgraph::visit::EdgeFiltered;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::graph::IsmsGraph;
+use crate::facts::{Facts, Field, Node};
 use crate::model::{Data, EntityId, Kind, Link, Model};
 
-pub(super) fn check(model: &Model, _graph: &IsmsGraph, diags: &mut Diagnostics) {
+pub(super) fn check(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
+    // The cycles of `parent` references, found on the reference index itself.
+    let graph = facts.index.graph();
+    let parents = EdgeFiltered::from_fn(graph, |e| e.weight().field == Field::Parent);
+    let mut cycles: Vec<Vec<EntityId>> = tarjan_scc(&parents)
+        .into_iter()
+        .filter_map(|scc| {
+            let self_loop = scc.len() == 1
+                && scc.first().is_some_and(|n| {
+                    graph
+                        .edges_connecting(*n, *n)
+                        .any(|e| e.weight().field == Field::Parent)
+                });
+            if scc.len() < 2 && !self_loop {
+                return None;
+            }
+            let mut ids: Vec<EntityId> = scc
+                .iter()
+                .filter_map(|n| match graph.node_weight(*n) {
+                    Some(Node::Entity(e)) => Some(*e),
+                    _ => None,
+                })
+                .collect();
+            ids.sort();
+            Some(ids)
+        })
+        .collect();
+    cycles.sort();
     for (kind, what) in [(Kind::Policy, "policy"), (Kind::Team, "team")] {
-        let parent = |d: &Data| -> Option<Link> {
-            match d {
-                Data::Policy(p) => p.parent.clone(),
-                Data::Team(t) => t.parent.clone(),
+        let parent = |id: EntityId| -> Option<Link> {
+            match model.entity(id).map(|e| &e.data) {
+                Some(Data::Policy(p)) => p.parent.clone(),
+                Some(Data::Team(t)) => t.parent.clone(),
                 _ => None,
             }
         };
-        let members: Vec<(EntityId, Option<Link>)> = model
-            .of_kind(kind)
-            .map(|(id, e)| (id, parent(&e.data)))
-            .collect();
-        let mut g: DiGraph<EntityId, ()> = DiGraph::new();
-        let mut index = std::collections::HashMap::new();
-        for (id, _) in &members {
-            index.insert(*id, g.add_node(*id));
-        }
-        for (id, p) in &members {
-            if let (Some(a), Some(b)) = (
-                index.get(id),
-                p.as_ref()
-                    .and_then(|l| l.target)
-                    .and_then(|t| index.get(&t)),
-            ) {
-                g.add_edge(*a, *b, ());
-            }
-        }
-        let mut cycles = tarjan_scc(&g);
-        cycles.sort();
-        for scc in cycles {
-            let self_loop = scc.len() == 1 && scc.first().is_some_and(|n| g.contains_edge(*n, *n));
-            if scc.len() < 2 && !self_loop {
-                continue;
-            }
-            let mut members_of_scc: Vec<EntityId> = scc
-                .iter()
-                .filter_map(|n| g.node_weight(*n).copied())
-                .collect();
-            members_of_scc.sort();
-            let link_of = |id: EntityId| {
-                members
-                    .iter()
-                    .find(|(m, _)| *m == id)
-                    .and_then(|(_, l)| l.clone())
-            };
+        for members_of_scc in cycles.iter().filter(|c| {
+            c.first()
+                .and_then(|id| model.entity(*id))
+                .is_some_and(|e| e.kind == kind)
+        }) {
+            let link_of = parent;
             // Walk the parents from the first member, so the message reads in parent order.
             let mut ids: Vec<EntityId> = Vec::new();
             let mut cur = members_of_scc.first().copied();

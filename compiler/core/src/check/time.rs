@@ -1,7 +1,7 @@
 //! W0601–W0605: findings that time brings, judged against `--today`.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{Data, Model};
+use crate::model::{ControlStatus, Data, Model};
 use crate::syntax::ast::Date;
 
 pub(super) fn check(model: &Model, today: Date, diags: &mut Diagnostics) {
@@ -31,12 +31,14 @@ pub(super) fn check(model: &Model, today: Date, diags: &mut Diagnostics) {
                 }
             }
             Data::Control(c) => {
-                let status = c.status.as_ref().map(|w| w.text.as_str());
-                if let (Some(due), Some("planned" | "partial")) = (c.due, status) {
+                let status = c.status.map(|w| w.value);
+                if let (Some(due), Some(ControlStatus::Planned | ControlStatus::Partial)) =
+                    (c.due, status)
+                {
                     if due < today {
                         let span = c.status.as_ref().map(|w| w.span).unwrap_or(e.id_span);
                         diags.push(
-                            Diagnostic::new(Code::W0604, span, format!("control `{}` is still {} but was due on {due}", e.id, status.unwrap_or("")))
+                            Diagnostic::new(Code::W0604, span, format!("control `{}` is still {} but was due on {due}", e.id, status.map(ControlStatus::as_str).unwrap_or("")))
                                 .primary_label("past due")
                                 .help("implement the control and set `status = implemented`, or agree a new `due` date"),
                         );

@@ -67,6 +67,8 @@ codes! {
     E0012 "invalid-utf8"            Error "a file that is not UTF-8 text";
     E0013 "file-too-large"          Error "a file larger than its size limit";
     E0014 "link-outside-project"    Error "a link in the project that leads outside it";
+    W0020 "invalid-suppression"     Warning "an `ismsc-allow` comment that cannot silence anything: no reason, an unknown code or a mistake of the language";
+    W0021 "unused-suppression"      Warning "an `ismsc-allow` comment that silences nothing";
     E0101 "duplicate-id"            Error "two definitions share one id";
     E0102 "unknown-reference"       Error "a reference to an id that is not defined";
     E0103 "wrong-kind"              Error "a reference to an item of the wrong kind";
@@ -92,7 +94,9 @@ codes! {
     E0405 "inclusion-unjustified"   Error "an applicable Annex A control without a reason for inclusion";
     W0406 "included-not-implemented" Warning "an Annex A control declared included that no control satisfies";
     W0407 "exclusion-contradicted"  Warning "an Annex A exclusion that the asset inventory contradicts";
+    W0409 "vacuous-justification"   Warning "an exclusion justified by words that say nothing (`n/a`, `not applicable`, a few characters)";
     E0408 "decided-twice"           Error "an Annex A control with two decisions";
+    E0410 "coverage-below-minimum"  Error "a requirement of an opted-in framework covered less than `[coverage]` in `isms.toml` requires";
     E0501 "risk-without-owner"      Error "a risk without an owner";
     E0502 "mitigation-without-controls" Error "a risk to mitigate that names no controls";
     E0503 "residual-not-accepted"   Error "a residual risk above the acceptance threshold that nobody accepted";
@@ -124,6 +128,16 @@ impl Code {
     /// exits with 2, an I/O failure, whenever one is reported.
     pub fn is_io(self) -> bool {
         matches!(self, Code::E0011 | Code::E0012 | Code::E0013 | Code::E0014)
+    }
+
+    /// Whether this is a mistake of the language itself (`E0001`–`E0299`: syntax, names,
+    /// fields and values), as opposed to a finding about the ISMS.
+    pub fn is_language(self) -> bool {
+        self.as_str()
+            .get(1..)
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n < 300)
+            && self.as_str().starts_with('E')
     }
 
     /// Looks a code up by its code (`E0102`, any case) or slug (`unknown-reference`).

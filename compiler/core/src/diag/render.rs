@@ -26,6 +26,10 @@ use super::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, SourceMap};
 use crate::text::{visible, visible_line};
 
+/// Labels within this many lines of the primary label share its snippet; farther ones get a
+/// snippet of their own.
+const NEAR_LINES: usize = 4;
+
 /// How to render for people.
 #[derive(Clone, Copy, Debug)]
 pub struct HumanStyle {
@@ -47,7 +51,13 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> St
         .with_links(false);
     let mut out = String::new();
     let shown = group::group(diags);
-    for d in shown.iter().map(|d| &**d) {
+    // Mistakes of the language first: what follows in a file may only be read once they are
+    // fixed; then the findings about the ISMS, each group in the usual order.
+    let (language, isms): (Vec<_>, Vec<_>) = shown
+        .iter()
+        .map(|d| &**d)
+        .partition(|d| d.code.is_language());
+    for d in language.into_iter().chain(isms) {
         let report = Report::new(d, sources);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", d.code, d.message));
@@ -106,46 +116,65 @@ fn position(sources: &SourceMap, label: &Label) -> (String, usize, usize, usize,
     }
 }
 
-/// The JSON document of `--format json`.
+/// The JSON document of `--format json`: the findings, and (as `suppressions`) the findings
+/// silenced by `ismsc-allow` comments among `diags`, each with its reason.
 pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let items: Vec<Value> = diags
-        .iter()
-        .map(|d| {
-            let (file, line, column, end_line, end_column) = position(sources, &d.primary);
-            let labels: Vec<Value> = std::iter::once(&d.primary)
-                .chain(&d.secondary)
-                .map(|l| {
-                    let (file, line, column, end_line, end_column) = position(sources, l);
-                    json!({
-                        "file": file, "line": line, "column": column,
-                        "end_line": end_line, "end_column": end_column,
-                        "message": l.message,
-                    })
+    let one = |d: &Diagnostic| {
+        let (file, line, column, end_line, end_column) = position(sources, &d.primary);
+        let labels: Vec<Value> = std::iter::once(&d.primary)
+            .chain(&d.secondary)
+            .map(|l| {
+                let (file, line, column, end_line, end_column) = position(sources, l);
+                json!({
+                    "file": file, "line": line, "column": column,
+                    "end_line": end_line, "end_column": end_column,
+                    "message": l.message,
                 })
-                .collect();
-            json!({
-                "code": d.code.as_str(),
-                "slug": d.code.slug(),
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "file": file,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-                "help": d.help,
-                "notes": d.notes,
-                "labels": labels,
             })
-        })
-        .collect();
-    let errors = diags
+            .collect();
+        let mut v = json!({
+            "code": d.code.as_str(),
+            "slug": d.code.slug(),
+            "severity": d.severity.as_str(),
+            "message": d.message,
+            "file": file,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "help": d.help,
+            "notes": d.notes,
+            "labels": labels,
+        });
+        if let (Some(s), Some(obj)) = (&d.suppressed, v.as_object_mut()) {
+            let (file, line, column, _, _) = position(
+                sources,
+                &Label {
+                    span: s.at,
+                    message: None,
+                },
+            );
+            obj.insert(
+                "suppression".into(),
+                json!({ "reason": s.reason, "file": file, "line": line, "column": column }),
+            );
+        }
+        v
+    };
+    let (silenced, active): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diags.iter().partition(|d| d.suppressed.is_some());
+    let errors = active
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     let doc = json!({
-        "diagnostics": items,
-        "summary": { "errors": errors, "warnings": diags.len() - errors },
+        "diagnostics": active.iter().map(|d| one(d)).collect::<Vec<_>>(),
+        "suppressions": silenced.iter().map(|d| one(d)).collect::<Vec<_>>(),
+        "summary": {
+            "errors": errors,
+            "warnings": active.len() - errors,
+            "suppressed": silenced.len(),
+        },
     });
     crate::emit::json::to_json(&doc)
 }
@@ -169,9 +198,6 @@ impl<'a> Report<'a> {
             help.push_str("\nnote: ");
             help.push_str(n);
         }
-        let labels: Vec<&Label> = std::iter::once(&d.primary)
-            .chain(d.secondary.iter().filter(|l| l.span.file == file))
-            .collect();
         let mut others: Vec<FileId> = d
             .secondary
             .iter()
@@ -180,29 +206,56 @@ impl<'a> Report<'a> {
             .collect();
         others.sort();
         others.dedup();
-        let related = others
+        let related_report = |labels: Vec<&'a Label>, file: FileId| {
+            let message = labels
+                .first()
+                .and_then(|l| l.message.clone())
+                .unwrap_or_else(|| "related".into());
+            Report {
+                code: None,
+                severity: miette::Severity::Advice,
+                message: visible_line(&message).into_owned(),
+                help: None,
+                source: source(sources, file, &labels),
+                labels,
+                related: Vec::new(),
+            }
+        };
+        // Labels of the primary's file far from it get snippets of their own, so a report
+        // never prints every line between two distant places.
+        let line = |l: &Label| {
+            sources
+                .get(l.span.file)
+                .map(|f| f.line_col(l.span.start as usize).0)
+                .unwrap_or(0)
+        };
+        let primary_line = line(&d.primary);
+        let (near, mut far): (Vec<&Label>, Vec<&Label>) = d
+            .secondary
+            .iter()
+            .filter(|l| l.span.file == file)
+            .partition(|l| line(l).abs_diff(primary_line) <= NEAR_LINES);
+        far.sort_by_key(|l| (line(l), l.span.start));
+        let mut clusters: Vec<Vec<&Label>> = Vec::new();
+        for l in far {
+            match clusters.last_mut() {
+                Some(c) if c.last().is_some_and(|p| line(l) - line(p) <= NEAR_LINES) => c.push(l),
+                _ => clusters.push(vec![l]),
+            }
+        }
+        let labels: Vec<&Label> = std::iter::once(&d.primary).chain(near).collect();
+        let mut related: Vec<Report> = clusters
             .into_iter()
-            .map(|other| {
-                let labels: Vec<&Label> = d
-                    .secondary
-                    .iter()
-                    .filter(|l| l.span.file == other)
-                    .collect();
-                let message = labels
-                    .first()
-                    .and_then(|l| l.message.clone())
-                    .unwrap_or_else(|| "related".into());
-                Report {
-                    code: None,
-                    severity: miette::Severity::Advice,
-                    message: visible_line(&message).into_owned(),
-                    help: None,
-                    source: source(sources, other, &labels),
-                    labels,
-                    related: Vec::new(),
-                }
-            })
+            .map(|labels| related_report(labels, file))
             .collect();
+        related.extend(others.into_iter().map(|other| {
+            let labels: Vec<&Label> = d
+                .secondary
+                .iter()
+                .filter(|l| l.span.file == other)
+                .collect();
+            related_report(labels, other)
+        }));
         Report {
             code: Some(d.code),
             severity: match d.severity {
@@ -211,8 +264,8 @@ impl<'a> Report<'a> {
             },
             message: visible_line(&d.message).into_owned(),
             help: Some(visible(&help).into_owned()),
-            labels: labels.clone(),
             source: source(sources, file, &labels),
+            labels,
             related,
         }
     }

@@ -212,6 +212,28 @@ impl Input {
     }
 }
 
+/// The `.isms` files below a folder, as `Input::from_dir` finds them (hidden folders, `dist/`
+/// and `target/` at its top, and links that lead outside it or nowhere skipped): paths
+/// relative to it with `/` separators, sorted. `ismsc fmt` formats these; it reads each with
+/// [`read_text_file`], which refuses what is not a regular file. Fails when the folder, or
+/// one below it, cannot be read.
+pub fn isms_files(root: &Path) -> io::Result<Vec<String>> {
+    let mut loader = Loader {
+        root: root.canonicalize()?,
+        sources: SourceMap::new(),
+        errors: Vec::new(),
+    };
+    let found = loader.walk();
+    if let Some(d) = loader.errors.first() {
+        return Err(io::Error::other(d.message.clone()));
+    }
+    Ok(found
+        .into_iter()
+        .filter(|f| matches!(f.kind, EntryKind::File | EntryKind::Special(_)))
+        .map(|f| f.rel)
+        .collect())
+}
+
 /// A `.isms` entry the walk found.
 struct Found {
     /// Project-relative display name, `/`-separated.

@@ -6,9 +6,10 @@
 //! spreadsheet with a control or bidirectional character in it.
 
 use super::dto::{
-    CatalogDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentPlanDoc,
+    CatalogDoc, CoverageDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
+    TreatmentPlanDoc,
 };
-use crate::model::Model;
+use crate::driver::Analysis;
 
 /// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows it
@@ -156,8 +157,8 @@ pub fn soa_doc_csv(doc: &SoaDoc) -> String {
 }
 
 /// `soa.csv` of the project; `None` when the project has no known standard.
-pub fn soa_csv(model: &Model) -> Option<String> {
-    SoaDoc::from_model(model).map(|doc| soa_doc_csv(&doc))
+pub fn soa_csv(analysis: &Analysis) -> Option<String> {
+    SoaDoc::new(&analysis.model, &analysis.facts).map(|doc| soa_doc_csv(&doc))
 }
 
 /// The columns of `risk-register.csv`.
@@ -276,12 +277,46 @@ pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
 }
 
 /// `risk-register.csv` of the project.
-pub fn risk_register_csv(model: &Model) -> String {
-    risk_register_doc_csv(&RiskRegisterDoc::from_model(model))
+pub fn risk_register_csv(analysis: &Analysis) -> String {
+    risk_register_doc_csv(&RiskRegisterDoc::new(&analysis.model, &analysis.facts))
 }
 
 /// The columns of `ismsc catalog --format csv` before the attribute columns.
 pub const CATALOG_COLUMNS: [&str; 4] = ["id", "title", "group", "group_title"];
+
+/// The columns of `coverage/KEY.csv`.
+pub const COVERAGE_COLUMNS: [&str; 8] = [
+    "id",
+    "title",
+    "group",
+    "group_title",
+    "coverage",
+    "through",
+    "controls",
+    "justification",
+];
+
+/// `coverage/KEY.csv`: one row per requirement of the framework.
+pub fn coverage_doc_csv(doc: &CoverageDoc) -> String {
+    let header: Vec<String> = COVERAGE_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = doc
+        .requirements
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.title.clone(),
+                r.group.clone(),
+                r.group_title.clone(),
+                r.coverage.to_string(),
+                list(&r.through),
+                list(&r.controls),
+                r.justification.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    write(&header, &rows)
+}
 
 /// `ismsc catalog --format csv`: [`CATALOG_COLUMNS`], then one column per attribute name the
 /// catalogue uses (sorted), values joined with `"; "`.

@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Data, EntityId, Kind, Model, Rating, RiskMethod};
-use crate::risk;
-use crate::soa::{self, Applicability, ReasonKind};
+use crate::facts::coverage::{Coverage, Grade};
+use crate::facts::soa::{Applicability, Reason, ReasonKind};
+use crate::facts::Facts;
+use crate::model::{ControlStatus, Data, EntityId, Model, Rating};
 
 /// The version of the output formats; raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -134,6 +135,26 @@ pub struct SoaControl {
     pub evidence: Vec<SoaEvidence>,
     /// The requirement's attributes from the catalogue, e.g. `control_type`.
     pub attributes: BTreeMap<String, Vec<String>>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: SoaRefs,
+}
+
+/// The entities of an SoA row, typed, in the order of their ids.
+#[derive(Clone, Debug, Default)]
+pub struct SoaRefs {
+    /// Of `implemented_by`.
+    pub implemented_by: Vec<EntityId>,
+    /// Of `risks`.
+    pub risks: Vec<EntityId>,
+    /// Of `obligations`.
+    pub obligations: Vec<EntityId>,
+    /// Of `policies`.
+    pub policies: Vec<EntityId>,
+    /// Of `owners`.
+    pub owners: Vec<EntityId>,
+    /// Of each reason's `ids`.
+    pub reasons: Vec<Vec<EntityId>>,
 }
 
 /// One reason for including a requirement.
@@ -237,69 +258,77 @@ pub struct TreatmentAction {
     pub acceptable: bool,
     /// Id of who accepted the remaining risk, if recorded.
     pub accepted_by: Option<String>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: ActionRefs,
+}
+
+/// The entities of a treatment action, typed.
+#[derive(Clone, Debug)]
+pub struct ActionRefs {
+    /// The risk.
+    pub risk: EntityId,
+    /// The treating control.
+    pub control: Option<EntityId>,
+    /// The control's owner.
+    pub control_owner: Option<EntityId>,
 }
 
 impl TreatmentPlanDoc {
-    /// The treatment plan of the project, from its risk register and controls.
-    pub fn from_model(model: &Model) -> TreatmentPlanDoc {
-        Self::from_register(model, &RiskRegisterDoc::from_model(model))
-    }
-
-    /// The treatment plan from a register already made of `model`.
-    pub fn from_register(model: &Model, register: &RiskRegisterDoc) -> TreatmentPlanDoc {
+    /// The treatment plan of the analysis, beside the register made of the same facts.
+    pub fn new(model: &Model, facts: &Facts, register: &RiskRegisterDoc) -> TreatmentPlanDoc {
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
-        let mut actions = Vec::new();
+        let mut actions = Vec::with_capacity(facts.plan.actions.len());
         let mut summary = TreatmentSummary {
             risks: register.risks.len(),
             ..TreatmentSummary::default()
         };
-        for r in &register.risks {
-            let remaining = r.remaining_score();
-            let action = |control: Option<&crate::model::Entity>| {
-                let c = control.and_then(|e| match &e.data {
-                    Data::Control(c) => Some(c),
-                    _ => None,
-                });
-                TreatmentAction {
-                    risk: r.id.clone(),
-                    risk_title: r.title.clone(),
-                    risk_owner: r.owner.clone(),
-                    treatment: r.treatment.clone(),
-                    control: control.map(|e| e.id.clone()),
-                    control_title: control.and_then(|e| e.title.clone()),
-                    control_owner: c.and_then(|c| c.owner.as_ref()).and_then(link_id),
-                    status: control.map(|_| {
-                        c.and_then(|c| c.status.as_ref())
-                            .map(|w| w.text.clone())
-                            .unwrap_or_else(|| "planned".to_string())
-                    }),
-                    due: c.and_then(|c| c.due).map(|d| d.to_string()),
-                    satisfies: c
-                        .map(|c| c.satisfies.iter().map(|q| q.written()).collect())
-                        .unwrap_or_default(),
-                    remaining_score: remaining,
-                    acceptable: r.acceptable,
-                    accepted_by: r.accepted.as_ref().map(|a| a.by.clone()),
-                }
+        for a in &facts.plan.actions {
+            let Some(r) = register.risks.get(a.risk) else {
+                continue;
             };
-            let controls: Vec<&crate::model::Entity> = r
-                .controls
-                .iter()
-                .filter_map(|id| model.index.get(id).and_then(|e| model.entity(*e)))
-                .collect();
-            if controls.is_empty() {
-                actions.push(action(None));
-            }
-            for control in controls {
-                let a = action(Some(control));
+            let control = a.control.and_then(|c| model.entity(c));
+            let c = control.and_then(|e| match &e.data {
+                Data::Control(c) => Some(c),
+                _ => None,
+            });
+            let action = TreatmentAction {
+                risk: r.id.clone(),
+                risk_title: r.title.clone(),
+                risk_owner: r.owner.clone(),
+                treatment: r.treatment.clone(),
+                control: control.map(|e| e.id.clone()),
+                control_title: control.and_then(|e| e.title.clone()),
+                control_owner: c.and_then(|c| c.owner.as_ref()).and_then(link_id),
+                status: control.map(|_| {
+                    c.and_then(|c| c.status)
+                        .map(|w| w.value)
+                        .unwrap_or(ControlStatus::Planned)
+                        .as_str()
+                        .to_string()
+                }),
+                due: c.and_then(|c| c.due).map(|d| d.to_string()),
+                satisfies: c
+                    .map(|c| c.satisfies.iter().map(|q| q.written()).collect())
+                    .unwrap_or_default(),
+                remaining_score: r.remaining_score(),
+                acceptable: r.acceptable,
+                accepted_by: r.accepted.as_ref().map(|a| a.by.clone()),
+                refs: ActionRefs {
+                    risk: r.refs.risk,
+                    control: a.control,
+                    control_owner: c.and_then(|c| c.owner.as_ref()).and_then(|o| o.target),
+                },
+            };
+            if control.is_some() {
                 summary.actions += 1;
-                match a.status.as_deref() {
+                match action.status.as_deref() {
                     Some("implemented") => summary.implemented += 1,
                     Some("partial") => summary.partial += 1,
                     _ => summary.planned += 1,
                 }
-                actions.push(a);
             }
+            actions.push(action);
         }
         TreatmentPlanDoc {
             schema_version: SCHEMA_VERSION,
@@ -341,6 +370,22 @@ pub struct RiskEntry {
     pub acceptable: bool,
     /// The acceptance of the remaining risk, if recorded.
     pub accepted: Option<RiskAcceptance>,
+    /// The entities behind the ids above, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub refs: RiskRefs,
+}
+
+/// The entities of a risk entry, typed.
+#[derive(Clone, Debug)]
+pub struct RiskRefs {
+    /// The risk.
+    pub risk: EntityId,
+    /// Its owner.
+    pub owner: Option<EntityId>,
+    /// Who accepted what remains.
+    pub accepted_by: Option<EntityId>,
+    /// Of `controls`, in their order.
+    pub controls: Vec<EntityId>,
 }
 
 impl RiskEntry {
@@ -399,7 +444,7 @@ fn reason_label(kind: ReasonKind) -> &'static str {
 
 /// "Risk treatment: R-001 Customer data exposed…; Legal: EU GDPR (gdpr); Business: text",
 /// the sentence an auditor reads: the titles of the risks and obligations behind each reason.
-fn summarize(model: &Model, reasons: &[crate::soa::Reason]) -> Option<String> {
+fn summarize(model: &Model, reasons: &[Reason]) -> Option<String> {
     let parts: Vec<String> = reasons
         .iter()
         .map(|r| {
@@ -426,10 +471,10 @@ fn summarize(model: &Model, reasons: &[crate::soa::Reason]) -> Option<String> {
 
 impl SoaDoc {
     /// The SoA of the project's standard; `None` when the project has no known standard.
-    pub fn from_model(model: &Model) -> Option<SoaDoc> {
-        let soa = soa::derive(model)?;
+    pub fn new(model: &Model, facts: &Facts) -> Option<SoaDoc> {
+        let soa = facts.soa.as_ref()?;
         let standard_title = model
-            .framework_index(soa.standard)
+            .framework_index(&soa.standard)
             .and_then(|i| model.frameworks.get(i))
             .and_then(|f| f.title.clone());
         let mut controls = Vec::with_capacity(soa.rows.len());
@@ -449,9 +494,10 @@ impl SoaDoc {
                 .collect();
             let (decision, justification) = match row.applicability {
                 Applicability::Applicable => ("included", summarize(model, &row.reasons)),
-                Applicability::Excluded => {
-                    ("excluded", row.exclusion.and_then(|d| d.reason.clone()))
-                }
+                Applicability::Excluded => (
+                    "excluded",
+                    row.exclusion(model).and_then(|d| d.reason.clone()),
+                ),
                 Applicability::Undecided => ("undecided", None),
             };
             let mut evidence = Vec::new();
@@ -490,12 +536,20 @@ impl SoaDoc {
                 owners: ids(model, &row.owners),
                 evidence,
                 attributes,
+                refs: SoaRefs {
+                    implemented_by: row.implemented_by.clone(),
+                    risks: row.risks.clone(),
+                    obligations: row.obligations.clone(),
+                    policies: row.policies.clone(),
+                    owners: row.owners.clone(),
+                    reasons: row.reasons.iter().map(|r| r.sources.clone()).collect(),
+                },
             });
         }
         let isms = model.isms.as_ref();
         Some(SoaDoc {
             schema_version: SCHEMA_VERSION,
-            standard: soa.standard.to_string(),
+            standard: soa.standard.clone(),
             standard_title,
             organization: isms.and_then(|i| i.organization.clone()),
             isms: isms.and_then(|i| i.title.clone()),
@@ -512,33 +566,25 @@ impl SoaDoc {
     }
 }
 
-fn rating(method: Option<&RiskMethod>, r: &Rating) -> RiskRating {
+fn rating(r: &Rating, score: Option<u32>) -> RiskRating {
     RiskRating {
         likelihood: r.likelihood.as_ref().map(|w| w.text.clone()),
         impact: r.impact.as_ref().map(|w| w.text.clone()),
-        score: method.and_then(|m| risk::score(m, r)),
+        score,
     }
 }
 
 impl RiskRegisterDoc {
-    /// The risk register of the project.
-    pub fn from_model(model: &Model) -> RiskRegisterDoc {
+    /// The risk register of the analysis.
+    pub fn new(model: &Model, facts: &Facts) -> RiskRegisterDoc {
         let method = model.risk_method.as_ref();
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
-        let mut risks = Vec::new();
-        for (_, e) in model.of_kind(Kind::Risk) {
-            let Data::Risk(r) = &e.data else { continue };
-            let inherent = rating(method, &r.inherent);
-            let residual = r.residual.as_ref().map(|res| rating(method, res));
-            // The risk that remains: the residual if assessed, else the inherent one.
-            let remaining = residual
-                .as_ref()
-                .and_then(|res| res.score)
-                .or(inherent.score);
-            let acceptable = match (method, remaining) {
-                (Some(m), Some(s)) => risk::acceptable(m, s),
-                _ => false,
+        let mut risks = Vec::with_capacity(facts.register.risks.len());
+        for assessed in &facts.register.risks {
+            let Some(e) = model.entity(assessed.risk) else {
+                continue;
             };
+            let Data::Risk(r) = &e.data else { continue };
             risks.push(RiskEntry {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -546,8 +592,8 @@ impl RiskRegisterDoc {
                 assets: r.assets.iter().filter_map(link_id).collect(),
                 threat: r.threat.clone(),
                 vulnerability: r.vulnerability.clone(),
-                inherent,
-                treatment: r.treatment.as_ref().map(|w| w.text.clone()),
+                inherent: rating(&r.inherent, assessed.inherent),
+                treatment: r.treatment.map(|w| w.value.as_str().to_string()),
                 controls: r.controls.iter().filter_map(link_id).collect(),
                 requires: r
                     .requires
@@ -555,8 +601,11 @@ impl RiskRegisterDoc {
                     .filter(|q| q.target.is_some())
                     .map(|q| q.written())
                     .collect(),
-                residual,
-                acceptable,
+                residual: r
+                    .residual
+                    .as_ref()
+                    .map(|res| rating(res, assessed.residual)),
+                acceptable: assessed.acceptable,
                 accepted: r.accepted.as_ref().and_then(|a| {
                     Some(RiskAcceptance {
                         by: link_id(&a.who)?,
@@ -564,6 +613,12 @@ impl RiskRegisterDoc {
                         until: a.until.map(|d| d.to_string()),
                     })
                 }),
+                refs: RiskRefs {
+                    risk: assessed.risk,
+                    owner: r.owner.as_ref().and_then(|o| o.target),
+                    accepted_by: r.accepted.as_ref().and_then(|a| a.who.target),
+                    controls: r.controls.iter().filter_map(|l| l.target).collect(),
+                },
             });
         }
         let isms = model.isms.as_ref();
@@ -574,6 +629,138 @@ impl RiskRegisterDoc {
             accept_at_or_below: method.and_then(|m| m.accept_at_or_below),
             risks,
         }
+    }
+}
+
+/// `coverage/KEY.json`: the coverage of one framework the project opts into, graded from the
+/// SoA and the mappings (see `facts::coverage`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The framework's key, e.g. `nist-csf:2.0`.
+    pub framework: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// The project's standard, whose controls the coverage comes through.
+    pub standard: String,
+    /// Whose data the framework and its mappings are, and under which licence.
+    pub attribution: Vec<String>,
+    /// Counts by grade.
+    pub summary: CoverageSummary,
+    /// One row per requirement, in catalogue order.
+    pub requirements: Vec<CoverageRequirement>,
+    /// How many mappings relate the framework to the standard (not serialised).
+    #[serde(skip)]
+    pub mappings: usize,
+}
+
+/// Counts of a coverage by grade.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CoverageSummary {
+    /// Rows.
+    pub total: usize,
+    /// `full` rows.
+    pub full: usize,
+    /// `partial` rows.
+    pub partial: usize,
+    /// `none` rows.
+    pub none: usize,
+    /// `not-applicable` rows.
+    pub not_applicable: usize,
+}
+
+/// One requirement of a framework and how it is covered.
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageRequirement {
+    /// Its id, e.g. `PR.AA-01`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The outermost group's id (e.g. the CSF function).
+    pub group: String,
+    /// That group's title.
+    pub group_title: String,
+    /// `full`, `partial`, `none` or `not-applicable`.
+    pub coverage: &'static str,
+    /// The standard's requirements it is covered through (applicable ones), e.g. `A.5.15`.
+    pub through: Vec<String>,
+    /// Ids of the project's controls behind it.
+    pub controls: Vec<String>,
+    /// The exclusion's justification, when not applicable.
+    pub justification: Option<String>,
+    /// The entities behind `controls`, for the emitters that link them (not serialised).
+    #[serde(skip)]
+    pub control_refs: Vec<EntityId>,
+    /// Every enclosing group, outermost first: `(id, title)` (not serialised).
+    #[serde(skip)]
+    pub groups: Vec<(String, String)>,
+}
+
+impl CoverageDoc {
+    /// The document of one framework's coverage.
+    pub fn new(model: &Model, c: &Coverage) -> CoverageDoc {
+        let fw = model.frameworks.get(c.framework);
+        let mut attribution: Vec<String> =
+            fw.and_then(|f| f.attribution.clone()).into_iter().collect();
+        attribution.extend(
+            c.mappings
+                .iter()
+                .filter_map(|m| model.mappings.get(*m))
+                .filter_map(|m| m.attribution.clone()),
+        );
+        let mut summary = CoverageSummary::default();
+        let requirements: Vec<CoverageRequirement> = c
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let r = model.requirement(row.req)?;
+                summary.total += 1;
+                match row.grade {
+                    Grade::Full => summary.full += 1,
+                    Grade::Partial => summary.partial += 1,
+                    Grade::None => summary.none += 1,
+                    Grade::NotApplicable => summary.not_applicable += 1,
+                }
+                let (group, group_title) = r.groups.first().cloned().unwrap_or_default();
+                Some(CoverageRequirement {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    group,
+                    group_title,
+                    coverage: row.grade.as_str(),
+                    through: row
+                        .through
+                        .iter()
+                        .filter_map(|q| model.requirement(*q))
+                        .map(|q| q.id.clone())
+                        .collect(),
+                    controls: ids(model, &row.controls),
+                    justification: row
+                        .exclusion
+                        .and_then(|d| model.decisions.get(d))
+                        .and_then(|d| d.reason.clone()),
+                    control_refs: row.controls.clone(),
+                    groups: r.groups.clone(),
+                })
+            })
+            .collect();
+        CoverageDoc {
+            schema_version: SCHEMA_VERSION,
+            framework: fw.map(|f| f.key.clone()).unwrap_or_default(),
+            title: fw.and_then(|f| f.title.clone()),
+            standard: model.standard().unwrap_or("").to_string(),
+            attribution,
+            summary,
+            requirements,
+            mappings: c.mappings.len(),
+        }
+    }
+
+    /// The file name of this coverage in `coverage/`, without extension: the key with `:`
+    /// and `/` as `-` (`nist-csf-2.0`).
+    pub fn slug(&self) -> String {
+        self.framework.replace([':', '/'], "-")
     }
 }
 

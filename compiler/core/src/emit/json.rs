@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::dto::{RiskRegisterDoc, SoaDoc};
-use crate::model::Model;
+use crate::driver::Analysis;
 
 /// Pretty JSON with a trailing newline, hazards escaped.
 pub fn to_json<T: Serialize>(doc: &T) -> String {
@@ -93,13 +93,13 @@ impl Formatter for Safe {
 }
 
 /// `soa.json` of the project; `None` when the project has no known standard.
-pub fn soa_json(model: &Model) -> Option<String> {
-    SoaDoc::from_model(model).map(|doc| to_json(&doc))
+pub fn soa_json(analysis: &Analysis) -> Option<String> {
+    SoaDoc::new(&analysis.model, &analysis.facts).map(|doc| to_json(&doc))
 }
 
 /// `risk-register.json` of the project.
-pub fn risk_register_json(model: &Model) -> String {
-    to_json(&RiskRegisterDoc::from_model(model))
+pub fn risk_register_json(analysis: &Analysis) -> String {
+    to_json(&RiskRegisterDoc::new(&analysis.model, &analysis.facts))
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::dto::{CatalogDoc, SoaDoc};
-use crate::model::Model;
+use super::dto::{CatalogDoc, CoverageDoc, SoaDoc};
+use crate::driver::Analysis;
 
 const ID: usize = 9;
 const TITLE: usize = 48;
@@ -77,6 +77,48 @@ pub fn soa_doc_table(doc: &SoaDoc) -> String {
     out
 }
 
+/// The coverage of a framework for the terminal (`ismsc coverage`): id, grade, title and what
+/// it is covered through, then the counts.
+pub fn coverage_doc_table(doc: &CoverageDoc) -> String {
+    let mut out = String::new();
+    let title = doc.title.as_deref().unwrap_or(&doc.framework);
+    let _ = writeln!(
+        out,
+        "Coverage of {} ({}) through {}\n",
+        cell(title, 80),
+        doc.framework,
+        doc.standard
+    );
+    let _ = writeln!(
+        out,
+        "{}  {}  {}  THROUGH",
+        pad("ID", ID),
+        pad("COVERAGE", STATUS),
+        pad("TITLE", TITLE)
+    );
+    for r in &doc.requirements {
+        let line = format!(
+            "{}  {}  {}  {}",
+            pad(&cell(&r.id, ID), ID),
+            pad(r.coverage, STATUS),
+            pad(&cell(&r.title, TITLE), TITLE),
+            cell(&r.through.join(", "), 200)
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let s = &doc.summary;
+    let _ = writeln!(
+        out,
+        "\n{} requirements: {} full, {} partial, {} none, {} not applicable",
+        s.total, s.full, s.partial, s.none, s.not_applicable
+    );
+    for a in &doc.attribution {
+        let _ = writeln!(out, "{}", crate::text::visible(a));
+    }
+    out
+}
+
 /// The table of a catalogue (`ismsc catalog`): id, title and group of each requirement, then
 /// the count.
 pub fn catalog_doc_table(doc: &CatalogDoc) -> String {
@@ -117,8 +159,8 @@ pub fn catalog_doc_table(doc: &CatalogDoc) -> String {
 }
 
 /// The table of the project's SoA; `None` when the project has no known standard.
-pub fn soa_table(model: &Model) -> Option<String> {
-    SoaDoc::from_model(model).map(|doc| soa_doc_table(&doc))
+pub fn soa_table(analysis: &Analysis) -> Option<String> {
+    SoaDoc::new(&analysis.model, &analysis.facts).map(|doc| soa_doc_table(&doc))
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //!
 //! Two writers, and every file ismsc writes goes through one of them:
 //!
-//! - [`write_file_atomic`] replaces one file: the bytes go to a temporary file in the same
-//!   folder, are flushed to disk (fsync), and the temporary file is renamed over the target,
-//!   so a reader (or a kill, or a crash) sees the old file or the new one, never a part;
+//! - [`write_atomic`] replaces one file (`ismsc fmt`, `import --out`, the lines `init` adds):
+//!   the bytes go to a temporary file in the same folder, are flushed to disk (fsync), and
+//!   the temporary file is renamed over the target, so a reader (or a kill, or a crash) sees
+//!   the old file or the new one, never a part; [`create_file_atomic`] makes a new file the
+//!   same way, never over an existing one (`ismsc init`);
 //! - [`replace_dir`] replaces the output folder of `ismsc build`. The new output is written
 //!   into a sibling folder `DIR.tmp-PID-N`, flushed, and swapped with `DIR` in one step by
 //!   `renameat2(RENAME_EXCHANGE)` (Linux; `renamex_np(RENAME_SWAP)` on macOS; rustix calls
@@ -74,48 +76,6 @@ fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
-}
-
-/// Replaces (or creates) the file `path` with `bytes` atomically: a temporary file in the
-/// same folder is written, flushed and renamed over `path`. A file being replaced keeps its
-/// permissions. On failure `path` is as it was and the temporary file is removed.
-pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let Some(name) = path.file_name() else {
-        return Err(WriteError(format!(
-            "`{}` is not a file name",
-            path.display()
-        )));
-    };
-    let parent = parent_of(path);
-    if let Ok(meta) = fs::metadata(path) {
-        if meta.is_dir() {
-            return Err(WriteError(format!(
-                "`{}` is a folder; name a file to write",
-                path.display()
-            )));
-        }
-    }
-    let tmp = parent.join(format!(".{}.tmp-{}", name.to_string_lossy(), tag()));
-    let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| io_error("create", &tmp, e))?;
-        file.write_all(bytes)
-            .and_then(|_| file.sync_all())
-            .map_err(|e| io_error("write", &tmp, e))?;
-        if let Ok(meta) = fs::metadata(path) {
-            let _ = fs::set_permissions(&tmp, meta.permissions());
-        }
-        fs::rename(&tmp, path).map_err(|e| io_error("replace", path, e))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    } else {
-        sync_dir(&parent);
-    }
-    result
 }
 
 fn write_file(path: &Path, content: &[u8]) -> Result<(), WriteError> {
@@ -339,6 +299,60 @@ pub fn create_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     result
 }
 
+/// Replaces the content of one file atomically (`ismsc fmt`, `ismsc import --out`): the
+/// content is written to a temporary file in the same folder (`.NAME.tmp-PID-N`), flushed to
+/// disk, given the permissions of the file it replaces, and renamed over it, so a reader sees
+/// the old content or the new, never a part. A link is followed: the file it points to is
+/// replaced and the link kept. When a step fails, the temporary file is removed and the file
+/// is as it was.
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            path.canonicalize().map_err(|e| io_error("read", path, e))?
+        }
+        _ => path.to_path_buf(),
+    };
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(WriteError(format!(
+            "`{}` is not a file name",
+            path.display()
+        )));
+    };
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let permissions = fs::metadata(&target).ok().map(|m| m.permissions());
+    let tmp = folder.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| io_error("create", &tmp, e))?;
+        f.write_all(content)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| io_error("write", &tmp, e))?;
+        if let Some(p) = permissions {
+            fs::set_permissions(&tmp, p).map_err(|e| io_error("write", &tmp, e))?;
+        }
+        fs::rename(&tmp, &target).map_err(|e| io_error("replace", path, e))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written?;
+    // The rename is durable once the folder is flushed; not every platform can open one.
+    if let Ok(dir) = fs::File::open(&folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
 /// Creates new files (`ismsc init`): each `(path, content)` of `create` must not exist yet
 /// (it is created with `create_new`, so nothing is ever overwritten), missing folders are
 /// made, and each `(path, line)` of `append` gets `line` added at its end unless it already
@@ -379,14 +393,14 @@ pub fn scaffold(
             new.push('\n');
             make_parents(path, &mut made_dirs)?;
             restore.push((path.clone(), old));
-            write_file_atomic(path, new.as_bytes())?;
+            write_atomic(path, new.as_bytes())?;
         }
         Ok(())
     })();
     if result.is_err() {
         for (path, old) in restore.into_iter().rev() {
             let _ = match old {
-                Some(bytes) => write_file_atomic(&path, &bytes),
+                Some(bytes) => write_atomic(&path, &bytes),
                 None => fs::remove_file(&path).map_err(|e| io_error("remove", &path, e)),
             };
         }

@@ -17,6 +17,7 @@
 //! - **Key.** `--framework KEY`, else the `framework` property of a catalog written by ismsc,
 //!   else the catalog's title and version (`sample-security-catalog-demonstration-testing:1.1`).
 //! - Titles are written as one-line strings, escaped.
+//! - The text is laid out by the formatter (`crate::fmt`), as every `.isms` text ismsc writes.
 //!
 //! Groups that ismsc's exporter adds only because an OSCAL group cannot hold both groups
 //! and controls (property [`WRAPPER_PROP`] in [`NS`]) are dissolved into their parent.
@@ -80,6 +81,12 @@ pub fn valid_key(key: &str) -> bool {
 /// Whether `s` is an id the language accepts in a reference (`A.5.1`, `ac-2.1`).
 pub fn valid_id(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(crate::syntax::is_id_char)
+}
+
+/// Whether `s` can be the id of a `requirement` or `group` header as written: id characters,
+/// starting with a letter or a digit (`1.1`, as NIS 2 numbers its points).
+fn valid_header_id(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.chars().all(crate::syntax::is_id_char)
 }
 
 /// `s` made a valid id: other characters become `_`, and an `x` goes in front when it does
@@ -294,7 +301,7 @@ fn labels_usable<'a>(labels: impl Iterator<Item = Option<&'a str>>) -> bool {
     let mut any = false;
     for l in labels {
         match l {
-            Some(l) if valid_id(l) && seen.insert(l) => any = true,
+            Some(l) if valid_header_id(l) && seen.insert(l) => any = true,
             _ => return false,
         }
     }
@@ -567,9 +574,17 @@ pub fn catalog(json: &str, options: &CatalogOptions) -> Result<Imported, ImportE
         .push_str(&format!("framework {key} {} {{\n", quote(&framework_title)));
     w.items(&items, 1, 0);
     w.out.push_str("}\n");
+    // Laid out by the formatter, like every `.isms` text ismsc writes.
+    let text = crate::fmt::format(&w.out).map_err(|e| match e {
+        crate::fmt::FmtError::Internal(e) => ImportError(e.to_string()),
+        crate::fmt::FmtError::Syntax(d) => ImportError(format!(
+            "internal error: the imported text does not parse ({}); this is a bug of ismsc: please report it, with the catalog",
+            d.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+        )),
+    })?;
     Ok(Imported {
         key,
-        text: w.out,
+        text,
         requirements: w.requirements,
         groups: w.groups,
         ids_from_labels: controls_from_labels,
@@ -632,9 +647,10 @@ mod tests {
             .text
             .contains("framework t-x:2.0-beta \"T \\\"x\\\"\" {"));
         assert!(out.text.contains("requirement c-1 \"One\" {"));
-        assert!(out.text.contains("label = \"C 1\""));
+        // Laid out by the formatter: `=` aligned.
+        assert!(out.text.contains("label     = \"C 1\""));
         assert!(out.text.contains("label_alt = C-01"));
-        assert!(out.text.contains("level = [low, moderate]"));
+        assert!(out.text.contains("level     = [low, moderate]"));
         assert!(out
             .text
             .contains("requirement c-1.1 \"Sub\" {\n      parent = c-1\n"));

@@ -8,10 +8,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Asset, Classification, Clause, Context, Control, Data, Decision, Documented, Entity, EntityId,
-    Evidence, Framework, Isms, Kind, KindSet, Link, Mapping, MappingLink, Model, Objective,
-    Obligation, Party, Person, Policy, Rating, Relation, ReqId, ReqLink, Requirement, Risk,
-    RiskMethod, Scale, Scope, SignOff, Team, Text, Verdict, Word, OWNER,
+    Asset, AssetType, Classification, Clause, Context, Control, ControlStatus, Data, Decision,
+    Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet, Link, Mapping,
+    MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person, Policy, Rating,
+    Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff, Spanned, Team,
+    Text, Treatment, Verdict, Word, OWNER,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -97,6 +98,7 @@ enum Ty {
     Refs(KindSet),
     Reqs,
     Framework,
+    Frameworks,
     Enum(&'static [&'static str]),
     Level,
     SignOff,
@@ -123,6 +125,7 @@ impl Ty {
             ),
             Ty::Reqs => "a list of requirement ids such as `[A.5.15, A.8.5]`".into(),
             Ty::Framework => "a framework such as `iso27001:2022`".into(),
+            Ty::Frameworks => "a list of frameworks such as `[nist-csf:2.0, soc2:2017]`".into(),
             Ty::Enum(words) => format!(
                 "one of {}",
                 words
@@ -171,26 +174,12 @@ const POLICY: KindSet = KindSet::of(&[Kind::Policy]);
 const SCOPE_MEMBER: KindSet = KindSet::of(&[Kind::Team, Kind::Party, Kind::Asset]);
 
 /// Asset types.
-pub const ASSET_TYPES: &[&str] = &[
-    "information",
-    "software",
-    "hardware",
-    "service",
-    "people",
-    "site",
-    "supplier",
-];
-/// Control statuses.
-pub const STATUSES: &[&str] = &["planned", "partial", "implemented"];
-/// Risk treatments.
-pub const TREATMENTS: &[&str] = &["mitigate", "accept", "avoid", "transfer"];
-/// Obligation kinds.
-pub const OBLIGATION_KINDS: &[&str] = &["legal", "regulatory", "contractual"];
 const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
 
 const ISMS_FIELDS: &[FieldSpec] = &[
     req("organization", Ty::Str),
     req("standard", Ty::Framework),
+    f("frameworks", Ty::Frameworks),
     req("owner", Ty::Ref(OWNER)),
     f("effective", Ty::Date),
     f("version", Ty::Str),
@@ -204,7 +193,7 @@ const TEAM_FIELDS: &[FieldSpec] = &[
 ];
 const PARTY_FIELDS: &[FieldSpec] = &[f("needs", Ty::Strs), f("description", Ty::Str)];
 const ASSET_FIELDS: &[FieldSpec] = &[
-    req("type", Ty::Enum(ASSET_TYPES)),
+    req("type", Ty::Enum(AssetType::WORDS)),
     req("owner", Ty::Ref(OWNER)),
     f("classification", Ty::Level),
     f("description", Ty::Str),
@@ -231,7 +220,7 @@ const RISK_FIELDS: &[FieldSpec] = &[
     f("description", Ty::Str),
     f("likelihood", Ty::Level),
     f("impact", Ty::Level),
-    f("treatment", Ty::Enum(TREATMENTS)),
+    f("treatment", Ty::Enum(Treatment::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
     f("requires", Ty::Reqs),
     f("accepted", Ty::SignOff),
@@ -241,7 +230,7 @@ const RESIDUAL_FIELDS: &[FieldSpec] = &[req("likelihood", Ty::Level), req("impac
 const CONTROL_FIELDS: &[FieldSpec] = &[
     f("satisfies", Ty::Reqs),
     req("owner", Ty::Ref(OWNER)),
-    req("status", Ty::Enum(STATUSES)),
+    req("status", Ty::Enum(ControlStatus::WORDS)),
     f("due", Ty::Date),
     f("policy", Ty::Refs(POLICY)),
     f("description", Ty::Str),
@@ -264,7 +253,7 @@ const POLICY_FIELDS: &[FieldSpec] = &[
     f("effective", Ty::Date),
 ];
 const OBLIGATION_FIELDS: &[FieldSpec] = &[
-    req("kind", Ty::Enum(OBLIGATION_KINDS)),
+    req("kind", Ty::Enum(ObligationKind::WORDS)),
     f("controls", Ty::Refs(CONTROL)),
     f("description", Ty::Str),
     f("reference", Ty::Str),
@@ -312,6 +301,7 @@ enum FV {
     Links(Vec<Link>),
     Reqs(Vec<ReqLink>),
     Framework(String, Span),
+    Frameworks(Vec<(String, Span)>),
     Word(Word),
     SignOff(SignOff),
     Text(Text),
@@ -355,6 +345,12 @@ impl Fields {
     take!(scale, Scale, Scale);
     take!(pairs, Pairs, Vec<(Link, String)>);
     take!(words, Words, Vec<Word>);
+    fn frameworks(&mut self, name: &str) -> Option<Vec<(String, Span)>> {
+        match self.take(name)? {
+            FV::Frameworks(v) => Some(v),
+            _ => None,
+        }
+    }
     fn framework(&mut self, name: &str) -> Option<(String, Span)> {
         match self.take(name)? {
             FV::Framework(k, s) => Some((k, s)),
@@ -398,9 +394,40 @@ struct Lower<'a> {
 impl Lower<'_> {
     fn item(&mut self, item: &Item) {
         let kw = item.keyword.text.as_str();
+        if self.dispatch(kw, item) {
+            return;
+        }
+        let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
+        known.extend_from_slice(BLOCK_KEYWORDS);
+        let mut d = Diagnostic::new(
+            Code::E0107,
+            item.keyword.span,
+            format!("unknown item `{kw}`"),
+        )
+        .primary_label("not an item keyword");
+        let suggestion = did_you_mean(kw, known.iter().copied());
+        d = match suggestion {
+            Some(s) => d.help(format!("did you mean `{s}`?")).note(format!(
+                "read as `{s}` until it is fixed, so that its id and fields still count"
+            )),
+            None => d.help(format!("items are {}", known.join(", "))),
+        };
+        self.diags.push(d);
+        // Read it as what it most likely is, so that references to it do not fail too.
+        if let Some(s) = suggestion {
+            let before = self.model.entities.len();
+            self.dispatch(s, item);
+            for e in self.model.entities.iter_mut().skip(before) {
+                e.recovered = true;
+            }
+        }
+    }
+
+    /// Lowers `item` as the item `kw`; `false` for an unknown keyword.
+    fn dispatch(&mut self, kw: &str, item: &Item) -> bool {
         if let Some(kind) = Kind::from_keyword(kw) {
             self.entity(kind, item);
-            return;
+            return true;
         }
         match kw {
             "isms" => self.isms(item),
@@ -412,22 +439,9 @@ impl Lower<'_> {
             "framework" => self.framework(item),
             "mapping" => self.mapping(item),
             "clauses" => self.clauses(item),
-            _ => {
-                let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
-                known.extend_from_slice(BLOCK_KEYWORDS);
-                let mut d = Diagnostic::new(
-                    Code::E0107,
-                    item.keyword.span,
-                    format!("unknown item `{kw}`"),
-                )
-                .primary_label("not an item keyword");
-                d = match did_you_mean(kw, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("items are {}", known.join(", "))),
-                };
-                self.diags.push(d);
-            }
+            _ => return false,
         }
+        true
     }
 
     // ----- headers -------------------------------------------------------------------------
@@ -490,9 +504,10 @@ impl Lower<'_> {
         blocks: &[&str],
     ) -> (Fields, Vec<&'i Item>) {
         let mut fields = Fields { values: Vec::new() };
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // The few fields of one item: a list is faster than a map.
+        let mut seen: Vec<(&str, Span)> = Vec::new();
         let mut nested = Vec::new();
-        let what = describe_item(item);
+        let what = || describe_item(item);
         for entry in &item.body.entries {
             // A statement whose subject is a field name is that field with its `=` missing
             // (`owner ciso`): reported as such and read as the field, so nothing follows from it.
@@ -541,7 +556,7 @@ impl Lower<'_> {
                         Diagnostic::new(
                             Code::E0208,
                             s.span,
-                            format!("{what} does not take statements such as `{} {}`", s.subject.text, s.verb.text),
+                            format!("{} does not take statements such as `{} {}`", what(), s.subject.text, s.verb.text),
                         )
                         .primary_label("statement here")
                         .help("fields are written `name = value`; decisions such as `A.7.12 excluded \"…\"` go in an `applicability` block"),
@@ -552,30 +567,30 @@ impl Lower<'_> {
                     if blocks.contains(&b.keyword.text.as_str()) {
                         nested.push(b);
                     } else {
-                        self.unknown_field(&b.keyword, None, &what, specs, blocks);
+                        self.unknown_field(&b.keyword, None, &what(), specs, blocks);
                     }
                     continue;
                 }
             };
             let name = field.name.text.as_str();
             let Some(spec) = specs.iter().find(|s| s.name == name) else {
-                self.unknown_field(&field.name, Some(&field.value), &what, specs, blocks);
+                self.unknown_field(&field.name, Some(&field.value), &what(), specs, blocks);
                 continue;
             };
-            if let Some(first) = seen.get(spec.name) {
+            if let Some(&(_, first)) = seen.iter().find(|(n, _)| *n == spec.name) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
                         field.name.span,
-                        format!("field `{name}` is given twice in {what}"),
+                        format!("field `{name}` is given twice in {}", what()),
                     )
                     .primary_label("given again here")
-                    .label(*first, "first given here")
+                    .label(first, "first given here")
                     .help("remove one of them; a list field takes all its values in one list"),
                 );
                 continue;
             }
-            seen.insert(spec.name, field.name.span);
+            seen.push((spec.name, field.name.span));
             if let Some(v) = self.value(&field.value, spec) {
                 fields.values.push((spec.name, v));
             }
@@ -584,20 +599,24 @@ impl Lower<'_> {
         // is judged for what it lacks.
         if !item.recovered {
             for spec in specs.iter().filter(|s| s.required) {
-                if !seen.contains_key(spec.name) {
+                if !seen.iter().any(|(n, _)| *n == spec.name) {
                     let at = item
                         .name
                         .as_ref()
                         .map(|n| n.span())
                         .unwrap_or(item.keyword.span);
                     self.diags.push(
-                        Diagnostic::new(Code::E0202, at, format!("{what} has no `{}`", spec.name))
-                            .primary_label(format!("`{}` is required", spec.name))
-                            .help(format!(
-                                "add `{} = …` with {}",
-                                spec.name,
-                                spec.ty.describe()
-                            )),
+                        Diagnostic::new(
+                            Code::E0202,
+                            at,
+                            format!("{} has no `{}`", what(), spec.name),
+                        )
+                        .primary_label(format!("`{}` is required", spec.name))
+                        .help(format!(
+                            "add `{} = …` with {}",
+                            spec.name,
+                            spec.ty.describe()
+                        )),
                     );
                 }
             }
@@ -778,6 +797,16 @@ impl Lower<'_> {
                 FV::Reqs(out)
             }
             (Ty::Framework, ValueKind::Framework(fw)) => FV::Framework(fw.key.clone(), fw.span),
+            (Ty::Frameworks, _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Framework(fw) => out.push((fw.key.clone(), fw.span)),
+                        _ => self.wrong_type(&e, "a framework such as `nist-csf:2.0`"),
+                    }
+                }
+                FV::Frameworks(out)
+            }
             (Ty::Enum(words), ValueKind::Ref(n)) => {
                 if !words.contains(&n.text.as_str()) {
                     let expected = spec.ty.describe();
@@ -1022,7 +1051,7 @@ impl Lower<'_> {
             Kind::Asset => {
                 let (mut fl, _) = self.read_fields(item, ASSET_FIELDS, &[]);
                 Data::Asset(Asset {
-                    asset_type: fl.word("type"),
+                    asset_type: fl.word("type").and_then(vocab(AssetType::parse)),
                     owner: fl.link("owner"),
                     classification: fl.word("classification"),
                     description: fl.str("description"),
@@ -1048,7 +1077,7 @@ impl Lower<'_> {
             Kind::Obligation => {
                 let (mut fl, _) = self.read_fields(item, OBLIGATION_FIELDS, &[]);
                 Data::Obligation(Obligation {
-                    kind: fl.word("kind"),
+                    kind: fl.word("kind").and_then(vocab(ObligationKind::parse)),
                     controls: fl.links("controls").unwrap_or_default(),
                     description: fl.str("description"),
                     reference: fl.str("reference"),
@@ -1088,7 +1117,9 @@ impl Lower<'_> {
             id_span: id.span,
             span: item.span,
             data,
-            recovered: item.recovered || self.diags.len() > errors_before,
+            recovered: item.recovered
+                || self.diags.len() > errors_before
+                || has_invalid(&item.body),
         });
     }
 
@@ -1132,7 +1163,7 @@ impl Lower<'_> {
                     .map(|n| n.span())
                     .unwrap_or(item.keyword.span),
             },
-            treatment: fl.word("treatment"),
+            treatment: fl.word("treatment").and_then(vocab(Treatment::parse)),
             controls: fl.links("controls").unwrap_or_default(),
             requires: fl.reqs("requires").unwrap_or_default(),
             residual,
@@ -1175,7 +1206,7 @@ impl Lower<'_> {
         Control {
             satisfies: fl.reqs("satisfies").unwrap_or_default(),
             owner: fl.link("owner"),
-            status: fl.word("status"),
+            status: fl.word("status").and_then(vocab(ControlStatus::parse)),
             due: fl.date("due"),
             policies: fl.links("policy").unwrap_or_default(),
             description: fl.str("description"),
@@ -1195,6 +1226,7 @@ impl Lower<'_> {
             title: item.title.as_ref().map(|t| t.value.clone()),
             organization: fl.str("organization"),
             standard: fl.framework("standard"),
+            frameworks: fl.frameworks("frameworks").unwrap_or_default(),
             owner: fl.link("owner"),
             effective: fl.date("effective"),
             version: fl.str("version"),
@@ -1219,6 +1251,7 @@ impl Lower<'_> {
     }
 
     fn classification(&mut self, item: &Item) {
+        let errors_before = self.diags.len();
         self.header_bare(item, false);
         let (mut fl, _) = self.read_fields(item, CLASSIFICATION_FIELDS, &[]);
         if !self.singleton(item, "classification") {
@@ -1229,11 +1262,15 @@ impl Lower<'_> {
             self.model.classification = Classification {
                 levels,
                 span: Some(item.span),
+                recovered: false,
             };
         }
+        self.model.classification.recovered =
+            item.recovered || self.diags.len() > errors_before || has_invalid(&item.body);
     }
 
     fn risk_method(&mut self, item: &Item) {
+        let errors_before = self.diags.len();
         self.header_bare(item, false);
         let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, &["matrix"]);
         if !self.singleton(item, "risk_method") {
@@ -1287,6 +1324,9 @@ impl Lower<'_> {
             matrix,
             description: fl.str("description"),
             span: item.span,
+            recovered: item.recovered
+                || self.diags.len() > errors_before
+                || has_invalid(&item.body),
         });
     }
 
@@ -1409,14 +1449,38 @@ impl Lower<'_> {
             .map(|f| f.origin)
             .unwrap_or(Origin::Project);
         let fw = self.model.frameworks.len();
+        let attribution = self.attribution(&item.body);
         self.model.frameworks.push(Framework {
             key: key.key.clone(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             key_span: key.span,
             origin,
+            attribution,
         });
         let mut groups = Vec::new();
         self.framework_body(item, fw, &key.key, &mut groups);
+    }
+
+    /// The `attribution = "…"` field of a framework or mapping: whose data it is and under
+    /// which licence, shown wherever the outputs use it.
+    fn attribution(&mut self, body: &ast::Body) -> Option<String> {
+        let mut found = None;
+        for e in &body.entries {
+            let Entry::Field(f) = e else { continue };
+            if f.name.text != "attribution" {
+                continue;
+            }
+            match &f.value.kind {
+                ValueKind::Str(s) if found.is_none() => found = Some(s.value.clone()),
+                ValueKind::Str(_) => self.diags.push(
+                    Diagnostic::new(Code::E0205, f.name.span, "`attribution` is given twice")
+                        .primary_label("given again here")
+                        .help("write the whole attribution in one string"),
+                ),
+                _ => self.wrong_type(&f.value, "a string"),
+            }
+        }
+        found
     }
 
     fn framework_body(
@@ -1431,10 +1495,13 @@ impl Lower<'_> {
                 self.shadow(e);
                 continue;
             }
+            if matches!(entry, Entry::Field(f) if f.name.text == "attribution") {
+                continue;
+            }
             let Entry::Block(b) = entry else {
                 let span = entry.span();
                 self.diags.push(
-                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks")
+                    Diagnostic::new(Code::E0208, span, "a framework holds only `group` and `requirement` blocks, and its `attribution`")
                         .primary_label("not a group or requirement")
                         .help("write `requirement ID \"Title\" { attribute = [values] }`, optionally inside `group ID \"Title\" { … }`"),
                 );
@@ -1462,9 +1529,13 @@ impl Lower<'_> {
                     groups.pop();
                 }
                 "requirement" => {
-                    let k = (key.to_string(), id.text.clone());
-                    if let Some(prev) = self.model.req_index.get(&k) {
-                        let prev = self.model.requirements[prev.0 as usize].span;
+                    if let Some(prev) = self.model.req_index.get(key, &id.text) {
+                        let prev = self
+                            .model
+                            .requirements
+                            .get(prev.0 as usize)
+                            .map(|r| r.span)
+                            .unwrap_or(id.span);
                         self.diags.push(
                             Diagnostic::new(
                                 Code::E0101,
@@ -1482,7 +1553,7 @@ impl Lower<'_> {
                     }
                     let attributes = self.attributes(b);
                     let rid = ReqId(self.model.requirements.len() as u32);
-                    self.model.req_index.insert(k, rid);
+                    self.model.req_index.insert(key, &id.text, rid);
                     self.model.requirements.push(Requirement {
                         framework: fw,
                         id: id.text.clone(),
@@ -1576,7 +1647,11 @@ impl Lower<'_> {
             return;
         };
         let mut links = Vec::new();
+        let attribution = self.attribution(&item.body);
         for entry in &item.body.entries {
+            if matches!(entry, Entry::Field(f) if f.name.text == "attribution") {
+                continue;
+            }
             if let Entry::Error(e) = entry {
                 self.shadow(e);
                 continue;
@@ -1668,6 +1743,7 @@ impl Lower<'_> {
             from: from.key.clone(),
             to: to.key.clone(),
             links,
+            attribution,
             span: item
                 .name
                 .as_ref()
@@ -1786,5 +1862,34 @@ fn describe_item(item: &Item) -> String {
         (Some(HeadName::Id(id)), Some(kind)) => format!("{} `{}`", kind.keyword(), id.text),
         (Some(HeadName::Id(id)), None) => format!("`{} {}`", item.keyword.text, id.text),
         _ => format!("the `{}` block", item.keyword.text),
+    }
+}
+
+/// Whether a body holds a value reported as invalid while parsing (an impossible date, a
+/// malformed number): its item lacks what could not be read.
+fn has_invalid(body: &ast::Body) -> bool {
+    fn value(v: &Value) -> bool {
+        match &v.kind {
+            ValueKind::Invalid => true,
+            ValueKind::List(items) => items.iter().any(value),
+            ValueKind::Scale(b) => has_invalid(b),
+            _ => false,
+        }
+    }
+    body.entries.iter().any(|e| match e {
+        Entry::Field(f) => value(&f.value),
+        Entry::Block(b) => has_invalid(&b.body),
+        Entry::Statement(s) => s.arg.as_ref().is_some_and(value),
+        Entry::Error(_) => true,
+    })
+}
+
+/// A word of a closed vocabulary, already checked against it by the field reader, as its value.
+fn vocab<T>(parse: fn(&str) -> Option<T>) -> impl Fn(Word) -> Option<Spanned<T>> {
+    move |w| {
+        Some(Spanned {
+            value: parse(&w.text)?,
+            span: w.span,
+        })
     }
 }

@@ -2,17 +2,14 @@
 //! (E0102 unknown reference, E0103 wrong kind, E0104 unknown requirement, E0105 unknown
 //! framework, E0204 unknown level).
 
-use super::{Data, EntityId, Kind, Link, Model, ReqId, ReqLink, Word};
+use super::{Data, EntityId, Kind, Link, Model, ReqLink, Word};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::suggest::did_you_mean;
 
 /// Resolves every reference of the model in place.
 pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
-    let kinds: Vec<(Kind, String, crate::source::Span)> = model
-        .entities
-        .iter()
-        .map(|e| (e.kind, e.id.clone(), e.id_span))
-        .collect();
+    let kinds: Vec<(Kind, crate::source::Span)> =
+        model.entities.iter().map(|e| (e.kind, e.id_span)).collect();
     let names = Names {
         index: &model.index,
         kinds: &kinds,
@@ -29,14 +26,18 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             }
         }
     }
+    // The frameworks opted into.
+    if let Some(isms) = &model.isms {
+        for (key, span) in &isms.frameworks {
+            if !model.frameworks.iter().any(|f| &f.key == key) {
+                diags.push(unknown_framework(model, key, *span));
+            }
+        }
+    }
     let reqs = Reqs {
         model_index: &model.req_index,
         frameworks: model.frameworks.iter().map(|f| f.key.clone()).collect(),
-        ids: model
-            .requirements
-            .iter()
-            .map(|r| (r.framework, r.id.clone()))
-            .collect(),
+        requirements: &model.requirements,
         standard: standard.clone(),
         successors: model
             .mappings
@@ -139,11 +140,18 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
         .and_then(|i| i.standard.as_ref())
         .map(|(k, _)| k.clone());
     for r in &mut model.shadowed {
+        if r.framework.is_none() {
+            if let Some(&e) = model.index.get(&r.id) {
+                model.shadowed_entities.push(e);
+            }
+        }
         let Some(key) = r.framework.clone().or_else(|| standard_key.clone()) else {
             continue;
         };
-        r.target = model.req_index.get(&(key, r.id.clone())).copied();
+        r.target = model.req_index.get(&key, &r.id);
     }
+    model.shadowed_entities.sort_unstable();
+    model.shadowed_entities.dedup();
     for m in &mut model.mappings {
         let mut ok = true;
         for (key, span) in [(&m.from, m.span), (&m.to, m.span)] {
@@ -187,9 +195,9 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
     };
     for (kind, word) in levels {
         let (scheme, what, help) = match kind {
-            LevelKind::Classification => (&classification, "classification level", "the levels come from the `classification { levels = [...] }` block, by default `public`, `internal`, `confidential`, `restricted`"),
-            LevelKind::Likelihood if model.risk_method.is_some() => (&likelihood, "likelihood level", "the levels come from `likelihood = scale { … }` in `risk_method`"),
-            LevelKind::Impact if model.risk_method.is_some() => (&impact, "impact level", "the levels come from `impact = scale { … }` in `risk_method`"),
+            LevelKind::Classification if !model.classification.recovered => (&classification, "classification level", "the levels come from the `classification { levels = [...] }` block, by default `public`, `internal`, `confidential`, `restricted`"),
+            LevelKind::Likelihood if model.risk_method.as_ref().is_some_and(|m| !m.recovered) => (&likelihood, "likelihood level", "the levels come from `likelihood = scale { … }` in `risk_method`"),
+            LevelKind::Impact if model.risk_method.as_ref().is_some_and(|m| !m.recovered) => (&impact, "impact level", "the levels come from `impact = scale { … }` in `risk_method`"),
             _ => continue,
         };
         if !scheme.contains(&word.text) {
@@ -223,8 +231,8 @@ enum LevelKind {
 }
 
 struct Names<'a> {
-    index: &'a std::collections::HashMap<String, EntityId>,
-    kinds: &'a [(Kind, String, crate::source::Span)],
+    index: &'a rustc_hash::FxHashMap<String, EntityId>,
+    kinds: &'a [(Kind, crate::source::Span)],
 }
 
 impl Names<'_> {
@@ -232,10 +240,14 @@ impl Names<'_> {
         let Some(&id) = self.index.get(&link.name) else {
             let expected = link.expects.describe();
             let wanted = self
-                .kinds
+                .index
                 .iter()
-                .filter(|(k, _, _)| link.expects.contains(*k))
-                .map(|(_, n, _)| n.as_str());
+                .filter(|(_, id)| {
+                    self.kinds
+                        .get(id.0 as usize)
+                        .is_some_and(|(k, _)| link.expects.contains(*k))
+                })
+                .map(|(n, _)| n.as_str());
             let mut d = Diagnostic::new(
                 Code::E0102,
                 link.span,
@@ -251,7 +263,7 @@ impl Names<'_> {
             diags.push(d);
             return;
         };
-        let Some((kind, _, def)) = self.kinds.get(id.0 as usize) else {
+        let Some((kind, def)) = self.kinds.get(id.0 as usize) else {
             return;
         };
         if !link.expects.contains(*kind) {
@@ -277,9 +289,9 @@ impl Names<'_> {
 }
 
 struct Reqs<'a> {
-    model_index: &'a std::collections::HashMap<(String, String), ReqId>,
+    model_index: &'a super::ReqIndex,
     frameworks: Vec<String>,
-    ids: Vec<(usize, String)>,
+    requirements: &'a [super::Requirement],
     standard: Option<String>,
     /// Requirement id → (its framework, the mapped framework, the mapped id).
     successors: Vec<(String, (String, String, String))>,
@@ -297,15 +309,15 @@ impl Reqs<'_> {
             diags.push(unknown_framework_in(frameworks, &key, span));
             return;
         };
-        if let Some(&id) = self.model_index.get(&(key.clone(), r.id.clone())) {
+        if let Some(id) = self.model_index.get(&key, &r.id) {
             r.target = Some(id);
             return;
         }
         let candidates = self
-            .ids
+            .requirements
             .iter()
-            .filter(|(f, _)| *f == fw)
-            .map(|(_, id)| id.as_str());
+            .filter(|q| q.framework == fw)
+            .map(|q| q.id.as_str());
         let mut d = Diagnostic::new(
             Code::E0104,
             r.span,
@@ -315,7 +327,11 @@ impl Reqs<'_> {
         let moved: Vec<&(String, String, String)> = self
             .successors
             .iter()
-            .filter(|(id, (_, to, _))| *id == r.id && *to == key)
+            // Only another edition of the same framework (`iso27001:2013` for
+            // `iso27001:2022`): a control of another framework did not "become" anything.
+            .filter(|(id, (from, to, _))| {
+                *id == r.id && *to == key && from.split(':').next() == key.split(':').next()
+            })
             .map(|(_, m)| m)
             .collect();
         if let (Some((from, _, _)), None) = (moved.first(), &r.framework) {
@@ -334,7 +350,10 @@ impl Reqs<'_> {
             diags.push(d);
             return;
         }
-        d = match did_you_mean(&r.id, candidates) {
+        let candidates: Vec<&str> = candidates.collect();
+        let suggestion = crate::suggest::nearest_number(&r.id, candidates.iter().copied())
+            .or_else(|| did_you_mean(&r.id, candidates.iter().copied()));
+        d = match suggestion {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if r.framework.is_none() => d.help(format!(
                 "bare ids name requirements of the project's standard `{key}`; write `framework:version/ID` for another framework"

@@ -9,7 +9,8 @@
 //! - a broken entry of a body (a field, statement or block) becomes an [`Entry::Error`] or a
 //!   field whose value is [`ValueKind::Invalid`]; the item keeps its kind, id, title and every
 //!   well-formed entry, and is marked [`Item::recovered`];
-//! - a list keeps the elements read before a missing `,` or `]`;
+//! - a list keeps the elements read before a missing `,` or `]`, and a field's value followed
+//!   by `,` and more elements is read as a list whose `[` is missing;
 //! - a body that runs into the next top-level item (or the end of the file) was not closed:
 //!   one error, and the item ends there. Such an item is read again with the indentation as a
 //!   hint, so that a `}` missing from a nested block is reported there and not at the item;
@@ -52,6 +53,8 @@ pub(super) fn parse(
         eof_in_item: false,
         unwinding: false,
         unclosed_blocks: 0,
+        counted: 0,
+        syntax_count: 0,
     };
     let mut items = Vec::new();
     p.items(&mut items);
@@ -123,6 +126,17 @@ struct Parser<'a> {
     unwinding: bool,
     /// Text blocks never closed.
     unclosed_blocks: usize,
+    /// Of `diags`, how many were counted by [`Parser::syntax_errors`], and how many of those
+    /// were syntax errors.
+    counted: usize,
+    syntax_count: usize,
+}
+
+/// Where a block's keyword and id are, to name it in messages.
+#[derive(Clone, Copy)]
+struct Label {
+    keyword: Token,
+    name: Option<(u32, u32)>,
 }
 
 /// How a body ended.
@@ -304,8 +318,21 @@ impl<'a> Parser<'a> {
         );
     }
 
-    /// "expected X, found Y" at token `t`.
+    /// "expected X, found Y" where X is missing: at the end of the line that lacks it when
+    /// `t` is on a later line, else at `t`.
     fn expected(&mut self, what: &str, t: &Token, help: &str) {
+        let message = format!("expected {what}, found {}", found(t, self.text));
+        // What is missing belongs where the line that lacks it ends, not on the next line.
+        let span = if t.kind == Tok::Eof || (t.line_start && self.prev_end > 0) {
+            self.span(self.prev_end, self.prev_end)
+        } else {
+            self.tspan(t)
+        };
+        self.error(span, message, format!("expected {what}"), help);
+    }
+
+    /// "expected X, found Y" where Y is the mistake: at `t`.
+    fn unexpected(&mut self, what: &str, t: &Token, help: &str) {
         let message = format!("expected {what}, found {}", found(t, self.text));
         let span = if t.kind == Tok::Eof {
             self.span(self.prev_end, self.prev_end)
@@ -354,7 +381,7 @@ impl<'a> Parser<'a> {
     /// Whether a top-level item starts at token `n`.
     fn item_start(&mut self, n: usize) -> bool {
         let t = self.peek(n);
-        t.kind == Tok::Word && ITEM_KEYWORDS.contains(&self.str_of(&t)) && self.block_shape(n)
+        t.kind == Tok::Word && is_item_keyword(self.str_of(&t)) && self.block_shape(n)
     }
 
     /// Whether token `n` may be a requirement reference in a statement: an id (which may
@@ -392,7 +419,7 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 _ => {
-                    self.expected(
+                    self.unexpected(
                         "an item keyword such as `control`",
                         &t,
                         "every top-level item starts with its keyword: `control mfa \"Title\" { … }`",
@@ -427,6 +454,17 @@ impl<'a> Parser<'a> {
             return Some(item);
         }
         // Read it again from its keyword.
+        let dropped = self
+            .diags
+            .get(saved.0..self.counted.max(saved.0))
+            .map(|ds| {
+                ds.iter()
+                    .filter(|d| matches!(d.code, Code::E0001 | Code::E0002))
+                    .count()
+            })
+            .unwrap_or(0);
+        self.syntax_count -= dropped;
+        self.counted = self.counted.min(saved.0);
         self.diags.truncate(saved.0);
         self.taken = saved.1;
         self.prev_end = saved.2;
@@ -480,18 +518,16 @@ impl<'a> Parser<'a> {
             }
             _ => None,
         };
-        let label = match &name {
-            Some(n) => format!(
-                "`{} {}`",
-                keyword.text,
-                self.text
-                    .get(n.span().start as usize - self.base..n.span().end as usize - self.base)
-                    .unwrap_or("")
-            ),
-            None => format!("`{}`", keyword.text),
+        // How messages name the block: made only when one is reported.
+        let label = Label {
+            keyword: kw,
+            name: name.as_ref().map(|n| {
+                let sp = n.span();
+                (sp.start - self.base as u32, sp.end - self.base as u32)
+            }),
         };
         let (body, close) = if self.kind(0) == Tok::LBrace {
-            self.body(true, &label, &kw)
+            self.body(true, label)
         } else {
             let t = self.peek(0);
             let known = ITEM_KEYWORDS.contains(&keyword.text.as_str());
@@ -504,7 +540,7 @@ impl<'a> Parser<'a> {
                 (self.empty_body(span), Close::Brace)
             } else if !known && !body_follows {
                 // Not an item: a word at the top level that starts nothing.
-                self.expected(
+                self.unexpected(
                     "an item keyword such as `control`",
                     &kw,
                     "every top-level item starts with its keyword: `control mfa \"Title\" { … }`",
@@ -529,12 +565,13 @@ impl<'a> Parser<'a> {
                     "an item is written `keyword id \"Title\" { … }`, its fields between the braces",
                 );
                 let starts = self.span(kw.start, kw.end);
+                let named = self.label_text(label);
                 if let Some(d) = self.diags.pop() {
                     self.diags
-                        .push(d.label(starts, format!("{label} starts here")));
+                        .push(d.label(starts, format!("{named} starts here")));
                 }
                 if body_follows {
-                    self.body(false, &label, &kw)
+                    self.body(false, label)
                 } else {
                     loop {
                         let t = self.peek(0);
@@ -574,12 +611,18 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The number of syntax errors (E0001, E0002) reported so far.
-    fn syntax_errors(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| matches!(d.code, Code::E0001 | Code::E0002))
-            .count()
+    /// The number of syntax errors (E0001, E0002) reported so far, counted without a scan
+    /// (an item asks before and after itself).
+    fn syntax_errors(&mut self) -> usize {
+        while self.counted < self.diags.len() {
+            if let Some(d) = self.diags.get(self.counted) {
+                if matches!(d.code, Code::E0001 | Code::E0002) {
+                    self.syntax_count += 1;
+                }
+            }
+            self.counted += 1;
+        }
+        self.syntax_count
     }
 
     fn framework(&self, t: &Token) -> FrameworkRef {
@@ -592,8 +635,9 @@ impl<'a> Parser<'a> {
     // ----- bodies --------------------------------------------------------------------------
 
     /// The entries of a body, from its `{` (when `open`) to its `}`. `label` names the block
-    /// in messages; `kw` is its keyword.
-    fn body(&mut self, open: bool, label: &str, kw: &Token) -> (Body, Close) {
+    /// in messages.
+    fn body(&mut self, open: bool, label: Label) -> (Body, Close) {
+        let kw = &label.keyword;
         let first = self.peek(0);
         let start = first.start;
         if open {
@@ -607,26 +651,26 @@ impl<'a> Parser<'a> {
         let mut entries: Vec<Entry> = Vec::new();
         let close = loop {
             let t = self.peek(0);
-            match t.kind {
-                Tok::RBrace => {
-                    if self.hint_indent
-                        && self.depth > 1
-                        && t.line_start
-                        && self.column(t.start) < kw_indent
-                    {
-                        self.unclosed(label, kw, "before the `}` of the block around it");
-                        break Close::Outer;
-                    }
-                    break Close::Brace;
+            // Read again after an unclosed item: a line that starts left of a nested block's
+            // keyword (or, for `}`, left of it) belongs to the block around it.
+            if self.hint_indent && self.depth > 1 && t.line_start && t.kind != Tok::Eof {
+                let column = self.column(t.start);
+                if column < kw_indent || (column == kw_indent && t.kind != Tok::RBrace) {
+                    let before = format!("before {}", found(&t, self.text));
+                    self.unclosed(label, &before);
+                    break Close::Outer;
                 }
+            }
+            match t.kind {
+                Tok::RBrace => break Close::Brace,
                 Tok::Eof => {
-                    self.unclosed(label, kw, "before the end of the file");
+                    self.unclosed(label, "before the end of the file");
                     self.eof_in_item = true;
                     self.unwinding = true;
                     break Close::Open;
                 }
                 Tok::Word if self.item_start(0) => {
-                    self.unclosed(label, kw, "before the next item begins");
+                    self.unclosed(label, "before the next item begins");
                     self.unwinding = true;
                     break Close::Open;
                 }
@@ -681,8 +725,22 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// How messages name a block: "`control mfa`".
+    fn label_text(&self, label: Label) -> String {
+        let kw = self.str_of(&label.keyword);
+        match label.name {
+            Some((start, end)) => format!(
+                "`{kw} {}`",
+                self.text.get(start as usize..end as usize).unwrap_or("")
+            ),
+            None => format!("`{kw}`"),
+        }
+    }
+
     /// Reports the `}` missing from the block `label`.
-    fn unclosed(&mut self, label: &str, kw: &Token, before: &str) {
+    fn unclosed(&mut self, label: Label, before: &str) {
+        let kw = &label.keyword;
+        let label = &self.label_text(label);
         let at = self.prev_end;
         let d = Diagnostic::new(
             Code::E0001,
@@ -773,33 +831,57 @@ impl<'a> Parser<'a> {
                         entries.push(Entry::Block(item));
                     }
                 }
-                Tok::Word if self.kind(2) == Tok::Eq => {
-                    // `owner` alone, then the next field: its `=` and value are missing.
+                Tok::Word if self.kind(2) == Tok::Eq || !t.line_start => {
+                    // A word alone: `owner` on its own line before the next field (its `=` and
+                    // value missing), or a stray word after an entry on the same line.
                     let trivia = self.trivia(&t);
                     self.bump();
                     let name = self.name(&t);
-                    self.error(
-                        self.span(t.end, t.end),
-                        format!(
-                            "expected `=` and a value after the field name `{}`",
-                            name.text
-                        ),
-                        "expected `= value` here",
-                        format!("write `{} = …`, or remove the line", name.text),
-                    );
-                    entries.push(Entry::Field(Field {
+                    if t.line_start {
+                        self.error(
+                            self.span(t.end, t.end),
+                            format!(
+                                "expected `=` and a value after the field name `{}`",
+                                name.text
+                            ),
+                            "expected `= value` here",
+                            format!("write `{} = …`, or remove the line", name.text),
+                        );
+                    } else {
+                        self.error(
+                            name.span,
+                            format!("unexpected `{}` after the entry before it", name.text),
+                            "belongs to nothing",
+                            "remove it, or start the next entry on a line of its own: `name = value`",
+                        );
+                    }
+                    entries.push(Entry::Error(ErrorEntry {
                         span: name.span,
-                        value: Value {
-                            kind: ValueKind::Invalid,
-                            span: self.span(t.end, t.end),
-                        },
-                        name,
+                        names: vec![name],
                         trivia,
                     }));
                 }
                 Tok::Word if !(self.peek(1).line_start && self.item_start(1)) => {
                     let trivia = self.trivia(&t);
                     entries.push(self.statement(trivia));
+                }
+                _ if !t.line_start => {
+                    let trivia = self.trivia(&t);
+                    self.bump();
+                    let name = self.name(&t);
+                    self.error(
+                        name.span,
+                        format!("unexpected `{}` after the entry before it", name.text),
+                        "belongs to nothing",
+                        "remove it, or start the next entry on a line of its own: `name = value`",
+                    );
+                    let (end, mut names) = self.sync(false);
+                    names.insert(0, name);
+                    entries.push(Entry::Error(ErrorEntry {
+                        span: self.span(t.start, end.max(t.end)),
+                        names,
+                        trivia,
+                    }));
                 }
                 _ => {
                     // `owner ciso`-like with a value that is no word: the `=` is missing.
@@ -843,7 +925,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 let trivia = self.trivia(&t);
-                self.expected(
+                self.unexpected(
                     "a field name",
                     &t,
                     "a body holds fields (`name = value`), blocks and statements, one after the other",
@@ -882,7 +964,10 @@ impl<'a> Parser<'a> {
         self.bump();
         let eq = self.bump();
         let name = self.name(&n);
-        match self.value(true) {
+        match self
+            .value(true)
+            .map(|v| self.list_without_bracket(v, &name))
+        {
             Some(value) => entries.push(Entry::Field(Field {
                 span: Span {
                     end: value.span.end.max(name.span.end),
@@ -920,6 +1005,90 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// After a field's first value: a `,` then more elements that end in `,` or `]` are a
+    /// list whose `[` is missing (`controls = mfa,` then one element per line). Reported once,
+    /// and read as the list, so that its references are kept and nothing else is reported.
+    fn list_without_bracket(&mut self, first: Value, name: &Name) -> Value {
+        let element = |p: &mut Self, n: usize| {
+            matches!(
+                p.kind(n),
+                Tok::Word | Tok::Atom | Tok::Qualified | Tok::Framework | Tok::Str
+            ) && matches!(p.kind(n + 1), Tok::Comma | Tok::RBracket)
+        };
+        if matches!(
+            first.kind,
+            ValueKind::List(_) | ValueKind::Scale(_) | ValueKind::Invalid
+        ) || self.kind(0) != Tok::Comma
+            || !element(self, 1)
+        {
+            return first;
+        }
+        self.error(
+            Span {
+                end: first.span.start,
+                ..first.span
+            },
+            format!("expected `[` before the list of `{}`", name.text),
+            "expected `[` here",
+            format!("a list is written in brackets: `{} = [a, b]`", name.text),
+        );
+        let start = first.span.start;
+        let mut items = vec![first];
+        let mut end = self.prev_end;
+        while self.kind(0) == Tok::Comma {
+            self.bump();
+            end = self.prev_end;
+            if !element(self, 0) {
+                break;
+            }
+            let t = self.bump();
+            items.push(self.single(&t));
+            end = self.prev_end;
+        }
+        if self.kind(0) == Tok::RBracket {
+            end = self.bump().end;
+        }
+        Value {
+            kind: ValueKind::List(items),
+            span: Span::new(self.file, start as usize, end as usize + self.base),
+        }
+    }
+
+    /// The value of a one-token list element (an id, a requirement, a framework, a string, a
+    /// number) at `t`, already consumed.
+    fn single(&mut self, t: &Token) -> Value {
+        let s = self.str_of(t);
+        match t.kind {
+            Tok::Str => {
+                let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
+                Value {
+                    kind: ValueKind::Str(Str {
+                        value: self.unescape(inner, t.start + 1),
+                        span: self.tspan(t),
+                        block: false,
+                    }),
+                    span: self.tspan(t),
+                }
+            }
+            Tok::Qualified => {
+                let (framework, id) = self.split_qualified(t);
+                Value {
+                    kind: ValueKind::Qualified { framework, id },
+                    span: self.tspan(t),
+                }
+            }
+            Tok::Framework => Value {
+                kind: ValueKind::Framework(self.framework(t)),
+                span: self.tspan(t),
+            },
+            _ if s.bytes().next().is_some_and(|b| b.is_ascii_digit()) => self.number(t),
+            _ => Value {
+                kind: ValueKind::Ref(self.name(t)),
+                span: self.tspan(t),
+            },
+        }
+    }
+
     /// `subject verb argument?`, at a requirement reference or word.
     fn statement(&mut self, trivia: Trivia) -> Entry {
         let s = self.bump();
@@ -929,7 +1098,11 @@ impl<'a> Parser<'a> {
         } else {
             (None, self.name(&s))
         };
-        if self.kind(0) != Tok::Word || (self.peek(0).line_start && self.item_start(0)) {
+        let next_field = |p: &mut Self| p.peek(0).line_start && p.kind(1) == Tok::Eq;
+        if self.kind(0) != Tok::Word
+            || (self.peek(0).line_start && self.item_start(0))
+            || next_field(self)
+        {
             let v = self.peek(0);
             self.expected(
                 &format!("a word such as `excluded` after `{}`", self.str_of(&s)),
@@ -961,6 +1134,7 @@ impl<'a> Parser<'a> {
             }
             _ if self.req_ref(0)
                 && !(self.peek(0).line_start && self.item_start(0))
+                && self.kind(1) != Tok::Eq
                 && !(self.kind(1) == Tok::Word
                     && (matches!(self.kind(2), Tok::Str | Tok::TextBlock) || self.req_ref(2))) =>
             {
@@ -1024,7 +1198,13 @@ impl<'a> Parser<'a> {
         match t.kind {
             Tok::Word if top && s == "scale" && self.kind(1) == Tok::LBrace => {
                 self.bump();
-                let (body, _) = self.body(true, "`scale`", &t);
+                let (body, _) = self.body(
+                    true,
+                    Label {
+                        keyword: t,
+                        name: None,
+                    },
+                );
                 Some(Value {
                     span: Span {
                         end: body.span.end,
@@ -1610,4 +1790,40 @@ fn split_lines(s: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
+}
+
+/// Whether `s` is one of [`ITEM_KEYWORDS`] (a match, faster than a search of the list).
+fn is_item_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "isms"
+            | "person"
+            | "team"
+            | "party"
+            | "asset"
+            | "scope"
+            | "classification"
+            | "risk_method"
+            | "risk"
+            | "control"
+            | "policy"
+            | "obligation"
+            | "context"
+            | "objective"
+            | "applicability"
+            | "framework"
+            | "mapping"
+            | "clauses"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_item_keyword_match_is_the_list() {
+        for k in super::ITEM_KEYWORDS {
+            assert!(super::is_item_keyword(k));
+        }
+        assert!(!super::is_item_keyword("residual"));
+    }
 }

@@ -17,7 +17,7 @@ use super::ssp::{organization, parties, party, roles};
 use super::types::*;
 use super::{line, midnight, prop, text, Ctx, NS};
 use ismsc_core::emit::dto::{RiskEntry, RiskRating, RiskRegisterDoc};
-use ismsc_core::model::{Data, Entity, Kind};
+use ismsc_core::model::{Data, Entity, EntityId, Kind};
 
 /// `risks.json`.
 pub(crate) fn poam(ctx: &Ctx<'_>, register: &RiskRegisterDoc) -> PoamDoc {
@@ -67,8 +67,11 @@ pub(crate) fn poam(ctx: &Ctx<'_>, register: &RiskRegisterDoc) -> PoamDoc {
     }
 }
 
-fn control<'m>(ctx: &Ctx<'m>, id: &str) -> Option<(&'m Entity, &'m ismsc_core::model::Control)> {
-    let e = ctx.model.index.get(id).and_then(|i| ctx.model.entity(*i))?;
+fn control<'m>(
+    ctx: &Ctx<'m>,
+    id: EntityId,
+) -> Option<(&'m Entity, &'m ismsc_core::model::Control)> {
+    let e = ctx.model.entity(id)?;
     match &e.data {
         Data::Control(c) => Some((e, c)),
         _ => None,
@@ -78,7 +81,7 @@ fn control<'m>(ctx: &Ctx<'m>, id: &str) -> Option<(&'m Entity, &'m ismsc_core::m
 fn control_status(c: &ismsc_core::model::Control) -> &str {
     c.status
         .as_ref()
-        .map(|s| s.text.as_str())
+        .map(|s| s.value.as_str())
         .unwrap_or("planned")
 }
 
@@ -86,7 +89,8 @@ fn treatment_text(ctx: &Ctx<'_>, r: &RiskEntry) -> String {
     let controls: Vec<String> = r
         .controls
         .iter()
-        .map(|id| match control(ctx, id) {
+        .zip(&r.refs.controls)
+        .map(|(id, e)| match control(ctx, *e) {
             Some((e, c)) => format!("{} (`{id}`, {})", e.display(), control_status(c)),
             None => format!("`{id}`"),
         })
@@ -130,7 +134,7 @@ fn characterization(
         return None;
     }
     let owner = r.owner.as_deref().and_then(|o| {
-        let e = ctx.model.index.get(o).and_then(|i| ctx.model.entity(*i))?;
+        let e = ctx.model.entity(r.refs.owner?)?;
         matches!(e.kind, Kind::Person | Kind::Team).then(|| party(ctx, o))
     });
     let actor = match owner {
@@ -155,7 +159,7 @@ fn characterization(
 
 fn risk(ctx: &Ctx<'_>, r: &RiskEntry) -> Risk {
     let model = ctx.model;
-    let entity = model.index.get(&r.id).and_then(|i| model.entity(*i));
+    let entity = model.entity(r.refs.risk);
     let data = entity.and_then(|e| match &e.data {
         Data::Risk(d) => Some(d.as_ref()),
         _ => None,
@@ -180,7 +184,8 @@ fn risk(ctx: &Ctx<'_>, r: &RiskEntry) -> Risk {
     let states: Vec<(&str, Option<&ismsc_core::model::Control>)> = r
         .controls
         .iter()
-        .map(|id| (id.as_str(), control(ctx, id).map(|(_, c)| c)))
+        .zip(&r.refs.controls)
+        .map(|(id, e)| (id.as_str(), control(ctx, *e).map(|(_, c)| c)))
         .collect();
     let all_implemented = states
         .iter()
@@ -205,8 +210,9 @@ fn risk(ctx: &Ctx<'_>, r: &RiskEntry) -> Risk {
     let remediations = r
         .controls
         .iter()
-        .filter_map(|id| {
-            let (e, c) = control(ctx, id)?;
+        .zip(&r.refs.controls)
+        .filter_map(|(id, entity)| {
+            let (e, c) = control(ctx, *entity)?;
             let status = control_status(c);
             let mut props: Vec<Prop> = Vec::new();
             props.extend(prop("control", id));

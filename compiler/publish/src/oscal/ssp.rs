@@ -176,10 +176,6 @@ fn roles_held(model: &Model, id: &str) -> Vec<String> {
         .collect()
 }
 
-fn entity<'m>(model: &'m Model, id: &str) -> Option<&'m Entity> {
-    model.index.get(id).and_then(|e| model.entity(*e))
-}
-
 /// `ssp.json`.
 pub(crate) fn ssp(ctx: &Ctx<'_>, soa: &SoaDoc) -> SspDoc {
     let model = ctx.model;
@@ -291,7 +287,7 @@ pub(crate) fn ssp(ctx: &Ctx<'_>, soa: &SoaDoc) -> SspDoc {
             props.extend(
                 a.asset_type
                     .as_ref()
-                    .and_then(|t| prop("asset-type", &t.text)),
+                    .and_then(|t| prop("asset-type", t.value.as_str())),
             );
             props.extend(
                 a.classification
@@ -399,7 +395,7 @@ fn information_types(ctx: &Ctx<'_>) -> Vec<InformationType> {
         .of_kind(Kind::Asset)
         .filter_map(|(_, e)| {
             let Data::Asset(a) = &e.data else { return None };
-            if a.asset_type.as_ref().map(|t| t.text.as_str()) != Some("information") {
+            if a.asset_type.as_ref().map(|t| t.value.as_str()) != Some("information") {
                 return None;
             }
             let mut props: Vec<Prop> = Vec::new();
@@ -526,7 +522,7 @@ fn resources(ctx: &Ctx<'_>) -> Vec<Resource> {
         let Data::Obligation(o) = &e.data else {
             continue;
         };
-        let kind = match o.kind.as_ref().map(|k| k.text.as_str()) {
+        let kind = match o.kind.as_ref().map(|k| k.value.as_str()) {
             Some("legal") => Some("law"),
             Some("regulatory") => Some("regulation"),
             Some("contractual") => Some("agreement"),
@@ -538,7 +534,7 @@ fn resources(ctx: &Ctx<'_>) -> Vec<Resource> {
         props.extend(
             o.kind
                 .as_ref()
-                .and_then(|k| prop("obligation-kind", &k.text)),
+                .and_then(|k| prop("obligation-kind", k.value.as_str())),
         );
         let reference = o.reference.as_deref().map(str::trim).unwrap_or_default();
         let is_url = (reference.starts_with("https://") || reference.starts_with("http://"))
@@ -620,31 +616,37 @@ fn implemented_requirement(
         }
     }
     let mut links = Vec::new();
-    for id in &row.policies {
+    for (id, e) in row.policies.iter().zip(&row.refs.policies) {
         links.push(Link {
             href: format!("#{}", resource_uuid(ctx, "policy", id)),
             rel: Some("policy".into()),
-            text: entity(model, id).and_then(|e| line(e.display())),
+            text: model.entity(*e).and_then(|e| line(e.display())),
         });
     }
-    for id in &row.obligations {
+    for (id, e) in row.obligations.iter().zip(&row.refs.obligations) {
         links.push(Link {
             href: format!("#{}", resource_uuid(ctx, "obligation", id)),
             rel: Some("obligation".into()),
-            text: entity(model, id).and_then(|e| line(e.display())),
+            text: model.entity(*e).and_then(|e| line(e.display())),
         });
     }
     let owners: Vec<String> = row
         .owners
         .iter()
-        .filter(|id| entity(model, id).is_some_and(|e| matches!(e.kind, Kind::Person | Kind::Team)))
-        .map(|id| party(ctx, id))
+        .zip(&row.refs.owners)
+        .filter(|(_, e)| {
+            model
+                .entity(**e)
+                .is_some_and(|e| matches!(e.kind, Kind::Person | Kind::Team))
+        })
+        .map(|(id, _)| party(ctx, id))
         .collect();
     let (state, status_remarks) = implementation_status(row);
     let implementers: Vec<String> = row
         .implemented_by
         .iter()
-        .map(|id| match entity(model, id) {
+        .zip(&row.refs.implemented_by)
+        .map(|(id, e)| match model.entity(*e) {
             Some(e) => match &e.data {
                 Data::Control(c) => format!(
                     "- {} (`{}`, {})",
@@ -652,7 +654,7 @@ fn implemented_requirement(
                     e.id,
                     c.status
                         .as_ref()
-                        .map(|s| s.text.as_str())
+                        .map(|s| s.value.as_str())
                         .unwrap_or("planned")
                 ),
                 _ => format!("- `{id}`"),

@@ -4,7 +4,7 @@
 use super::charts::{self, Bar, Segment};
 use super::{chips_or_dash, escape, prose, slug, Nav, OutputFile, Site};
 use crate::Output;
-use ismsc_core::emit::BUILD_FILES;
+use ismsc_core::emit::{BUILD_FILES, COVERAGE_DIR};
 use ismsc_core::model::{Data, Kind};
 
 /// Escapes a message and shows its `` `quoted` `` parts as code.
@@ -91,7 +91,7 @@ impl Counts {
 /// Counts of the SoA rows per theme, in catalogue order: `(theme id, theme title, counts)`.
 pub(super) fn per_theme(s: &Site) -> Vec<(String, String, Counts)> {
     let mut themes: Vec<(String, String, Counts)> = Vec::new();
-    let Some(soa) = &s.soa else {
+    let Some(soa) = s.soa else {
         return themes;
     };
     for c in &soa.controls {
@@ -184,7 +184,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
     h.push_str("</section>\n");
 
     // Tiles.
-    let soa_sum = s.soa.as_ref().map(|d| &d.summary);
+    let soa_sum = s.soa.map(|d| &d.summary);
     let risks = &s.register.risks;
     let threshold = s.register.accept_at_or_below;
     let remaining_above: Vec<&ismsc_core::emit::dto::RiskEntry> =
@@ -200,7 +200,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
             Data::Control(c) => c
                 .status
                 .as_ref()
-                .map(|w| w.text.as_str())
+                .map(|w| w.value.as_str())
                 .unwrap_or("planned"),
             _ => "planned",
         })
@@ -396,7 +396,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
             let open: Vec<String> = remaining_above
                 .iter()
                 .filter(|r| r.accepted.is_none())
-                .map(|r| s.ids_by_name(root, std::slice::from_ref(&r.id)))
+                .map(|r| s.entity_chips(root, &[r.refs.risk]))
                 .collect();
             if open.is_empty() {
                 h.push_str(&format!(
@@ -480,6 +480,16 @@ pub(super) fn index(s: &Site) -> OutputFile {
         h.push_str("<section class=\"panel\" id=\"downloads\">\n<h2>Machine-readable files</h2>\n<ul class=\"downloads\">");
         for f in BUILD_FILES {
             h.push_str(&format!("<li><a href=\"../{f}\"><code>{f}</code></a></li>"));
+        }
+        for c in s.coverage {
+            for ext in ["json", "csv"] {
+                let f = format!("{COVERAGE_DIR}/{}.{ext}", c.slug());
+                h.push_str(&format!(
+                    "<li><a href=\"../{}\"><code>{}</code></a></li>",
+                    escape(&f),
+                    escape(&f)
+                ));
+            }
         }
         h.push_str("</ul>\n</section>\n");
     }
@@ -703,7 +713,7 @@ pub(super) fn scope(s: &Site) -> OutputFile {
                 escape(&slug(&e.id)),
                 escape(e.display()),
                 escape(&e.id),
-                escape(a.asset_type.as_ref().map(|w| w.text.as_str()).unwrap_or("—")),
+                escape(a.asset_type.as_ref().map(|w| w.value.as_str()).unwrap_or("—")),
                 a.owner.as_ref().map(|l| s.link_name(root, l)).unwrap_or_else(|| "—".into()),
                 a.classification
                     .as_ref()
@@ -783,11 +793,11 @@ fn acceptances(
             .unwrap_or_else(|| "—".into());
         h.push_str(&format!(
             "<tr><td data-label=\"Risk\" class=\"main-cell\">{} {}</td><td data-label=\"Residual\">{}</td><td data-label=\"Accepted by\">{}</td><td data-label=\"On\" class=\"nowrap\">{}</td><td data-label=\"Until\" class=\"nowrap\">{}</td></tr>\n",
-            s.ids_by_name(root, std::slice::from_ref(&r.id)),
+            s.entity_chips(root, &[r.refs.risk]),
             escape(r.title.as_deref().unwrap_or("")),
             escape(&score),
-            match s.model.index.get(&a.by) {
-                Some(id) => s.ref_name(root, *id),
+            match r.refs.accepted_by {
+                Some(id) => s.ref_name(root, id),
                 None => escape(&a.by),
             },
             escape(&a.on),

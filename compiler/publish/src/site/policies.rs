@@ -347,7 +347,7 @@ fn page(s: &Site, id: EntityId, e: &Entity, p: &Policy) -> OutputFile {
                 Some(format!(
                     "<li><div class=\"ctl-line\">{} {}</div><div class=\"ctl-title\">{}</div><div>{}</div></li>",
                     s.ref_id(root, cid),
-                    status_badge(ctl.status.as_ref().map(|w| w.text.as_str()).unwrap_or("planned")),
+                    status_badge(ctl.status.as_ref().map(|w| w.value.as_str()).unwrap_or("planned")),
                     escape(c.display()),
                     chips_or_dash(reqs)
                 ))

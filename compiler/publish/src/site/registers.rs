@@ -87,7 +87,7 @@ pub(super) fn controls(s: &Site) -> OutputFile {
                 .entry(
                     c.status
                         .as_ref()
-                        .map(|w| w.text.as_str())
+                        .map(|w| w.value.as_str())
                         .unwrap_or("planned"),
                 )
                 .or_default() += 1;
@@ -112,7 +112,7 @@ pub(super) fn controls(s: &Site) -> OutputFile {
         let status = c
             .status
             .as_ref()
-            .map(|w| w.text.as_str())
+            .map(|w| w.value.as_str())
             .unwrap_or("planned");
         let mut cell = format!(
             "<strong>{}</strong><div class=\"id\">{}</div>",
@@ -206,7 +206,7 @@ pub(super) fn controls(s: &Site) -> OutputFile {
 /// `risks.html`.
 pub(super) fn risks(s: &Site) -> OutputFile {
     let root = "";
-    let reg = &s.register;
+    let reg = s.register;
     let mut h = String::from("<header class=\"page-head\"><p class=\"eyebrow\">Clauses 6.1.2, 6.1.3 and 8.2</p><h1>Risks</h1></header>\n");
 
     // Heat maps.
@@ -235,7 +235,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
                             .push((r.id.clone(), title));
                     }
                 }
-                None => unrated.push(r.id.clone()),
+                None => unrated.push(r.refs.risk),
             }
         }
         h.push_str("<section class=\"panel\" id=\"heat-map\">\n<h2>Heat map</h2>\n");
@@ -286,7 +286,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
         if !unrated.is_empty() {
             h.push_str(&format!(
                 "<p class=\"muted\">Not rated after treatment (their inherent rating stands): {}</p>\n",
-                s.ids_by_name(root, &unrated)
+                s.entity_chips(root, &unrated)
             ));
         }
         h.push_str("</section>\n");
@@ -436,7 +436,7 @@ pub(super) fn risks(s: &Site) -> OutputFile {
 
 /// The risk treatment plan (6.1.3 e)): one row per action, as in `risk-treatment-plan.csv`.
 fn treatment_plan(s: &Site, root: &str, h: &mut String) {
-    let plan = ismsc_core::emit::dto::TreatmentPlanDoc::from_register(s.model, &s.register);
+    let plan = s.plan;
     let sum = &plan.summary;
     h.push_str(&format!(
         "<section class=\"panel\" id=\"treatment-plan\">\n<h2>Risk treatment plan</h2>\n<p>{} actions for {} risks: {} implemented, {} partial, {} planned. Each risk owner approves the plan and the risk that remains (ISO/IEC 27001 6.1.3 e) and f)).</p>\n",
@@ -447,8 +447,8 @@ fn treatment_plan(s: &Site, root: &str, h: &mut String) {
         return;
     }
     h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Risk</th><th>Treatment</th><th>Control</th><th>Owner</th><th>Status</th><th>Due</th></tr></thead>\n<tbody>\n");
-    let by_id = |id: &Option<String>| match id.as_ref().and_then(|i| s.model.index.get(i)) {
-        Some(e) => s.ref_name(root, *e),
+    let by_entity = |id: Option<EntityId>| match id {
+        Some(e) => s.ref_name(root, e),
         None => "—".to_string(),
     };
     let mut previous: Option<&str> = None;
@@ -463,19 +463,19 @@ fn treatment_plan(s: &Site, root: &str, h: &mut String) {
                 .unwrap_or_default()
         };
         previous = Some(a.risk.as_str());
-        let control = match a.control.as_ref().and_then(|c| s.model.index.get(c)) {
+        let control = match a.refs.control {
             Some(e) => format!(
                 "{} {}",
-                s.ref_id(root, *e),
+                s.ref_id(root, e),
                 escape(a.control_title.as_deref().unwrap_or(""))
             ),
             None => "<span class=\"none\">no control</span>".to_string(),
         };
         h.push_str(&format!(
             "<tr><td data-label=\"Risk\" class=\"main-cell\">{}{title}</td><td data-label=\"Treatment\">{}</td><td data-label=\"Control\">{control}</td><td data-label=\"Owner\">{}</td><td data-label=\"Status\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td></tr>\n",
-            s.ids_by_name(root, std::slice::from_ref(&a.risk)),
+            s.entity_chips(root, &[a.refs.risk]),
             treatment_badge(a.treatment.as_deref()),
-            by_id(&a.control_owner),
+            by_entity(a.refs.control_owner),
             a.status.as_deref().map(status_badge).unwrap_or_else(|| "—".into()),
             escape(a.due.as_deref().unwrap_or("—")),
         ));
@@ -497,7 +497,7 @@ const FILTERS: [(&str, &str); 6] = [
 pub(super) fn soa(s: &Site) -> OutputFile {
     let root = "";
     let mut h = String::from("<header class=\"page-head\"><p class=\"eyebrow\">Clause 6.1.3 d</p><h1>Statement of Applicability</h1></header>\n");
-    let Some(doc) = &s.soa else {
+    let Some(doc) = s.soa else {
         h.push_str("<p>The project declares no known standard (<code>standard</code> in the <code>isms</code> block), so it has no Statement of Applicability.</p>\n");
         return s.page("soa.html", Nav::Soa, "Statement of Applicability", &h);
     };
@@ -581,7 +581,8 @@ pub(super) fn soa(s: &Site) -> OutputFile {
                     let items: Vec<String> = row
                         .reasons
                         .iter()
-                        .map(|r| {
+                        .zip(row.refs.reasons.iter())
+                        .map(|(r, sources)| {
                             let label = match r.kind {
                                 "risk" => "Risk",
                                 "legal" => "Legal",
@@ -589,14 +590,8 @@ pub(super) fn soa(s: &Site) -> OutputFile {
                                 "contractual" => "Contractual",
                                 _ => "Business",
                             };
-                            let mut what: Vec<String> = r
-                                .ids
-                                .iter()
-                                .map(|id| match s.model.index.get(id) {
-                                    Some(e) => s.ref_id(root, *e),
-                                    None => escape(id),
-                                })
-                                .collect();
+                            let mut what: Vec<String> =
+                                sources.iter().map(|e| s.ref_id(root, *e)).collect();
                             if let Some(t) = &r.text {
                                 what.push(format!(
                                     "<span class=\"reason-text\">{}</span>",
@@ -637,12 +632,10 @@ pub(super) fn soa(s: &Site) -> OutputFile {
                 _ => "other",
             };
             let owners: Vec<String> = row
+                .refs
                 .owners
                 .iter()
-                .map(|id| match s.model.index.get(id) {
-                    Some(e) => s.ref_name(root, *e),
-                    None => escape(id),
-                })
+                .map(|e| s.ref_name(root, *e))
                 .collect();
             let owners = if owners.is_empty() {
                 String::new()
@@ -659,7 +652,7 @@ pub(super) fn soa(s: &Site) -> OutputFile {
             } else if row.policies.is_empty() {
                 evidence
             } else {
-                format!("{}{evidence}", s.ids_by_name(root, &row.policies))
+                format!("{}{evidence}", s.entity_chips(root, &row.refs.policies))
             };
             h.push_str(&format!(
                 "<tr id=\"{}\" class=\"row-{status_class}\"><td data-label=\"Control\" class=\"main-cell\"><span class=\"req-id\">{}</span> <span class=\"req-name\">{}</span></td><td data-label=\"Applicable\"><div>{applicable}</div>{}</td><td data-label=\"Justification\" class=\"justification\">{justification}</td><td data-label=\"Implemented by\">{}{owners}</td><td data-label=\"Policies and evidence\">{policies}</td></tr>\n",
@@ -667,7 +660,7 @@ pub(super) fn soa(s: &Site) -> OutputFile {
                 escape(&row.id),
                 escape(&row.title),
                 status_badge(row.status),
-                s.ids_by_name(root, &row.implemented_by),
+                s.entity_chips(root, &row.refs.implemented_by),
             ));
         }
         h.push_str("</tbody></table></div>\n</section>\n");
@@ -707,7 +700,7 @@ fn trace_rows(s: &Site, root: &str, controls: &[Link], direct: Vec<String>) -> V
             status_badge(
                 c.status
                     .as_ref()
-                    .map(|w| w.text.as_str())
+                    .map(|w| w.value.as_str())
                     .unwrap_or("planned"),
             ),
             chips_or_dash(reqs),
@@ -762,7 +755,7 @@ pub(super) fn traceability(s: &Site) -> OutputFile {
                     "<tr class=\"group-start\"><td rowspan=\"{span}\" class=\"main-cell\">{}<div class=\"small\">{}</div></td><td rowspan=\"{span}\">{}<div class=\"remaining\">{}</div></td>",
                     s.ref_id(root, *rid),
                     escape(e.title.as_deref().unwrap_or("")),
-                    treatment_badge(r.treatment.as_ref().map(|w| w.text.as_str())),
+                    treatment_badge(r.treatment.as_ref().map(|w| w.value.as_str())),
                     s.score_pill(remaining.0, remaining.1, remaining.2),
                 )
             });
@@ -798,7 +791,7 @@ pub(super) fn traceability(s: &Site) -> OutputFile {
                         .as_deref()
                         .map(|d| format!("<div class=\"small\">{}</div>", escape(d)))
                         .unwrap_or_default(),
-                    escape(o.kind.as_ref().map(|w| w.text.as_str()).unwrap_or("—")),
+                    escape(o.kind.as_ref().map(|w| w.value.as_str()).unwrap_or("—")),
                 )
             });
         }

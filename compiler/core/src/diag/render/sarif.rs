@@ -110,7 +110,7 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap, root: &SrcRoot) -> Strin
             let fingerprint =
                 fingerprint(&[d.code.as_str(), &file, &d.message, &count.to_string()]);
             *count += 1;
-            Some(json!({
+            let mut result = json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": used.iter().position(|c| *c == d.code),
                 "level": level(d.severity),
@@ -118,7 +118,16 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap, root: &SrcRoot) -> Strin
                 "locations": [primary],
                 "relatedLocations": related,
                 "partialFingerprints": { FINGERPRINT: fingerprint },
-            }))
+            });
+            // A finding silenced in the source stays in the log, marked as such, so a
+            // dashboard shows it as accepted rather than losing it.
+            if let (Some(s), Some(obj)) = (&d.suppressed, result.as_object_mut()) {
+                obj.insert(
+                    "suppressions".into(),
+                    json!([{ "kind": "inSource", "status": "accepted", "justification": s.reason }]),
+                );
+            }
+            Some(result)
         })
         .collect();
     let mut base = json!({ "description": { "text": root.description } });

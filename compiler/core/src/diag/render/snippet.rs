@@ -35,6 +35,9 @@ const LEAD: usize = 80;
 const TAIL: usize = 80;
 /// Lines of context shown around the labels (miette's default).
 const CONTEXT: usize = 1;
+/// The most lines between two labels' lines that are shown rather than left out: labels that
+/// close are shown in one run of lines, as miette shows them in a whole text.
+const GAP: usize = 4;
 /// Where text was left out of a clipped line.
 const ELLIPSIS: &str = "…";
 
@@ -118,10 +121,11 @@ impl<'a> View<'a> {
             })
             .collect();
         wanted.sort_unstable();
+        // Runs of lines closer than `GAP` are shown as one, with the lines between them.
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for (a, b) in wanted {
             match ranges.last_mut() {
-                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                Some(last) if a <= last.1 + 1 + GAP => last.1 = last.1.max(b),
                 _ => ranges.push((a, b)),
             }
         }
@@ -314,13 +318,25 @@ impl SourceCode for View<'_> {
         } else {
             (top.number, 0)
         };
+        // miette joins the contexts of two labels when the first one's `line + line_count`
+        // reaches the second's line: counting to the end of the run of lines `bottom` is in
+        // joins exactly the labels whose lines the view shows together.
+        let mut run_end = last;
+        while self
+            .lines
+            .get(run_end + 1)
+            .is_some_and(|next| next.number == self.lines[run_end].number + 1)
+        {
+            run_end += 1;
+        }
+        let run_last = self.lines.get(run_end).map_or(bottom.number, |l| l.number);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             data,
             SourceSpan::from((data_start, data_end - data_start)),
             line,
             column,
-            bottom.number - top.number + 1,
+            run_last - top.number + 1,
         )))
     }
 }
@@ -342,10 +358,14 @@ mod tests {
         assert_eq!(v.text, "l2\nl3\nl4\n");
         assert_eq!(v.map(9), 3);
         assert_eq!(v.map(11), 5);
-        // Two labels far apart give two runs of lines.
+        // Two labels a few lines apart are shown with the lines between them; two far apart
+        // give two runs of lines.
         let v = View::new(&f, &[0..2, 15..17]);
-        assert_eq!(v.text, "l0\nl1\nl4\nl5\n");
-        assert_eq!(v.map(15), 9);
+        assert_eq!(v.text, "l0\nl1\nl2\nl3\nl4\nl5\n");
+        let f = file(&(0..30).map(|i| format!("l{i:02}\n")).collect::<String>());
+        let v = View::new(&f, &[0..3, 80..83]);
+        assert_eq!(v.text, "l00\nl01\nl19\nl20\nl21\n");
+        assert_eq!(v.map(80), 12);
     }
 
     #[test]
