@@ -98,7 +98,7 @@ fn collect_item(item: &Item, allows: &mut Vec<Allow>, problems: &mut Vec<Diagnos
 }
 
 fn collect(trivia: &Trivia, target: Span, allows: &mut Vec<Allow>, problems: &mut Vec<Diagnostic>) {
-    for c in &trivia.leading {
+    for c in trivia.leading() {
         if let Some(a) = parse(c, target, problems) {
             allows.push(a);
         }

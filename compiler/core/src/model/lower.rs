@@ -546,7 +546,7 @@ impl Lower<'_> {
                 }
                 Entry::Block(b) => {
                     if blocks.contains(&b.keyword.text.as_str()) {
-                        nested.push(b);
+                        nested.push(&**b);
                     } else {
                         self.unknown_field(&b.keyword, None, &what(), specs, blocks);
                     }
@@ -634,7 +634,8 @@ impl Lower<'_> {
                 this.shadow_name(n);
                 out.push(n.text.clone());
             }
-            ValueKind::Qualified { framework, id } => {
+            ValueKind::Qualified(q) => {
+                let (framework, id) = (&q.framework, &q.id);
                 this.model.shadowed.push(ReqLink {
                     framework: Some(framework.key.clone()),
                     id: id.text.clone(),
@@ -766,9 +767,9 @@ impl Lower<'_> {
                             span: n.span,
                             target: None,
                         }),
-                        ValueKind::Qualified { framework, id } => out.push(ReqLink {
-                            framework: Some(framework.key.clone()),
-                            id: id.text.clone(),
+                        ValueKind::Qualified(q) => out.push(ReqLink {
+                            framework: Some(q.framework.key.clone()),
+                            id: q.id.text.clone(),
                             span: e.span,
                             target: None,
                         }),
@@ -809,10 +810,10 @@ impl Lower<'_> {
                 FV::Word(word(n))
             }
             (Ty::Level, ValueKind::Ref(n)) => FV::Word(word(n)),
-            (Ty::SignOff, ValueKind::SignOff { who, date, until }) => FV::SignOff(SignOff {
-                who: link(who, PERSON),
-                date: *date,
-                until: *until,
+            (Ty::SignOff, ValueKind::SignOff(s)) => FV::SignOff(SignOff {
+                who: link(&s.who, PERSON),
+                date: s.date,
+                until: s.until,
                 span: v.span,
             }),
             (Ty::Text, ValueKind::Str(s)) => FV::Text(Text {
@@ -826,8 +827,8 @@ impl Lower<'_> {
                 let mut out = Vec::new();
                 for e in as_list(v) {
                     match &e.kind {
-                        ValueKind::Pair { key, value } => {
-                            out.push((link(key, k), value.value.clone()))
+                        ValueKind::Pair(pair) => {
+                            out.push((link(&pair.key, k), pair.value.value.clone()))
                         }
                         _ => self.wrong_type(&e, "an `id: \"reason\"` pair"),
                     }
