@@ -560,7 +560,7 @@ fn references_and_rename_reach_every_file_that_names_the_entity() {
     // Every `ciso` written as a reference in the project, found by reading the files.
     let mut expected = 1; // the definition
     let mut files = std::collections::BTreeSet::new();
-    for f in ismsc_core::driver::project_files(&root).unwrap() {
+    for f in ismsc_core::driver::isms_files(&root).unwrap() {
         let text = std::fs::read_to_string(root.join(&f)).unwrap();
         let n = text
             .match_indices("ciso")
@@ -795,7 +795,7 @@ fn completion_offers_what_the_place_takes() {
 
     // Field names of a control, the present ones left out; Annex A ids with their titles.
     let controls = c.open("controls-technological.isms");
-    let pos = c.pos(&controls, "  satisfies   = [A.5.17, A.8.5]", 0, 0);
+    let pos = c.pos(&controls, "  satisfies   = [A.5.17, A.8.5, nist-csf", 0, 0);
     c.edit(&controls, lsp::Range::new(pos, pos), "  \n");
     let items = complete(&mut c, &controls, lsp::Position::new(pos.line, 2));
     let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
@@ -807,7 +807,7 @@ fn completion_offers_what_the_place_takes() {
         !names.contains(&"owner") && !names.contains(&"satisfies"),
         "{names:?}"
     );
-    let pos = c.pos(&controls, "[A.5.17, A.8.5]", 0, 9);
+    let pos = c.pos(&controls, "[A.5.17, A.8.5,", 0, 9);
     let items = complete(&mut c, &controls, pos);
     let (_, detail) = items.iter().find(|(l, _)| l == "A.5.15").unwrap();
     assert_eq!(
@@ -1004,7 +1004,7 @@ fn symbols_folding_tokens_and_hints_answer() {
     assert!(folds.iter().any(|f| f.start_line == 0
         && f.end_line == 1
         && f.kind == Some(lsp::FoldingRangeKind::Comment)));
-    let text_block = c.pos(&risks, "description = \"\"\"", 0, 0).line;
+    let text_block = c.pos(&risks, "description        = \"\"\"", 0, 0).line;
     assert!(
         folds
             .iter()
@@ -1253,26 +1253,38 @@ fn utf8_positions_are_used_when_the_client_offers_them() {
 }
 
 #[test]
-fn formatting_is_answered_only_when_the_formatter_is_built_in() {
+fn formatting_uses_the_engine_of_ismsc_fmt_and_leaves_broken_files_alone() {
     let root = project("startup", "format");
     let mut c = Client::start(&root);
+    assert!(c.init.capabilities.document_formatting_provider.is_some());
     let u = c.open("people.isms");
-    let advertised = c.init.capabilities.document_formatting_provider.is_some();
-    let r = c.request_raw(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    let canonical = c.texts[u.as_str()].0.clone();
+    let format = |c: &mut Client| {
+        c.request_raw(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .unwrap()
+    };
+    // The examples are kept in the canonical layout: nothing to change.
+    assert_eq!(format(&mut c), json!([]));
+    // Scrambled whitespace: one edit back to the canonical text.
+    let pos = c.pos(&u, "person ", 0, 0);
+    c.edit(
+        &u,
+        lsp::Range::new(pos, lsp::Position::new(pos.line, pos.character + 7)),
+        "person    ",
     );
-    let formatted = ismsc::lsp::format_document(&c.texts[u.as_str()].0);
-    assert_eq!(advertised, formatted.is_some());
-    match formatted {
-        None => assert_eq!(r, Ok(Value::Null)),
-        Some(f) => {
-            let edits: Vec<lsp::TextEdit> = serde_json::from_value(r.unwrap()).unwrap();
-            if f == c.texts[u.as_str()].0 {
-                assert!(edits.is_empty());
-            }
-        }
-    }
+    let edits: Vec<lsp::TextEdit> = serde_json::from_value(format(&mut c)).unwrap();
+    assert_eq!(edits.len(), 1);
+    c.apply(&lsp::WorkspaceEdit {
+        changes: Some([(u.clone(), edits)].into_iter().collect()),
+        ..Default::default()
+    });
+    assert_eq!(c.texts[u.as_str()].0, canonical);
+    // A syntax error: no edit.
+    c.edit(&u, lsp::Range::new(pos, pos), "person {{ ");
+    assert_eq!(format(&mut c), Value::Null);
 }
 
 #[test]

@@ -37,11 +37,18 @@ fn realistic(n: usize) -> Vec<(String, String)> {
         .chain((1..=14).map(|i| format!("A.7.{i}")))
         .chain((1..=34).map(|i| format!("A.8.{i}")))
         .collect();
-    let (mut people, mut assets, mut policies, mut controls, mut risks) =
-        (String::new(), String::new(), String::new(), String::new(), String::new());
+    let (mut people, mut assets, mut policies, mut controls, mut risks) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
     for i in 0..(n / 5).max(1) {
         let req = &annex[i % annex.len()];
-        people.push_str(&format!("person p{i} \"Person {i}\" {{\n  role = \"Engineer\"\n}}\n\n"));
+        people.push_str(&format!(
+            "person p{i} \"Person {i}\" {{\n  role = \"Engineer\"\n}}\n\n"
+        ));
         assets.push_str(&format!(
             "asset a{i} \"Asset {i}\" {{\n  type = information\n  owner = p{i}\n  classification = internal\n}}\n\n"
         ));
@@ -56,7 +63,10 @@ fn realistic(n: usize) -> Vec<(String, String)> {
         ));
     }
     vec![
-        ("isms.toml".into(), "[project]\nname = \"generated\"\n".into()),
+        (
+            "isms.toml".into(),
+            "[project]\nname = \"generated\"\n".into(),
+        ),
         ("isms.isms".into(), isms),
         ("people.isms".into(), people),
         ("assets.isms".into(), assets),
@@ -78,7 +88,9 @@ struct Session {
 }
 
 fn uri(p: &Path) -> String {
-    ismsc::lsp::path_to_uri(p).map(|u| u.as_str().to_string()).unwrap_or_default()
+    ismsc::lsp::path_to_uri(p)
+        .map(|u| u.as_str().to_string())
+        .unwrap_or_default()
 }
 
 impl Session {
@@ -101,7 +113,10 @@ impl Session {
                                              "cacheDir": root.join(".cache")}}),
         );
         s.notify("initialized", json!({}));
-        for (u, file) in [(s.risks.clone(), "risks.isms"), (s.controls.clone(), "controls.isms")] {
+        for (u, file) in [
+            (s.risks.clone(), "risks.isms"),
+            (s.controls.clone(), "controls.isms"),
+        ] {
             let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
             s.notify(
                 "textDocument/didOpen",
@@ -149,9 +164,15 @@ impl Session {
             .find_map(|(l, t)| t.find("owner = p0").map(|c| (l, c + "owner = p0".len())))
             .unwrap_or((1, 12));
         let (range, new) = if typo {
-            (json!({"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}), "")
+            (
+                json!({"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}),
+                "",
+            )
         } else {
-            (json!({"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}), "x")
+            (
+                json!({"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}),
+                "x",
+            )
         };
         self.text = if typo {
             self.text.replacen("owner = p0x\n", "owner = p0\n", 1)
@@ -205,7 +226,8 @@ fn report(name: &str, samples: &mut [Duration]) {
         return;
     }
     samples.sort();
-    let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
+    let at =
+        |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
     println!(
         "{name}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} iterations",
         at(0.50).as_secs_f64() * 1e3,
@@ -244,7 +266,11 @@ fn bench(c: &mut Criterion) {
         if s.text.contains("owner = p0x\n") {
             s.keystroke();
         }
-        let line = s.text.lines().position(|t| t.contains("owner = p0")).unwrap_or(1);
+        let line = s
+            .text
+            .lines()
+            .position(|t| t.contains("owner = p0"))
+            .unwrap_or(1);
         let risks = s.risks.clone();
         let mut samples = Vec::new();
         group.bench_function("completion", |b| {

@@ -43,15 +43,15 @@ use serde_json::Value;
 use convert::Locator;
 pub use convert::{path_to_uri, uri_to_path};
 
-/// The text of a formatted document, or `None` when it cannot be formatted (syntax errors)
-/// or no formatter is built in. The one place the server calls the formatter.
+/// The text of a formatted document (the engine of `ismsc fmt`, with its self-checks), or
+/// `None` when it cannot be formatted: syntax errors, or a self-check that failed (then the
+/// file is left as it is). The one place the server calls the formatter.
 pub fn format_document(text: &str) -> Option<String> {
-    let _ = text;
-    None
+    ismsc_core::fmt::format(text).ok()
 }
 
 /// Whether [`format_document`] formats at all (the capability is advertised only then).
-const FORMATTER: bool = false;
+const FORMATTER: bool = true;
 
 /// How long the server waits for quiet before it analyses, by default.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -440,7 +440,7 @@ impl Server {
             return i;
         }
         let mut disk = BTreeMap::new();
-        let mut names = ismsc_core::driver::project_files(&root).unwrap_or_default();
+        let mut names = ismsc_core::driver::isms_files(&root).unwrap_or_default();
         names.push("isms.toml".into());
         for name in names {
             if let Ok(text) = std::fs::read_to_string(root.join(&name)) {
@@ -1227,7 +1227,7 @@ fn relative(path: &Path, root: &Path) -> Option<String> {
 }
 
 /// Whether a project-relative path is one of the project's `.isms` files by the rules of
-/// `driver::project_files` (or its manifest).
+/// `driver::isms_files` (or its manifest).
 fn is_project_file(rel: &str) -> bool {
     if rel == "isms.toml" {
         return true;

@@ -179,7 +179,9 @@ impl Input {
             ));
         }
         let (mut sources, mut isms_files) = Self::with_stdlib();
-        let found = isms_files(&root)?;
+        let mut found = Vec::new();
+        walk(&root, &root, &mut found)?;
+        found.sort();
         let manifest_path = root.join("isms.toml");
         let manifest = if manifest_path.is_file() {
             Some(sources.add(

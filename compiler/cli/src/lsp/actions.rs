@@ -316,7 +316,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
     };
     match ty {
         Ty::Str | Ty::Text => "\"\"".into(),
-        Ty::Strs | Ty::Refs(_) | Ty::Reqs | Ty::Pairs(_) => "[]".into(),
+        Ty::Strs | Ty::Refs(_) | Ty::Reqs | Ty::Pairs(_) | Ty::Frameworks => "[]".into(),
         Ty::Date => today.into(),
         Ty::Duration => "12mo".into(),
         Ty::Int => "0".into(),

@@ -463,7 +463,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
             };
             words(items, &levels, &format!("{field} level"));
         }
-        Ty::Framework => {
+        Ty::Framework | Ty::Frameworks => {
             let keys: Vec<String> = m.frameworks.iter().map(|f| f.key.clone()).collect();
             words(items, &keys, "framework");
         }
