@@ -391,13 +391,22 @@ impl ParseCache {
 }
 
 /// Runs every stage. Never fails; problems are in [`Analysis::diagnostics`].
+///
+/// The syntax trees are freed as soon as the model is lowered (before the facts are derived),
+/// so [`Analysis::asts`] is empty: a batch run never needs them again, and at 100,000 items
+/// they are the largest structure in memory. [`analyze_cached`] keeps them.
 pub fn analyze(input: Input, options: &Options) -> Analysis {
-    analyze_cached(input, options, &mut ParseCache::new())
+    run(input, options, &mut ParseCache::new(), false)
 }
 
 /// [`analyze`], reusing the trees of the files that `cache` parsed before and keeping the new
 /// ones there: the one pipeline, with the parse stage memoised per file.
 pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -> Analysis {
+    run(input, options, cache, true)
+}
+
+/// The pipeline; `keep_trees` false frees the trees (and empties `cache`) after lowering.
+fn run(input: Input, options: &Options, cache: &mut ParseCache, keep_trees: bool) -> Analysis {
     let Input {
         mut sources,
         isms_files,
@@ -443,7 +452,15 @@ pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -
     }
 
     let aux = load_aux(&mut sources, &asts, fs.as_ref());
-    let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
+    // Suppressions are read from the comments of the trees; without `keep_trees` the trees
+    // are not needed after lowering, which frees each item as soon as it is lowered.
+    let suppressions = crate::diag::suppress::collect(&asts);
+    let mut model = if keep_trees {
+        model::lower::lower(&sources, &asts, &aux, &mut diags)
+    } else {
+        *cache = ParseCache::new();
+        model::lower::lower_owned(&sources, std::mem::take(&mut asts), &aux, &mut diags)
+    };
     model::resolve::resolve(&mut model, &mut diags);
     let facts = Facts::derive(&model);
     check::run(&sources, &model, &facts, options.today, &mut diags);
@@ -456,7 +473,7 @@ pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -
         ));
     }
     // Findings silenced where they were reviewed: kept apart, listed in JSON and SARIF.
-    let mut suppressed = crate::diag::suppress::apply(&asts, &mut diags);
+    let mut suppressed = suppressions.apply(&mut diags);
     manifest.apply_lints(&mut diags, options.deny_warnings);
     diags.sort(&sources);
     let mut silenced = Diagnostics::new();

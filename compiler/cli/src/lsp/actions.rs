@@ -329,7 +329,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
                     .classification
                     .levels
                     .iter()
-                    .map(|w| w.text.clone())
+                    .map(|w| w.text.to_string())
                     .collect(),
                 (_, "likelihood") => m
                     .risk_method
@@ -338,7 +338,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
                         r.likelihood
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -349,7 +349,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
                         r.impact
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),

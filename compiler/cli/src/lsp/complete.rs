@@ -224,7 +224,9 @@ fn field_names(items: &mut Items<'_>, path: &[String], offset: usize) {
                 .entries
                 .iter()
                 .filter_map(|e| match e {
-                    Entry::Field(f) if !f.name.span.contains(offset) => Some(f.name.text.clone()),
+                    Entry::Field(f) if !f.name.span.contains(offset) => {
+                        Some(f.name.text.to_string())
+                    }
                     _ => None,
                 })
                 .collect()
@@ -406,8 +408,8 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                                     continue;
                                 }
                                 match &el.kind {
-                                    ValueKind::Ref(n) => taken.push(n.text.clone()),
-                                    ValueKind::Pair(p) => taken.push(p.key.text.clone()),
+                                    ValueKind::Ref(n) => taken.push(n.text.to_string()),
+                                    ValueKind::Pair(p) => taken.push(p.key.text.to_string()),
                                     ValueKind::Qualified(q) => {
                                         taken.push(format!("{}/{}", q.framework.key, q.id.text))
                                     }
@@ -435,7 +437,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                     .classification
                     .levels
                     .iter()
-                    .map(|w| w.text.clone())
+                    .map(|w| w.text.to_string())
                     .collect(),
                 (Some("risk"), "likelihood") => m
                     .risk_method
@@ -444,7 +446,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                         r.likelihood
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -455,7 +457,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                         r.impact
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),

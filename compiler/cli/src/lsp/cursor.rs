@@ -216,7 +216,7 @@ pub fn place(cx: &Ctx<'_>, offset: usize) -> (Place, usize) {
         return (Place::Nothing, start);
     }
     let chain = cx.tree.map(|t| enclosing(t, offset)).unwrap_or_default();
-    let path: Vec<String> = chain.iter().map(|i| i.keyword.text.clone()).collect();
+    let path: Vec<String> = chain.iter().map(|i| i.keyword.text.to_string()).collect();
     let before = before_on_line.trim();
     if path.is_empty() {
         let place = if before.is_empty() {
@@ -249,7 +249,7 @@ pub fn place(cx: &Ctx<'_>, offset: usize) -> (Place, usize) {
                         return (
                             Place::Value {
                                 path,
-                                field: f.name.text.clone(),
+                                field: f.name.text.to_string(),
                                 list,
                             },
                             start,

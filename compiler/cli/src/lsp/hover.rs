@@ -212,7 +212,7 @@ fn entity(cx: &Ctx<'_>, e: EntityId) -> Option<String> {
             );
             field("owner", link_name(m, asset.owner.as_ref()));
             if let Some(c) = &asset.classification {
-                field("classification", c.text.clone());
+                field("classification", c.text.to_string());
             }
         }
         Data::Risk(r) => {
@@ -224,7 +224,7 @@ fn entity(cx: &Ctx<'_>, e: EntityId) -> Option<String> {
             let assessed = a.facts.register.risks.iter().find(|x| x.risk == e);
             let level = |l: &Option<ismsc_core::model::Word>| {
                 l.as_ref()
-                    .map(|w| w.text.clone())
+                    .map(|w| w.text.to_string())
                     .unwrap_or_else(|| "?".into())
             };
             let inherent = format!(

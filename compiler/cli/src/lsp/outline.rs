@@ -40,7 +40,7 @@ fn symbol_kind(keyword: &str) -> lsp::SymbolKind {
 
 fn head_text(item: &Item) -> Option<String> {
     match &item.name {
-        Some(HeadName::Id(n)) => Some(n.text.clone()),
+        Some(HeadName::Id(n)) => Some(n.text.to_string()),
         Some(HeadName::Framework(f)) => Some(f.key.clone()),
         Some(HeadName::Mapping(a, b)) => Some(format!("{} → {}", a.key, b.key)),
         None => None,
@@ -62,13 +62,13 @@ fn symbol(cx: &Ctx<'_>, item: &Item) -> Option<lsp::DocumentSymbol> {
             id,
             Some(match &title {
                 Some(t) => format!("{} · {t}", item.keyword.text),
-                None => item.keyword.text.clone(),
+                None => item.keyword.text.to_string(),
             }),
         ),
         None => (
             match &title {
                 Some(t) => format!("{} \"{t}\"", item.keyword.text),
-                None => item.keyword.text.clone(),
+                None => item.keyword.text.to_string(),
             },
             None,
         ),
@@ -83,11 +83,11 @@ fn symbol(cx: &Ctx<'_>, item: &Item) -> Option<lsp::DocumentSymbol> {
                 };
                 let name = match &s.framework {
                     Some(f) => format!("{}/{}", f.key, s.subject.text),
-                    None => s.subject.text.clone(),
+                    None => s.subject.text.to_string(),
                 };
                 children.push(lsp::DocumentSymbol {
                     name,
-                    detail: Some(s.verb.text.clone()),
+                    detail: Some(s.verb.text.to_string()),
                     kind: lsp::SymbolKind::ENUM_MEMBER,
                     tags: None,
                     deprecated: None,
@@ -685,7 +685,7 @@ pub fn inlay_hints(cx: &Ctx<'_>, range: lsp::Range) -> Option<Vec<lsp::InlayHint
         let Some(HeadName::Id(id)) = &item.name else {
             continue;
         };
-        let Some(&eid) = m.index.get(&id.text) else {
+        let Some(&eid) = m.index.get(id.text.as_str()) else {
             continue;
         };
         let Some(entity) = m.entity(eid) else {

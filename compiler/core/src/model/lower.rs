@@ -503,6 +503,39 @@ pub fn lower(
     cx.model
 }
 
+/// [`lower`], consuming the trees: each item is freed once it is lowered, so the trees and the
+/// model never take their full size together (the batch commands' path).
+pub fn lower_owned(
+    sources: &SourceMap,
+    files: Vec<std::sync::Arc<ast::File>>,
+    aux: &AuxFiles,
+    diags: &mut Diagnostics,
+) -> Model {
+    let mut cx = Lower {
+        sources,
+        aux,
+        diags,
+        model: Model::default(),
+        singletons: HashMap::new(),
+        classification_seen: false,
+    };
+    for file in files {
+        match std::sync::Arc::try_unwrap(file) {
+            Ok(file) => {
+                for item in file.items {
+                    cx.item(&item);
+                }
+            }
+            Err(shared) => {
+                for item in &shared.items {
+                    cx.item(item);
+                }
+            }
+        }
+    }
+    cx.model
+}
+
 struct Lower<'a> {
     sources: &'a SourceMap,
     aux: &'a AuxFiles,
@@ -756,7 +789,7 @@ impl Lower<'_> {
     fn shadow_name(&mut self, n: &ast::Name) {
         let (framework, id) = match n.text.split_once('/') {
             Some((f, id)) if f.contains(':') => (Some(f.to_string()), id.to_string()),
-            _ => (None, n.text.clone()),
+            _ => (None, n.text.to_string()),
         };
         self.model.shadowed.push(ReqLink {
             framework,
@@ -772,13 +805,13 @@ impl Lower<'_> {
         let mut one = |this: &mut Self, v: &Value| match &v.kind {
             ValueKind::Ref(n) => {
                 this.shadow_name(n);
-                out.push(n.text.clone());
+                out.push(n.text.to_string());
             }
             ValueKind::Qualified(q) => {
                 let (framework, id) = (&q.framework, &q.id);
                 this.model.shadowed.push(ReqLink {
                     framework: Some(framework.key.clone()),
-                    id: id.text.clone(),
+                    id: id.text.to_string(),
                     span: v.span,
                     target: None,
                 });
@@ -903,13 +936,13 @@ impl Lower<'_> {
                     match &e.kind {
                         ValueKind::Ref(n) => out.push(ReqLink {
                             framework: None,
-                            id: n.text.clone(),
+                            id: n.text.to_string(),
                             span: n.span,
                             target: None,
                         }),
                         ValueKind::Qualified(q) => out.push(ReqLink {
                             framework: Some(q.framework.key.clone()),
-                            id: q.id.text.clone(),
+                            id: q.id.text.to_string(),
                             span: e.span,
                             target: None,
                         }),
@@ -1013,7 +1046,7 @@ impl Lower<'_> {
                 );
                 continue;
             };
-            if let Some(first) = seen.get(&field.name.text) {
+            if let Some(first) = seen.get(field.name.text.as_str()) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
@@ -1026,7 +1059,7 @@ impl Lower<'_> {
                 );
                 continue;
             }
-            seen.insert(field.name.text.clone(), field.name.span);
+            seen.insert(field.name.text.to_string(), field.name.span);
             match field.value.kind {
                 ValueKind::Int(n) => scale.levels.push((word(&field.name), n)),
                 _ => self.wrong_type(&field.value, "an integer"),
@@ -1089,7 +1122,7 @@ impl Lower<'_> {
             content: self
                 .sources
                 .get(id)
-                .map(|f| f.text.clone())
+                .map(|f| f.text.to_string())
                 .unwrap_or_default(),
             path: Some(rel),
             span,
@@ -1201,7 +1234,7 @@ impl Lower<'_> {
                 })
             }
         };
-        if let Some(&first) = self.model.index.get(&id.text) {
+        if let Some(&first) = self.model.index.get(id.text.as_str()) {
             let prev = &self.model.entities[first.0 as usize];
             self.diags.push(
                 Diagnostic::new(
@@ -1216,10 +1249,10 @@ impl Lower<'_> {
             return;
         }
         let eid = EntityId(self.model.entities.len() as u32);
-        self.model.index.insert(id.text.clone(), eid);
+        self.model.index.insert(id.text.to_string(), eid);
         self.model.entities.push(Entity {
             kind,
-            id: id.text.clone(),
+            id: id.text.to_string(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             id_span: id.span,
             span: item.span,
@@ -1508,7 +1541,7 @@ impl Lower<'_> {
             self.model.decisions.push(Decision {
                 req: ReqLink {
                     framework: s.framework.as_ref().map(|f| f.key.clone()),
-                    id: s.subject.text.clone(),
+                    id: s.subject.text.to_string(),
                     span: s.subject.span,
                     target: None,
                 },
@@ -1631,7 +1664,7 @@ impl Lower<'_> {
             };
             match b.keyword.text.as_str() {
                 "group" => {
-                    groups.push((id.text.clone(), title));
+                    groups.push((id.text.to_string(), title));
                     self.framework_body(b, fw, key, groups);
                     groups.pop();
                 }
@@ -1663,7 +1696,7 @@ impl Lower<'_> {
                     self.model.req_index.insert(key, &id.text, rid);
                     self.model.requirements.push(Requirement {
                         framework: fw,
-                        id: id.text.clone(),
+                        id: id.text.to_string(),
                         title,
                         groups: groups.clone(),
                         attributes,
@@ -1725,14 +1758,14 @@ impl Lower<'_> {
             let mut values = Vec::new();
             for v in &items {
                 match &v.kind {
-                    ValueKind::Ref(n) => values.push(n.text.clone()),
+                    ValueKind::Ref(n) => values.push(n.text.to_string()),
                     ValueKind::Str(s) => values.push(s.value.clone()),
                     ValueKind::Bool(x) => values.push(x.to_string()),
                     ValueKind::Int(x) => values.push(x.to_string()),
                     _ => self.wrong_type(v, "a name, a string, a boolean or an integer"),
                 }
             }
-            out.push((field.name.text.clone(), values));
+            out.push((field.name.text.to_string(), values));
         }
         out
     }
@@ -1832,14 +1865,14 @@ impl Lower<'_> {
             links.push(MappingLink {
                 from: ReqLink {
                     framework: Some(from.key.clone()),
-                    id: s.subject.text.clone(),
+                    id: s.subject.text.to_string(),
                     span: s.subject.span,
                     target: None,
                 },
                 relation,
                 to: ReqLink {
                     framework: Some(to.key.clone()),
-                    id: target.text.clone(),
+                    id: target.text.to_string(),
                     span: target.span,
                     target: None,
                 },
@@ -1907,7 +1940,7 @@ impl Lower<'_> {
                 "clause" => {
                     self.model.clauses.push(Clause {
                         framework: key.to_string(),
-                        id: id.text.clone(),
+                        id: id.text.to_string(),
                         title: title.value.clone(),
                         parent: parent.map(str::to_string),
                     });
@@ -1917,7 +1950,7 @@ impl Lower<'_> {
                     let (mut fl, _) = self.read_fields(b, DOCUMENTED_FIELDS, &[]);
                     self.model.documented.push(Documented {
                         framework: key.to_string(),
-                        key: id.text.clone(),
+                        key: id.text.to_string(),
                         title: title.value.clone(),
                         clause: fl
                             .str("clause")
@@ -1949,7 +1982,7 @@ impl Lower<'_> {
 
 fn link(n: &ast::Name, expects: KindSet) -> Link {
     Link {
-        name: n.text.clone(),
+        name: n.text.to_string(),
         span: n.span,
         expects,
         target: None,
@@ -1958,7 +1991,7 @@ fn link(n: &ast::Name, expects: KindSet) -> Link {
 
 fn word(n: &ast::Name) -> Word {
     Word {
-        text: n.text.clone(),
+        text: n.text.to_string(),
         span: n.span,
     }
 }

@@ -4,6 +4,8 @@
 //! the file back and the language server can find what is under the cursor. Nothing here
 //! knows which keywords or fields exist; lowering to the model decides that.
 
+use compact_str::CompactString;
+
 use crate::source::{FileId, Span};
 
 /// One parsed file.
@@ -117,8 +119,8 @@ impl Trivia {
 /// A word with its span: a keyword, a field name, an id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
-    /// The text.
-    pub text: String,
+    /// The text (inline when short, as nearly every id and keyword is).
+    pub text: CompactString,
     /// Where it is.
     pub span: Span,
 }

@@ -235,7 +235,7 @@ impl<'a> Parser<'a> {
 
     fn name(&self, t: &Token) -> Name {
         Name {
-            text: self.str_of(t).to_string(),
+            text: self.str_of(t).into(),
             span: self.tspan(t),
         }
     }
@@ -1178,7 +1178,7 @@ impl<'a> Parser<'a> {
                 .text
                 .get(t.mid as usize + 1..t.end as usize)
                 .unwrap_or("")
-                .to_string(),
+                .into(),
             span: self.span(t.mid + 1, t.end),
         };
         (fw, id)
