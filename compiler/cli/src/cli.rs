@@ -169,6 +169,13 @@ enum Command {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
         code: String,
     },
+    /// Run the language server over standard input and output (for editors; see
+    /// docs/editors.md).
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Tools for looking inside the compiler.
     Debug {
         #[command(subcommand)]
@@ -336,7 +343,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -611,6 +618,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
         Command::Debug {
             what: DebugCommand::Ast { file },
         } => debug_ast(&file, io),
+        Command::Lsp { stdio: _ } => Ok(crate::lsp::run_stdio()),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {

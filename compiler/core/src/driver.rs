@@ -11,9 +11,12 @@
 mod load;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 pub(crate) use load::reason;
-pub use load::{isms_files, read_text_file, DiskFs, Fs, FsError, Input, MemFs};
+pub use load::{isms_files, read_text_file, DiskFs, Fs, FsError, Input, MemFs, OverlayFs};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::facts::Facts;
@@ -38,8 +41,8 @@ pub struct Options {
 pub struct Analysis {
     /// Every source, including the files read through `file(...)`.
     pub sources: SourceMap,
-    /// The syntax trees of the `.isms` files, in load order.
-    pub asts: Vec<ast::File>,
+    /// The syntax trees of the `.isms` files, in load order (shared with the [`ParseCache`]).
+    pub asts: Vec<Arc<ast::File>>,
     /// The manifest.
     pub manifest: Manifest,
     /// The lowered, resolved model.
@@ -72,8 +75,113 @@ impl Analysis {
     }
 }
 
+/// The syntax trees of files parsed before, each kept with the text it was parsed from, so
+/// that an analysis re-parses only the files that changed (the language server keeps one
+/// between analyses). A tree is reused for a file of the same id, name and text: spans hold
+/// the file's id, so a file whose id changed is parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: FxHashMap<FileId, Parsed>,
+}
+
+/// One file's tree and the findings of parsing it.
+#[derive(Debug)]
+struct Parsed {
+    name: String,
+    text: String,
+    tree: Arc<ast::File>,
+    found: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many files it holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The trees of `files` (and their parse findings), parsing only those not in the cache
+    /// (in parallel, as [`syntax::parse_files`] does) and keeping exactly `files` afterwards.
+    pub fn parse(
+        &mut self,
+        sources: &SourceMap,
+        files: &[FileId],
+    ) -> Vec<(Arc<ast::File>, Diagnostics)> {
+        let fresh = |id: &FileId, cached: &Parsed| {
+            sources
+                .get(*id)
+                .is_some_and(|f| f.name == cached.name && f.text == cached.text)
+        };
+        let missing: Vec<FileId> = files
+            .iter()
+            .copied()
+            .filter(|id| !self.files.get(id).is_some_and(|c| fresh(id, c)))
+            .collect();
+        for (tree, found) in syntax::parse_files(sources, &missing) {
+            let Some(file) = sources.get(tree.file) else {
+                continue;
+            };
+            self.files.insert(
+                tree.file,
+                Parsed {
+                    name: file.name.clone(),
+                    text: file.text.clone(),
+                    tree: Arc::new(tree),
+                    found: found.into_vec(),
+                },
+            );
+        }
+        let wanted: rustc_hash::FxHashSet<FileId> = files.iter().copied().collect();
+        self.files.retain(|id, _| wanted.contains(id));
+        files
+            .iter()
+            .map(|id| match self.files.get(id) {
+                Some(p) => {
+                    let mut found = Diagnostics::new();
+                    for d in &p.found {
+                        found.push(d.clone());
+                    }
+                    (Arc::clone(&p.tree), found)
+                }
+                // Unreachable: every file was parsed above; an empty tree keeps it total.
+                None => (
+                    Arc::new(ast::File {
+                        file: *id,
+                        ..ast::File::default()
+                    }),
+                    Diagnostics::new(),
+                ),
+            })
+            .collect()
+    }
+}
+
 /// Runs every stage. Never fails; problems are in [`Analysis::diagnostics`].
+///
+/// The syntax trees are freed as soon as the model is lowered (before the facts are derived),
+/// so [`Analysis::asts`] is empty: a batch run never needs them again, and at 100,000 items
+/// they are the largest structure in memory. [`analyze_cached`] keeps them.
 pub fn analyze(input: Input, options: &Options) -> Analysis {
+    run(input, options, &mut ParseCache::new(), false)
+}
+
+/// [`analyze`], reusing the trees of the files that `cache` parsed before and keeping the new
+/// ones there: the one pipeline, with the parse stage memoised per file.
+pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -> Analysis {
+    run(input, options, cache, true)
+}
+
+/// The pipeline; `keep_trees` false frees the trees (and empties `cache`) after lowering.
+fn run(input: Input, options: &Options, cache: &mut ParseCache, keep_trees: bool) -> Analysis {
     let Input {
         mut sources,
         isms_files,
@@ -115,7 +223,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let manifest = manifest::read(&sources, manifest_file, &mut diags);
 
     let mut asts = Vec::with_capacity(isms_files.len());
-    for (ast, found) in syntax::parse_files(&sources, &isms_files) {
+    for (ast, found) in cache.parse(&sources, &isms_files) {
         let origin = sources.get(ast.file).map(|f| f.origin);
         let sink = if origin == Some(Origin::Stdlib) {
             &mut stdlib_diags
@@ -127,10 +235,18 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     }
 
     let aux = load_aux(&mut sources, &asts, fs.as_ref(), manifest.limits.file);
+    // Suppressions are read from the comments of the trees; without `keep_trees` the trees
+    // are not needed after lowering, which frees each item as soon as it is lowered.
+    let suppressions = crate::diag::suppress::collect(&asts);
     // A project not read whole is not judged: what is missing would show as findings that
     // are not there (its ids unknown, its controls undecided).
     let mut semantic = Diagnostics::new();
-    let mut model = model::lower::lower(&sources, &asts, &aux, &mut semantic);
+    let mut model = if keep_trees {
+        model::lower::lower(&sources, &asts, &aux, &mut semantic)
+    } else {
+        *cache = ParseCache::new();
+        model::lower::lower_owned(&sources, std::mem::take(&mut asts), &aux, &mut semantic)
+    };
     model::resolve::resolve(&mut model, &mut semantic);
     let facts = Facts::derive(&model);
     if !load_failed {
@@ -150,7 +266,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
         ));
     }
     // Findings silenced where they were reviewed: kept apart, listed in JSON and SARIF.
-    let mut suppressed = crate::diag::suppress::apply(&asts, &mut diags);
+    let mut suppressed = suppressions.apply(&mut diags);
     manifest.apply_lints(&mut diags, options.deny_warnings);
     diags.sort(&sources);
     let mut silenced = Diagnostics::new();
@@ -171,7 +287,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
 }
 
 /// Reads every file named by `file(...)` into the source map, each of at most `limit` bytes.
-fn load_aux(sources: &mut SourceMap, asts: &[ast::File], fs: &dyn Fs, limit: u64) -> AuxFiles {
+fn load_aux(sources: &mut SourceMap, asts: &[Arc<ast::File>], fs: &dyn Fs, limit: u64) -> AuxFiles {
     let mut aux = AuxFiles::default();
     let mut wanted = Vec::new();
     for file in asts {

@@ -94,6 +94,36 @@ impl Fs for DiskFs {
     }
 }
 
+impl DiskFs {
+    /// The files under `root` (canonicalised when it can be, so that links are judged against
+    /// the real folder).
+    pub fn new(root: &Path) -> DiskFs {
+        DiskFs {
+            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+}
+
+/// Files on disk with some of them replaced by texts in memory: the language server's view,
+/// where a file open in the editor is read as its unsaved buffer.
+#[derive(Debug)]
+pub struct OverlayFs {
+    /// What is not in `buffers` is read from here.
+    pub disk: DiskFs,
+    /// Project-relative path → the editor's text.
+    pub buffers: BTreeMap<String, String>,
+}
+
+impl Fs for OverlayFs {
+    fn read(&self, rel: &str, limit: u64) -> Result<String, FsError> {
+        match self.buffers.get(rel) {
+            Some(text) if text.len() as u64 > limit => Err(FsError::TooLarge { limit }),
+            Some(text) => Ok(text.clone()),
+            None => self.disk.read(rel, limit),
+        }
+    }
+}
+
 /// Files held in memory (tests, the fuzz targets, the language server's unsaved buffers).
 #[derive(Debug, Default)]
 pub struct MemFs {
@@ -144,18 +174,33 @@ impl Input {
     /// A project from memory: `.isms` files are compiled, `isms.toml` is the manifest, other
     /// files are readable through `file(...)`.
     pub fn from_memory(files: Vec<(String, String)>) -> Input {
+        let mut fs = MemFs::default();
+        let mut sources = Vec::with_capacity(files.len());
+        for (name, text) in files {
+            if name == "isms.toml" || name.ends_with(".isms") {
+                sources.push((name, text));
+            } else {
+                fs.files.insert(name, text);
+            }
+        }
+        Input::from_files(sources, Box::new(fs))
+    }
+
+    /// A project whose `isms.toml` and `.isms` files are given as `(project-relative path,
+    /// text)` (other names are ignored), and whose `file(...)` values are read through `fs`.
+    /// The language server builds its input so: the files it read from disk, with the
+    /// editor's unsaved buffers over them.
+    pub fn from_files(files: Vec<(String, String)>, fs: Box<dyn Fs>) -> Input {
         let (mut sources, mut isms_files) = Self::with_stdlib();
         let mut files = files;
         files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
         let mut manifest = None;
-        let mut fs = MemFs::default();
         for (name, text) in files {
             if name == "isms.toml" {
                 manifest = Some(sources.add(name, text, Origin::Project));
             } else if name.ends_with(".isms") {
                 isms_files.push(sources.add(name, text, Origin::Project));
-            } else {
-                fs.files.insert(name, text);
             }
         }
         Input {
@@ -163,7 +208,7 @@ impl Input {
             isms_files,
             manifest,
             manifest_unread: false,
-            fs: Box::new(fs),
+            fs,
             load_errors: Vec::new(),
         }
     }
