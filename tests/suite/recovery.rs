@@ -74,12 +74,12 @@ struct Seed {
 const SEEDS: &[Seed] = &[
     Seed { what: "missing }", file: "controls-technological.isms", find: "    every     = 90d\n  }\n}\n", with: "    every     = 90d\n  }\n", code: "E0001", at: Some("    every     = 90d\n  }") },
     Seed { what: "missing } of a nested block", file: "controls-technological.isms", find: "    every     = 30d\n  }\n", with: "    every     = 30d\n", code: "E0001", at: Some("    every     = 30d") },
-    Seed { what: "missing ]", file: "controls-technological.isms", find: "satisfies   = [A.5.17, A.8.5]", with: "satisfies   = [A.5.17, A.8.5", code: "E0001", at: None },
-    Seed { what: "missing ,", file: "controls-technological.isms", find: "satisfies   = [A.5.17, A.8.5]", with: "satisfies   = [A.5.17 A.8.5]", code: "E0001", at: None },
+    Seed { what: "missing ]", file: "controls-technological.isms", find: "satisfies   = [A.5.17, A.8.5, nist-csf:2.0/PR.AA-03, nis2:2022/11.7]", with: "satisfies   = [A.5.17, A.8.5, nist-csf:2.0/PR.AA-03, nis2:2022/11.7", code: "E0001", at: None },
+    Seed { what: "missing ,", file: "controls-technological.isms", find: "satisfies   = [A.5.17, A.8.5, nist-csf", with: "satisfies   = [A.5.17 A.8.5, nist-csf", code: "E0001", at: None },
     Seed { what: "missing =", file: "controls-technological.isms", find: "  owner       = it-ops\n  status      = implemented\n  policy      = access-control", with: "  owner         it-ops\n  status      = implemented\n  policy      = access-control", code: "E0001", at: None },
     Seed { what: "missing = before a list", file: "risks.isms", find: "controls      = [mfa,", with: "controls        [mfa,", code: "E0001", at: None },
     Seed { what: "missing closing quote", file: "risks.isms", find: "\"Remaining password-based sign-ins for a few non-SSO tools; long-lived browser sessions\"", with: "\"Remaining password-based sign-ins for a few non-SSO tools; long-lived browser sessions", code: "E0001", at: None },
-    Seed { what: "misspelled field", file: "controls-technological.isms", find: "satisfies   = [A.5.17, A.8.5]", with: "satisifes   = [A.5.17, A.8.5]", code: "E0201", at: None },
+    Seed { what: "misspelled field", file: "controls-technological.isms", find: "satisfies   = [A.5.17, A.8.5, nist-csf", with: "satisifes   = [A.5.17, A.8.5, nist-csf", code: "E0201", at: None },
     Seed { what: "misspelled keyword", file: "controls-technological.isms", find: "control mfa ", with: "contrl mfa ", code: "E0107", at: None },
     Seed { what: "garbage line in a body", file: "risks.isms", find: "  identified    = 2025-11-12\n}", with: "  identified    = 2025-11-12\n  ]]] ???\n}", code: "E0001", at: None },
     Seed { what: "garbage line between items", file: "risks.isms", find: "\nrisk R-002 ", with: "\n@@ not an item @@\nrisk R-002 ", code: "E0001", at: None },
@@ -124,8 +124,10 @@ fn one_typing_mistake_in_acme_gives_one_finding_on_its_line() {
             &text[at + seed.find.len()..]
         );
         if let Some(marker) = seed.at {
+            // The marker nearest the mistake, at or before its end (not an earlier text like it).
             let pos = text
-                .find(marker)
+                .get(..at + seed.with.len())
+                .and_then(|t| t.rfind(marker))
                 .unwrap_or_else(|| panic!("{}: `{marker}` not found", seed.what));
             // The last line of the marker.
             line = text[..pos + marker.len()].matches('\n').count() + 1;

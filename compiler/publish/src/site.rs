@@ -24,6 +24,7 @@
 //! time stamp of `--timestamp` in the footer.
 
 mod charts;
+mod frameworks;
 mod markdown;
 mod overview;
 mod policies;
@@ -36,8 +37,8 @@ use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
 use ismsc_core::emit::dto::{
-    AuditProgrammeDoc, ManagementReviewsDoc, NonconformityRegisterDoc, RiskRegisterDoc, SoaDoc,
-    TreatmentPlanDoc,
+    AuditProgrammeDoc, CoverageDoc, ManagementReviewsDoc, NonconformityRegisterDoc,
+    RiskRegisterDoc, SoaDoc, TreatmentPlanDoc,
 };
 use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
@@ -65,6 +66,7 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
     out.push(registers::controls(&site));
     out.push(registers::risks(&site));
     out.push(registers::soa(&site));
+    out.extend(frameworks::pages(&site));
     out.push(registers::traceability(&site));
     out.push(records::audits(&site));
     out.push(records::nonconformities(&site));
@@ -73,8 +75,11 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
 }
 
 /// Escapes text for HTML element content and for quoted attribute values: `&`, `<`, `>`,
-/// `"` and `'`. Every user text of the site goes through this function.
+/// `"` and `'`; control and bidirectional characters are shown by their stand-ins
+/// (`ismsc_core::text::visible`: `␛`, `<U+202E>`), so no text reorders the page around it.
+/// Every user text of the site goes through this function.
 pub fn escape(text: &str) -> String {
+    let text = ismsc_core::text::visible(text);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
@@ -162,6 +167,7 @@ enum Nav {
     Controls,
     Risks,
     Soa,
+    Frameworks,
     Traceability,
     Audits,
     Nonconformities,
@@ -169,7 +175,7 @@ enum Nav {
 }
 
 /// `(page, file, label, tooltip)` in the order of the navigation bar.
-const NAV: [(Nav, &str, &str, &str); 10] = [
+const NAV: [(Nav, &str, &str, &str); 11] = [
     (
         Nav::Overview,
         "index.html",
@@ -191,6 +197,12 @@ const NAV: [(Nav, &str, &str, &str); 10] = [
         "Risk heat map and register",
     ),
     (Nav::Soa, "soa.html", "SoA", "Statement of Applicability"),
+    (
+        Nav::Frameworks,
+        "frameworks/index.html",
+        "Frameworks",
+        "Coverage of the other frameworks",
+    ),
     (
         Nav::Traceability,
         "traceability.html",
@@ -324,6 +336,8 @@ pub(super) struct Site<'a> {
     model: &'a Model,
     options: &'a BuildOptions,
     soa: Option<&'a SoaDoc>,
+    /// The coverage of each framework the project opts into.
+    coverage: &'a [CoverageDoc],
     register: &'a RiskRegisterDoc,
     plan: &'a TreatmentPlanDoc,
     programme: &'a AuditProgrammeDoc,
@@ -405,6 +419,7 @@ impl<'a> Site<'a> {
             model,
             options,
             soa: docs.soa.as_ref(),
+            coverage: &docs.coverage,
             register: &docs.register,
             plan: &docs.plan,
             programme: &docs.programme,
@@ -423,6 +438,10 @@ impl<'a> Site<'a> {
         let root = "../".repeat(file.matches('/').count());
         let mut links = String::new();
         for (page, href, label, tip) in NAV {
+            // The frameworks page exists only for a project that opts into some.
+            if page == Nav::Frameworks && self.coverage.is_empty() {
+                continue;
+            }
             let current = if page == nav {
                 " aria-current=\"page\""
             } else {
@@ -567,6 +586,19 @@ impl<'a> Site<'a> {
         if self.soa.is_some() && Some(req.framework) == self.standard {
             format!(
                 "<a class=\"ref req\" href=\"{root}soa.html#{}\" title=\"{tip}\">{}</a>",
+                escape(&slug(&req.id)),
+                escape(written)
+            )
+        } else if let Some(doc) = self
+            .model
+            .frameworks
+            .get(req.framework)
+            .and_then(|f| self.coverage.iter().find(|c| c.framework == f.key))
+        {
+            // A requirement of an opted-in framework: its row on the framework's page.
+            format!(
+                "<a class=\"ref req\" href=\"{root}{}#req-{}\" title=\"{tip}\">{}</a>",
+                escape(&frameworks::page_of(doc)),
                 escape(&slug(&req.id)),
                 escape(written)
             )

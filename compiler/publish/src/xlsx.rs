@@ -11,8 +11,10 @@
 //!   audits cover it, when, and its state in the cycle), [`AUDITS_SHEET`] (one row per audit),
 //!   [`NC_SHEET`] (the nonconformity register) and [`REVIEW_SHEET`] (the management review
 //!   minutes, one row per input, decision and action).
+//! - One sheet per framework the project opts into, named `Coverage <key>` (`:` as `-`): a
+//!   header row, then one row per requirement with its coverage (the rows of [`CoverageDoc`]).
 //!
-//! Every sheet have a bold, filled, frozen header row, an autofilter over the table, wrapped
+//! Every sheet has a bold, filled, frozen header row, an autofilter over the table, wrapped
 //! text in the long columns and print settings (landscape, one page wide, header repeated).
 //!
 //! **No user text becomes a formula:** every text cell is written with `write_string`, never
@@ -31,11 +33,12 @@ use rust_xlsxwriter::{
 use crate::BuildOptions;
 use ismsc_core::emit::csv::{self, guard};
 use ismsc_core::emit::dto::{
-    AuditEntry, AuditProgrammeDoc, ManagementReviewsDoc, NonconformityEntry,
-    NonconformityRegisterDoc, ProgrammeRow, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl,
-    SoaDoc, TreatmentAction, TreatmentPlanDoc,
+    AuditEntry, AuditProgrammeDoc, CoverageDoc, CoverageRequirement, ManagementReviewsDoc,
+    NonconformityEntry, NonconformityRegisterDoc, ProgrammeRow, RiskEntry, RiskRating,
+    RiskRegisterDoc, SoaControl, SoaDoc, TreatmentAction, TreatmentPlanDoc,
 };
 use ismsc_core::emit::{Docs, OutputFile};
+use ismsc_core::text::visible;
 
 /// The name of the workbook in the output folder.
 pub const FILE: &str = "soa.xlsx";
@@ -195,6 +198,17 @@ const PLAN_COLUMNS: [Column; 12] = [
     col("Satisfies", 16.0, true),
     col("Remaining score", 10.0, false),
     col("Accepted by", 14.0, true),
+];
+
+/// The columns of a coverage sheet.
+const COVERAGE_COLUMNS: [Column; 7] = [
+    col("ID", 12.0, false),
+    col("Title", 48.0, true),
+    col("Group", 28.0, true),
+    col("Coverage", 14.0, false),
+    col("Through", 24.0, true),
+    col("Controls", 28.0, true),
+    col("Justification", 40.0, true),
 ];
 
 /// Light fills: the header, and the cells whose value is a verdict.
@@ -467,6 +481,57 @@ fn review_rows(doc: &ManagementReviewsDoc) -> Vec<Vec<Cell>> {
     rows
 }
 
+fn coverage_row(r: &CoverageRequirement) -> Vec<Cell> {
+    let fill = match r.coverage {
+        "full" => GREEN,
+        "partial" => YELLOW,
+        "none" => RED,
+        _ => GREY,
+    };
+    let group = if r.group_title.is_empty() {
+        r.group.clone()
+    } else {
+        format!("{} {}", r.group, r.group_title)
+    };
+    vec![
+        text(r.id.clone()),
+        text(r.title.clone()),
+        text(group),
+        Cell::Filled(r.coverage.to_string(), fill),
+        list(&r.through),
+        list(&r.controls),
+        opt(&r.justification),
+    ]
+}
+
+/// The name of a framework's coverage sheet: `Coverage <key>` within Excel's 31 characters,
+/// without the characters a sheet name may not hold, and unlike the names already `taken`
+/// (compared without case, as Excel does).
+fn coverage_sheet_name(doc: &CoverageDoc, taken: &mut Vec<String>) -> String {
+    let clean: String = format!("Coverage {}", doc.slug())
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\'' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        })
+        .collect();
+    let base: String = clean.chars().take(31).collect();
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
+        let suffix = format!(" {n}");
+        let keep = 31 - suffix.chars().count();
+        name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
 /// Writes one table: the header, the rows, the widths, the frozen header and the filter.
 fn table(ws: &mut Worksheet, columns: &[Column], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     let header = Format::new()
@@ -520,15 +585,17 @@ fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, Xls
         .unwrap_or(fixed);
     let mut title = "Statement of Applicability".to_string();
     if let Some(org) = &soa.organization {
-        title.push_str(&format!(" — {org}"));
+        title.push_str(&format!(" — {}", visible(org)));
     }
     let mut props = DocProperties::new()
         .set_title(title)
-        .set_subject(soa.standard_title.as_deref().unwrap_or(&soa.standard))
+        .set_subject(visible(
+            soa.standard_title.as_deref().unwrap_or(&soa.standard),
+        ))
         .set_author("ismsc")
         .set_creation_datetime(&created);
     if let Some(org) = &soa.organization {
-        props = props.set_company(org);
+        props = props.set_company(visible(org));
     }
     if let Some(t) = &options.timestamp {
         props = props.set_comment(format!("Generated {t}"));
@@ -544,6 +611,7 @@ struct Sheets<'a> {
     programme: &'a AuditProgrammeDoc,
     nonconformities: &'a NonconformityRegisterDoc,
     reviews: &'a ManagementReviewsDoc,
+    coverage: &'a [CoverageDoc],
 }
 
 /// The bytes of `soa.xlsx`.
@@ -589,13 +657,27 @@ fn workbook(d: &Sheets<'_>, options: &BuildOptions) -> Result<Vec<u8>, XlsxError
         &REVIEW_COLUMNS,
         &review_rows(d.reviews),
     )?;
+    let mut taken = vec![
+        SOA_SHEET.to_string(),
+        RISK_SHEET.to_string(),
+        PLAN_SHEET.to_string(),
+        PROGRAMME_SHEET.to_string(),
+        AUDITS_SHEET.to_string(),
+        NC_SHEET.to_string(),
+        REVIEW_SHEET.to_string(),
+    ];
+    for doc in d.coverage {
+        let rows: Vec<Vec<Cell>> = doc.requirements.iter().map(coverage_row).collect();
+        let name = coverage_sheet_name(doc, &mut taken);
+        table(wb.add_worksheet().set_name(name)?, &COVERAGE_COLUMNS, &rows)?;
+    }
     wb.save_to_buffer()
 }
 
 /// `soa.xlsx` of the project: the SoA, the risk register, the treatment plan and the check
-/// and act sheets. Empty when the project
-/// has no known standard (and so no SoA), or when the workbook cannot be written (more risks
-/// than a sheet has rows, 1,048,575).
+/// and act sheets, and a coverage sheet per framework the project opts into. Empty when the
+/// project has no known standard (and so no SoA), or when the workbook cannot be written (more
+/// risks than a sheet has rows, 1,048,575).
 pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let Some(soa) = &docs.soa else {
         return Vec::new();
@@ -607,6 +689,7 @@ pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
         programme: &docs.programme,
         nonconformities: &docs.nonconformities,
         reviews: &docs.reviews,
+        coverage: &docs.coverage,
     };
     match workbook(&sheets, options) {
         Ok(content) => vec![OutputFile {
@@ -620,6 +703,37 @@ pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(key: &str) -> CoverageDoc {
+        CoverageDoc {
+            schema_version: 1,
+            framework: key.to_string(),
+            title: None,
+            standard: String::new(),
+            attribution: Vec::new(),
+            summary: Default::default(),
+            requirements: Vec::new(),
+            mappings: 0,
+        }
+    }
+
+    #[test]
+    fn coverage_sheet_names_are_valid_and_distinct() {
+        let mut taken = vec![SOA_SHEET.to_string()];
+        assert_eq!(
+            coverage_sheet_name(&doc("nist-csf:2.0"), &mut taken),
+            "Coverage nist-csf-2.0"
+        );
+        let long = doc("a-very-long-framework-key-of-a-project:2026");
+        let first = coverage_sheet_name(&long, &mut taken);
+        let second = coverage_sheet_name(&long, &mut taken);
+        assert_eq!(first.chars().count(), 31);
+        assert_eq!(second.chars().count(), 31);
+        assert!(second.ends_with(" 2"), "{second}");
+        assert_ne!(first, second);
+        let odd = coverage_sheet_name(&doc("x[1]*?'"), &mut taken);
+        assert!(!odd.contains(['[', ']', '*', '?', '\'', ':']), "{odd}");
+    }
 
     #[test]
     fn fit_keeps_short_text() {

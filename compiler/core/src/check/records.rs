@@ -128,8 +128,11 @@ fn programme(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
         return;
     };
     let years = facts.records.settings.audit_cycle;
+    // What a broken audit covers may be what could not be read: its mistake is reported, and
+    // nothing is said missing from the programme until it is fixed.
+    let broken = model.of_kind(Kind::Audit).any(|(_, e)| e.recovered);
     for item in &p.items {
-        if item.state != ItemState::Missing {
+        if broken || item.state != ItemState::Missing {
             continue;
         }
         let (id, title, what) = match item.item {
@@ -488,6 +491,10 @@ fn competence(
                 continue;
             };
             let Data::Person(pd) = &p.data else { continue };
+            // What a broken person lacks may be what could not be read: its mistake is reported.
+            if p.recovered {
+                continue;
+            }
             for need in &r.requires {
                 let Some(c) = need.target else { continue };
                 let evidence: Vec<&crate::model::Qualification> = pd

@@ -2,11 +2,11 @@
 //!
 //! Codes are stable: once published a code is never renumbered or reused. `E` codes default
 //! to errors and `W` codes to warnings; a project may change the severity per code (or slug)
-//! in `isms.toml`. Ranges: `00xx` syntax and literals, `01xx` items and names, `02xx` fields
-//! and values, `03xx` graph structure, `04xx` Annex A coverage, `05xx` risk, `06xx` findings
-//! that time brings, `07xx` documented information, `08xx` check and act: monitoring, audits,
-//! reviews, corrective action. Every code has a page
-//! `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
+//! in `isms.toml`. Ranges: `00xx` syntax, literals, the manifest and reading files, `01xx`
+//! items and names, `02xx` fields and values, `03xx` graph structure, `04xx` Annex A
+//! coverage, `05xx` risk, `06xx` findings that time brings, `07xx` documented information,
+//! `08xx` check and act: monitoring, audits, reviews, corrective action. Every code has a
+//! page `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
 
 use super::Severity;
 
@@ -61,7 +61,12 @@ codes! {
     E0003 "invalid-date"            Error "a date that does not exist in the calendar";
     E0004 "invalid-literal"         Error "a number, duration or date that is malformed";
     E0005 "invalid-escape"          Error "an unknown escape sequence in a string";
+    W0006 "text-direction-codepoint" Warning "a bidirectional control character that makes text look different from what is read";
     E0010 "invalid-manifest"        Error "the `isms.toml` manifest is missing, malformed or incomplete";
+    E0011 "unreadable-file"         Error "a file or folder of the project that cannot be read";
+    E0012 "invalid-utf8"            Error "a file that is not UTF-8 text";
+    E0013 "file-too-large"          Error "a file larger than its size limit";
+    E0014 "link-outside-project"    Error "a link in the project that leads outside it";
     W0020 "invalid-suppression"     Warning "an `ismsc-allow` comment that cannot silence anything: no reason, an unknown code or a mistake of the language";
     W0021 "unused-suppression"      Warning "an `ismsc-allow` comment that silences nothing";
     E0101 "duplicate-id"            Error "two definitions share one id";
@@ -130,6 +135,12 @@ impl Code {
             || s.get(1..)
                 .and_then(|n| n.parse::<u32>().ok())
                 .is_some_and(|n| n >= 300)
+    }
+
+    /// Whether the code reports a file that could not be read (E0011–E0014): the command line
+    /// exits with 2, an I/O failure, whenever one is reported.
+    pub fn is_io(self) -> bool {
+        matches!(self, Code::E0011 | Code::E0012 | Code::E0013 | Code::E0014)
     }
 
     /// Whether this is a mistake of the language itself (`E0001`–`E0299`: syntax, names,

@@ -2,7 +2,8 @@
 //!
 //! The columns come from the DTOs of [`super::dto`]; lists are joined with `"; "`, booleans
 //! are `yes`/`no`, absent values are empty cells. Every cell goes through [`guard`], so no
-//! text a user wrote can be read as a formula by a spreadsheet.
+//! text a user wrote can be read as a formula by a spreadsheet, nor reach a terminal or a
+//! spreadsheet with a control or bidirectional character in it.
 
 use super::dto::{
     ActionEntry, AuditProgrammeDoc, CatalogDoc, CoverageDoc, ManagementReviewsDoc,
@@ -13,12 +14,17 @@ use crate::driver::Analysis;
 
 /// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows it
-/// as text instead of evaluating it.
+/// as text instead of evaluating it. Control and bidirectional characters are then shown by
+/// their stand-ins (`crate::text::visible`).
 pub fn guard(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_string()
+    };
+    match crate::text::visible(&guarded) {
+        std::borrow::Cow::Borrowed(_) => guarded,
+        std::borrow::Cow::Owned(shown) => shown,
     }
 }
 
@@ -497,9 +503,17 @@ mod tests {
 
     #[test]
     fn guard_prefixes_formula_starters() {
-        for bad in ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx"] {
             assert_eq!(guard(bad), format!("'{bad}"));
         }
+        // A carriage return is a line break once guarded.
+        assert_eq!(guard("\rx"), "'\nx");
+    }
+
+    #[test]
+    fn guard_shows_controls_and_bidi() {
+        assert_eq!(guard("a\u{1b}[2Jb"), "a\u{241b}[2Jb");
+        assert_eq!(guard("=\u{202e}1"), "'=<U+202E>1");
     }
 
     #[test]

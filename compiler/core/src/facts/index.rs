@@ -19,10 +19,12 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
 
+use std::sync::OnceLock;
+
 use crate::model::{
     ClauseId, ClauseLink, Data, EntityId, Link, Model, ReqId, ReqLink, Source, Subject,
 };
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// A node of the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,6 +178,9 @@ pub struct RefIndex {
     decisions: usize,
     /// Edges whose source is an entity: the first this many (they are added first).
     entity_edges: usize,
+    /// Every edge by where it is written, sorted by file and start: made on the first
+    /// [`RefIndex::at`] (the language server's "what is under the cursor"), never by `check`.
+    by_place: OnceLock<Vec<(Span, EdgeIndex)>>,
 }
 
 impl RefIndex {
@@ -207,6 +212,7 @@ impl RefIndex {
             clauses: model.clauses.len(),
             decisions: model.decisions.len(),
             entity_edges: 0,
+            by_place: OnceLock::new(),
         };
         for (i, e) in model.entities.iter().enumerate() {
             let from = index.entity(EntityId(i as u32));
@@ -458,6 +464,50 @@ impl RefIndex {
         out.into_iter().map(|(_, n, r)| (n, r)).collect()
     }
 
+    /// The resolved reference written at byte `offset` of `file` (its span holds the offset,
+    /// end included): where it is written from, what it names, and the reference itself.
+    pub fn at(&self, file: FileId, offset: usize) -> Option<(Node, Node, Ref)> {
+        let places = self.by_place.get_or_init(|| {
+            let mut v: Vec<(Span, EdgeIndex)> = self
+                .graph
+                .edge_references()
+                .map(|e| (e.weight().span, e.id()))
+                .collect();
+            v.sort_by_key(|(s, id)| (s.file, s.start, s.end, *id));
+            v
+        });
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let after = places.partition_point(|(s, _)| (s.file, s.start) <= (file, offset));
+        places
+            .get(..after)?
+            .iter()
+            .rev()
+            .take_while(|(s, _)| s.file == file)
+            // References never nest: only the last few that start before the offset can hold it.
+            .take(4)
+            .find(|(s, _)| s.end >= offset)
+            .and_then(|(_, e)| {
+                let (a, b) = self.graph.edge_endpoints(*e)?;
+                Some((
+                    *self.graph.node_weight(a)?,
+                    *self.graph.node_weight(b)?,
+                    *self.graph.edge_weight(*e)?,
+                ))
+            })
+    }
+
+    /// Every resolved reference: where it is written from, what it names, the reference; in
+    /// the order they were added (model order).
+    pub fn all(&self) -> impl Iterator<Item = (Node, Node, Ref)> + '_ {
+        (&self.graph).edge_references().filter_map(|e| {
+            Some((
+                *self.graph.node_weight(e.source())?,
+                *self.graph.node_weight(e.target())?,
+                *e.weight(),
+            ))
+        })
+    }
+
     /// The entities that refer to `node` through `field`, each with the span of the
     /// reference, in model order (an entity may appear once per reference).
     pub fn referring(&self, node: Node, field: Field) -> Vec<(EntityId, Span)> {
@@ -618,15 +668,55 @@ fn subjects<'a>(
     }
 }
 
+/// Text for a quoted DOT string: `\\` and `"` escaped, a line break as `\\n`, control and
+/// bidirectional characters shown by their stand-ins (`crate::text::visible`).
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::text::visible(s)
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
 
+/// Text for a quoted Mermaid label. Mermaid decodes `#name;` and `#123;` entity codes in
+/// labels, so `#` itself is written as an entity first (else `#lt;script#gt;` would become a
+/// tag), then `"`, `<`, `>`, `&` and `;` (which ends a statement) as entities, a line break
+/// as `<br/>`, and control and bidirectional characters by their stand-ins.
 fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace('\n', "<br/>")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in crate::text::visible(s).chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            ';' => out.push_str("#59;"),
+            '`' => out.push_str("#96;"),
+            '\n' => out.push_str("<br/>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mermaid_labels_hold_no_markup() {
+        assert_eq!(
+            mermaid_escape("#lt;script#gt; \"a\"; <b>&`x`"),
+            "#35;lt#59;script#35;gt#59; #quot;a#quot;#59; #lt;b#gt;#amp;#96;x#96;"
+        );
+        assert_eq!(
+            mermaid_escape("a\nb\u{1b}\u{202e}"),
+            "a<br/>b\u{241b}#lt;U+202E#gt;"
+        );
+    }
+
+    #[test]
+    fn dot_strings_hold_no_raw_controls() {
+        assert_eq!(dot_escape("a\"b\\\n\u{7}"), "a\\\"b\\\\\\n\u{2407}");
+    }
 }

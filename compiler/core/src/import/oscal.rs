@@ -83,6 +83,12 @@ pub fn valid_id(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(crate::syntax::is_id_char)
 }
 
+/// Whether `s` can be the id of a `requirement` or `group` header as written: id characters,
+/// starting with a letter or a digit (`1.1`, as NIS 2 numbers its points).
+fn valid_header_id(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.chars().all(crate::syntax::is_id_char)
+}
+
 /// `s` made a valid id: other characters become `_`, and an `x` goes in front when it does
 /// not start with a letter.
 fn make_id(s: &str) -> String {
@@ -98,14 +104,18 @@ fn make_name(s: &str) -> String {
     make_id(s).replace('.', "_")
 }
 
-/// One line, blanks collapsed, control characters dropped.
+/// One line, blanks collapsed, control characters dropped, bidirectional formatting
+/// characters written as their code points (`<U+202E>`), so the `.isms` text shows what it
+/// holds.
 fn one_line(s: &str) -> String {
-    s.split_whitespace()
+    let line: String = s
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
         .filter(|c| !c.is_control())
-        .collect()
+        .collect();
+    crate::text::visible(&line).into_owned()
 }
 
 /// A string literal of the language.
@@ -291,7 +301,7 @@ fn labels_usable<'a>(labels: impl Iterator<Item = Option<&'a str>>) -> bool {
     let mut any = false;
     for l in labels {
         match l {
-            Some(l) if valid_id(l) && seen.insert(l) => any = true,
+            Some(l) if valid_header_id(l) && seen.insert(l) => any = true,
             _ => return false,
         }
     }

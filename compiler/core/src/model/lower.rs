@@ -28,8 +28,27 @@ pub struct AuxFiles {
     pub loaded: HashMap<String, crate::source::FileId>,
     /// Project-relative paths that resolve outside the project (through a link).
     pub outside: HashSet<String>,
-    /// Project-relative paths that exist but cannot be read as text, with the reason.
-    pub unreadable: HashMap<String, String>,
+    /// Project-relative paths that exist but could not be read, with why.
+    pub failed: HashMap<String, AuxError>,
+}
+
+/// Why a file named by `file(...)` that exists was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuxError {
+    /// Not a readable regular file (a folder, a pipe, no permission, …): the reason (E0011).
+    Unreadable(String),
+    /// Larger than the limit, in bytes (E0013).
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8: where the first invalid byte is (E0012).
+    NotUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
 }
 
 /// Why a `file(...)` path is refused before the file system is asked.
@@ -70,25 +89,44 @@ pub fn normalize(from: &str, raw: &str) -> Result<String, PathError> {
     Ok(parts.join("/"))
 }
 
-#[derive(Clone, Copy)]
-enum Ty {
+/// What a field takes, as the field reader checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// A string.
     Str,
+    /// A list of strings.
     Strs,
+    /// A date.
     Date,
+    /// A duration.
     Duration,
+    /// An integer.
     Int,
+    /// An id of one of these kinds.
     Ref(KindSet),
+    /// A list of ids of these kinds.
     Refs(KindSet),
+    /// A list of requirement ids.
     Reqs,
+    /// A framework key.
     Framework,
+    /// A list of framework keys.
     Frameworks,
+    /// A word of a closed vocabulary.
     Enum(&'static [&'static str]),
+    /// A level of a scale of the project (classification, likelihood, impact).
     Level,
+    /// A sign-off `who @ date`.
     SignOff,
+    /// A string, a text block or `file("…")`.
     Text,
+    /// A `scale { … }`.
     Scale,
+    /// A list of `id: "reason"` pairs with ids of these kinds.
     Pairs(KindSet),
+    /// A list of names.
     Words,
+    /// `true` or `false`.
     Bool,
     /// Clauses, requirements and items of these kinds, in one list (what an audit covers).
     Subjects(KindSet),
@@ -100,7 +138,8 @@ enum Ty {
 const SOURCE_RECORD: KindSet = KindSet::of(&[Kind::Audit, Kind::Review]);
 
 impl Ty {
-    fn describe(self) -> String {
+    /// What it takes, in words ("a person or team id", "one of `planned`, …").
+    pub fn describe(self) -> String {
         match self {
             Ty::Str => "a string".into(),
             Ty::Strs => "a list of strings".into(),
@@ -150,11 +189,183 @@ impl Ty {
     }
 }
 
-struct FieldSpec {
+/// One field of a body: its name, what it takes and whether it is required.
+#[derive(Debug)]
+pub struct FieldSpec {
     name: &'static str,
     ty: Ty,
     required: bool,
 }
+
+impl FieldSpec {
+    /// The field's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// What it takes.
+    pub fn ty(&self) -> Ty {
+        self.ty
+    }
+
+    /// Whether a body without it is reported (E0202).
+    pub fn required(&self) -> bool {
+        self.required
+    }
+}
+
+/// The fields and the nested blocks of a body: `path` is the item keyword followed by the
+/// keywords of the nested blocks down to the body (`["risk"]`, `["risk", "residual"]`,
+/// `["control", "evidence"]`). `None` for a body the language does not know.
+pub fn body_fields(path: &[&str]) -> Option<(&'static [FieldSpec], &'static [&'static str])> {
+    let table: (&'static [FieldSpec], &'static [&'static str]) = match path {
+        ["isms"] => (ISMS_FIELDS, &[]),
+        ["person"] => (PERSON_FIELDS, PERSON_BLOCKS),
+        ["person", "evidence"] => (QUALIFICATION_FIELDS, &[]),
+        ["team"] => (TEAM_FIELDS, &[]),
+        ["party"] => (PARTY_FIELDS, &[]),
+        ["asset"] => (ASSET_FIELDS, &[]),
+        ["scope"] => (SCOPE_FIELDS, &[]),
+        ["classification"] => (CLASSIFICATION_FIELDS, &[]),
+        ["risk_method"] => (RISK_METHOD_FIELDS, RISK_METHOD_BLOCKS),
+        ["risk"] => (RISK_FIELDS, RISK_BLOCKS),
+        ["risk", "residual"] => (RESIDUAL_FIELDS, &[]),
+        ["control"] => (CONTROL_FIELDS, CONTROL_BLOCKS),
+        ["control", "evidence"] => (EVIDENCE_FIELDS, &[]),
+        ["control", "result"] | ["objective", "result"] => (RESULT_FIELDS, &[]),
+        ["policy"] => (POLICY_FIELDS, &[]),
+        ["obligation"] => (OBLIGATION_FIELDS, &[]),
+        ["context"] => (CONTEXT_FIELDS, &[]),
+        ["objective"] => (OBJECTIVE_FIELDS, OBJECTIVE_BLOCKS),
+        ["audit"] => (AUDIT_FIELDS, &[]),
+        ["nonconformity"] => (NONCONFORMITY_FIELDS, NONCONFORMITY_BLOCKS),
+        ["nonconformity", "action"] | ["review", "action"] => (ACTION_FIELDS, &[]),
+        ["review"] => (REVIEW_FIELDS, REVIEW_BLOCKS),
+        ["review", "inputs"] => (INPUT_FIELDS, &[]),
+        ["role"] => (ROLE_FIELDS, &[]),
+        ["competence"] => (COMPETENCE_FIELDS, &[]),
+        _ => return None,
+    };
+    Some(table)
+}
+
+/// What a field means, in one line, for the language server's hover and completion: `path`
+/// as in [`body_fields`]. Empty for a field the language does not know.
+pub fn field_doc(path: &[&str], field: &str) -> &'static str {
+    let item = path.first().copied().unwrap_or("");
+    let block = path.get(1).copied();
+    match (item, block, field) {
+        ("isms", _, "organization") => "The organisation whose ISMS this is.",
+        ("isms", _, "standard") => "The edition of ISO/IEC 27001 the Statement of Applicability is made against.",
+        ("isms", _, "frameworks") => "Other frameworks whose coverage the project reports (`ismsc coverage`).",
+        ("isms", _, "owner") => "Who is accountable for the ISMS (top management's delegate).",
+        (_, _, "owner") => "Who is accountable for it.",
+        (_, _, "effective") => "The date from which it applies.",
+        (_, _, "version") => "Its version, as the document control shows it.",
+        (_, _, "description") => "What it is, in prose.",
+        ("person", _, "role") => "The person's role in the organisation.",
+        ("person", _, "email") => "The person's e-mail address.",
+        ("team", _, "lead") => "The person who leads the team.",
+        ("team", _, "members") => "The people in the team.",
+        ("team", _, "parent") => "The team this team belongs to (the hierarchy must be acyclic).",
+        ("policy", _, "parent") => "The policy this policy belongs to (the hierarchy must be acyclic).",
+        ("party", _, "needs") => "The party's needs and expectations (clause 4.2).",
+        ("asset", _, "type") => "What kind of asset it is; `supplier`, `site`, `people` … make some exclusions suspicious (W0407).",
+        (_, _, "levels") => "The levels of the classification scheme, lowest first.",
+        (_, _, "classification") => "A level of the project's classification scheme.",
+        ("asset", _, "depends_on") => "The assets this asset depends on.",
+        ("scope", _, "includes") => "What is in the scope of the ISMS: assets, teams, parties (clause 4.3).",
+        ("scope", _, "excludes") => "What is outside the scope, each with the reason: `id: \"reason\"`.",
+        ("scope", _, "interfaces") => "Interfaces and dependencies with what is outside the scope.",
+        ("risk_method", _, "likelihood") => "The likelihood scale: levels with their values.",
+        ("risk_method", _, "impact") => "The impact scale: levels with their values.",
+        ("risk_method", _, "accept_at_or_below") => "The highest score a risk may keep without being accepted by its owner.",
+        ("risk", None, "likelihood") => "The inherent likelihood, a level of the method's likelihood scale.",
+        ("risk", None, "impact") => "The inherent impact, a level of the method's impact scale.",
+        ("risk", Some(_), "likelihood") => "The likelihood after treatment.",
+        ("risk", Some(_), "impact") => "The impact after treatment.",
+        ("risk", _, "assets") => "The assets at risk.",
+        ("risk", _, "threat") => "The threat.",
+        ("risk", _, "vulnerability") => "The vulnerability the threat exploits.",
+        ("risk", _, "treatment") => "The treatment decision (6.1.3 a): `mitigate` needs controls, `accept` an acceptance.",
+        ("risk", _, "controls") => "The controls that treat the risk; their Annex A controls get it as a reason for inclusion.",
+        ("risk", _, "requires") => "Annex A controls the treatment needs, named directly; excluding one is an error (E0404).",
+        ("risk", _, "accepted") => "Who accepted what remains of the risk, when, and until when.",
+        ("risk", _, "identified") => "When the risk was identified.",
+        ("control", None, "satisfies") => "The Annex A controls (or other requirements) it implements.",
+        ("control", None, "status") => "How far it is implemented.",
+        ("control", None, "due") => "When a planned or partial control is to be implemented (W0604 after it).",
+        ("control", None, "policy") => "The policies that govern it.",
+        ("control", Some(_), "at") => "Where the evidence is kept (a URL or a place).",
+        ("control", Some(_), "collected") => "When the evidence was last collected.",
+        ("control", Some(_), "every") => "How often it must be collected (W0603 when older).",
+        (_, Some("result"), "measured") => "When the result was measured (clause 9.1).",
+        (_, Some("result"), "value") => "The value measured.",
+        (_, Some("result"), "met") => "Whether the target was met.",
+        (_, Some("result"), "by") => "Who measured or evaluated it.",
+        ("person", Some(_), "kind") => "What the evidence of competence is: education, training, experience …",
+        ("person", Some(_), "obtained") => "When the competence was obtained.",
+        ("person", Some(_), "expires") => "When it expires (a certificate, a training to renew).",
+        ("person", Some(_), "at") => "Where the evidence is kept.",
+        ("audit", _, "planned") => "When the audit is planned (clause 9.2.2).",
+        ("audit", _, "performed") => "When it was performed; an audit without it is planned.",
+        ("audit", _, "lead") => "The lead auditor.",
+        ("audit", _, "auditors") => "The other auditors.",
+        ("audit", _, "covers") => "The clauses, Annex A controls and project items the audit covers.",
+        ("audit", _, "criteria") => "The audit criteria.",
+        ("audit", _, "report") => "The audit report: a string, a text block or `file(\"…\")`.",
+        ("nonconformity", None, "source") => "Where the finding comes from: an audit or review by id, or certification, incident …",
+        ("nonconformity", None, "raised") => "When it was raised.",
+        ("nonconformity", None, "severity") => "How severe it is: major, minor, observation or opportunity.",
+        ("nonconformity", None, "against") => "What it was raised against: clauses, controls, project items.",
+        ("nonconformity", None, "correction") => "The correction: what was done about the nonconformity itself (10.2 a).",
+        ("nonconformity", None, "root_cause") => "Its cause, as evaluated (10.2 b).",
+        ("nonconformity", None, "status") => "Where it stands: open or closed.",
+        ("nonconformity", None, "verified") => "Who verified the effectiveness of the corrective action, and when (10.2 d).",
+        ("nonconformity", None, "effectiveness") => "What the verification found.",
+        (_, Some("action"), "due") => "When the action is due (overdue actions are reported).",
+        (_, Some("action"), "done") => "When it was done.",
+        ("review", None, "held") => "When the management review was held (clause 9.3).",
+        ("review", None, "chair") => "Who chaired it (top management).",
+        ("review", None, "attendees") => "Who attended.",
+        ("review", None, "decisions") => "Its decisions (9.3.3).",
+        ("review", None, "minutes") => "The minutes: a string, a text block or `file(\"…\")`.",
+        ("review", Some(_), _) => "What the review considered on this input of clause 9.3.2.",
+        ("role", _, "holders") => "The people and teams who hold the role.",
+        ("role", _, "requires") => "The competences the role requires (clause 7.2).",
+        ("policy", _, "approved") => "Who approved the policy, and when.",
+        ("policy", _, "review") => "The review interval, counted from the approval (W0601 when overdue).",
+        ("policy", _, "covers") => "The requirements the policy covers.",
+        ("policy", _, "text") => "The policy text: a string, a text block or `file(\"…\")`.",
+        ("obligation", _, "kind") => "Legal, regulatory or contractual: the kind of reason it gives for inclusion.",
+        ("obligation", _, "controls") => "The controls it calls for; their Annex A controls get it as a reason for inclusion.",
+        ("obligation", _, "reference") => "Where it comes from: an article, a contract clause, a URL.",
+        ("objective", _, "measure") => "How achievement is measured (clause 6.2).",
+        ("objective", _, "target") => "The target value.",
+        ("objective", _, "due") => "When it is to be achieved.",
+        ("objective", _, "controls") => "The controls that serve the objective.",
+        ("context", _, "issues") => "Issues relevant to the ISMS (clause 4.1).",
+        ("context", _, "internal") => "Internal issues (clause 4.1).",
+        ("context", _, "external") => "External issues (clause 4.1).",
+        ("context", _, "climate_change") => "Whether climate change is a relevant issue (Amd 1:2024; W0702 without it).",
+        _ => "",
+    }
+}
+
+/// Nested blocks of a risk.
+const RISK_BLOCKS: &[&str] = &["residual"];
+/// Nested blocks of a control.
+const CONTROL_BLOCKS: &[&str] = &["evidence", "result"];
+/// Nested blocks of a person: evidence of competence.
+const PERSON_BLOCKS: &[&str] = &["evidence"];
+/// Nested blocks of an objective: its measurement results.
+const OBJECTIVE_BLOCKS: &[&str] = &["result"];
+/// Nested blocks of a nonconformity: its corrective actions.
+const NONCONFORMITY_BLOCKS: &[&str] = &["action"];
+/// Nested blocks of a management review: the inputs of 9.3.2 and the actions decided.
+const REVIEW_BLOCKS: &[&str] = &["inputs", "action"];
+/// Nested blocks of the risk method.
+const RISK_METHOD_BLOCKS: &[&str] = &["matrix"];
 
 const fn f(name: &'static str, ty: Ty) -> FieldSpec {
     FieldSpec {
@@ -452,7 +663,7 @@ impl Fields {
 /// Lowers all parsed files into a model (unresolved). Files must come in load order.
 pub fn lower(
     sources: &SourceMap,
-    files: &[ast::File],
+    files: &[std::sync::Arc<ast::File>],
     aux: &AuxFiles,
     diags: &mut Diagnostics,
 ) -> Model {
@@ -467,6 +678,39 @@ pub fn lower(
     for file in files {
         for item in &file.items {
             cx.item(item);
+        }
+    }
+    cx.model
+}
+
+/// [`lower`], consuming the trees: each item is freed once it is lowered, so the trees and the
+/// model never take their full size together (the batch commands' path).
+pub fn lower_owned(
+    sources: &SourceMap,
+    files: Vec<std::sync::Arc<ast::File>>,
+    aux: &AuxFiles,
+    diags: &mut Diagnostics,
+) -> Model {
+    let mut cx = Lower {
+        sources,
+        aux,
+        diags,
+        model: Model::default(),
+        singletons: HashMap::new(),
+        classification_seen: false,
+    };
+    for file in files {
+        match std::sync::Arc::try_unwrap(file) {
+            Ok(file) => {
+                for item in file.items {
+                    cx.item(&item);
+                }
+            }
+            Err(shared) => {
+                for item in &shared.items {
+                    cx.item(item);
+                }
+            }
         }
     }
     cx.model
@@ -655,7 +899,7 @@ impl Lower<'_> {
                 }
                 Entry::Block(b) => {
                     if blocks.contains(&b.keyword.text.as_str()) {
-                        nested.push(b);
+                        nested.push(&**b);
                     } else {
                         self.unknown_field(&b.keyword, None, &what(), specs, blocks);
                     }
@@ -725,7 +969,7 @@ impl Lower<'_> {
     fn shadow_name(&mut self, n: &ast::Name) {
         let (framework, id) = match n.text.split_once('/') {
             Some((f, id)) if f.contains(':') => (Some(f.to_string()), id.to_string()),
-            _ => (None, n.text.clone()),
+            _ => (None, n.text.to_string()),
         };
         self.model.shadowed.push(ReqLink {
             framework,
@@ -741,12 +985,13 @@ impl Lower<'_> {
         let mut one = |this: &mut Self, v: &Value| match &v.kind {
             ValueKind::Ref(n) => {
                 this.shadow_name(n);
-                out.push(n.text.clone());
+                out.push(n.text.to_string());
             }
-            ValueKind::Qualified { framework, id } => {
+            ValueKind::Qualified(q) => {
+                let (framework, id) = (&q.framework, &q.id);
                 this.model.shadowed.push(ReqLink {
                     framework: Some(framework.key.clone()),
-                    id: id.text.clone(),
+                    id: id.text.to_string(),
                     span: v.span,
                     target: None,
                 });
@@ -871,13 +1116,13 @@ impl Lower<'_> {
                     match &e.kind {
                         ValueKind::Ref(n) => out.push(ReqLink {
                             framework: None,
-                            id: n.text.clone(),
+                            id: n.text.to_string(),
                             span: n.span,
                             target: None,
                         }),
-                        ValueKind::Qualified { framework, id } => out.push(ReqLink {
-                            framework: Some(framework.key.clone()),
-                            id: id.text.clone(),
+                        ValueKind::Qualified(q) => out.push(ReqLink {
+                            framework: Some(q.framework.key.clone()),
+                            id: q.id.text.to_string(),
                             span: e.span,
                             target: None,
                         }),
@@ -918,10 +1163,10 @@ impl Lower<'_> {
                 FV::Word(word(n))
             }
             (Ty::Level, ValueKind::Ref(n)) => FV::Word(word(n)),
-            (Ty::SignOff, ValueKind::SignOff { who, date, until }) => FV::SignOff(SignOff {
-                who: link(who, PERSON),
-                date: *date,
-                until: *until,
+            (Ty::SignOff, ValueKind::SignOff(s)) => FV::SignOff(SignOff {
+                who: link(&s.who, PERSON),
+                date: s.date,
+                until: s.until,
                 span: v.span,
             }),
             (Ty::Text, ValueKind::Str(s)) => FV::Text(Text {
@@ -935,8 +1180,8 @@ impl Lower<'_> {
                 let mut out = Vec::new();
                 for e in as_list(v) {
                     match &e.kind {
-                        ValueKind::Pair { key, value } => {
-                            out.push((link(key, k), value.value.clone()))
+                        ValueKind::Pair(pair) => {
+                            out.push((link(&pair.key, k), pair.value.value.clone()))
                         }
                         _ => self.wrong_type(&e, "an `id: \"reason\"` pair"),
                     }
@@ -972,20 +1217,18 @@ impl Lower<'_> {
                         ValueKind::Ref(n) if n.text.contains('.') => {
                             out.push(Subject::Requirement(ReqLink {
                                 framework: None,
-                                id: n.text.clone(),
+                                id: n.text.to_string(),
                                 span: n.span,
                                 target: None,
                             }))
                         }
                         ValueKind::Ref(n) => out.push(Subject::Entity(link(n, k))),
-                        ValueKind::Qualified { framework, id } => {
-                            out.push(Subject::Requirement(ReqLink {
-                                framework: Some(framework.key.clone()),
-                                id: id.text.clone(),
-                                span: e.span,
-                                target: None,
-                            }))
-                        }
+                        ValueKind::Qualified(q) => out.push(Subject::Requirement(ReqLink {
+                            framework: Some(q.framework.key.clone()),
+                            id: q.id.text.to_string(),
+                            span: e.span,
+                            target: None,
+                        })),
                         _ => self.wrong_type(
                             &e,
                             &format!(
@@ -1032,7 +1275,7 @@ impl Lower<'_> {
                 );
                 continue;
             };
-            if let Some(first) = seen.get(&field.name.text) {
+            if let Some(first) = seen.get(field.name.text.as_str()) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
@@ -1045,7 +1288,7 @@ impl Lower<'_> {
                 );
                 continue;
             }
-            seen.insert(field.name.text.clone(), field.name.span);
+            seen.insert(field.name.text.to_string(), field.name.span);
             match field.value.kind {
                 ValueKind::Int(n) => scale.levels.push((word(&field.name), n)),
                 _ => self.wrong_type(&field.value, "an integer"),
@@ -1080,16 +1323,31 @@ impl Lower<'_> {
                 return None;
             }
         };
-        if let Some(why) = self.aux.unreadable.get(&rel) {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::E0206,
+        if let Some(failure) = self.aux.failed.get(&rel) {
+            let d = match failure {
+                AuxError::Unreadable(why) => Diagnostic::new(
+                    Code::E0011,
                     path.span,
                     format!("file `{rel}` cannot be read: {why}"),
                 )
                 .primary_label("unreadable")
-                .help("`file(...)` reads UTF-8 text files such as markdown"),
-            );
+                .help("`file(...)` reads regular UTF-8 text files inside the project, such as markdown"),
+                AuxError::TooLarge { limit } => Diagnostic::new(
+                    Code::E0013,
+                    path.span,
+                    format!("file `{rel}` is larger than the limit of {}", crate::manifest::size(*limit)),
+                )
+                .primary_label("too large")
+                .help("set a higher limit with `[limits] file = \"…\"` in `isms.toml` (at most 1 GiB), or split the text"),
+                AuxError::NotUtf8 { line, column } => Diagnostic::new(
+                    Code::E0012,
+                    path.span,
+                    format!("file `{rel}` is not UTF-8 text (the first invalid byte is at line {line}, column {column})"),
+                )
+                .primary_label("not UTF-8")
+                .help("save the file as UTF-8; `file(...)` reads text such as markdown, not documents such as PDF or Word files"),
+            };
+            self.diags.push(d);
             return None;
         }
         let Some(id) = self.aux.loaded.get(&rel).copied() else {
@@ -1108,7 +1366,7 @@ impl Lower<'_> {
             content: self
                 .sources
                 .get(id)
-                .map(|f| f.text.clone())
+                .map(|f| f.text.to_string())
                 .unwrap_or_default(),
             path: Some(rel),
             span,
@@ -1153,7 +1411,7 @@ impl Lower<'_> {
         }
         let data = match kind {
             Kind::Person => {
-                let (mut fl, blocks) = self.read_fields(item, PERSON_FIELDS, &["evidence"]);
+                let (mut fl, blocks) = self.read_fields(item, PERSON_FIELDS, PERSON_BLOCKS);
                 let evidence = blocks
                     .into_iter()
                     .filter_map(|b| self.qualification(b))
@@ -1215,7 +1473,7 @@ impl Lower<'_> {
                 })
             }
             Kind::Objective => {
-                let (mut fl, blocks) = self.read_fields(item, OBJECTIVE_FIELDS, &["result"]);
+                let (mut fl, blocks) = self.read_fields(item, OBJECTIVE_FIELDS, OBJECTIVE_BLOCKS);
                 let results = blocks.into_iter().map(|b| self.result(b)).collect();
                 Data::Objective(Objective {
                     owner: fl.link("owner"),
@@ -1244,7 +1502,7 @@ impl Lower<'_> {
                 })
             }
         };
-        if let Some(&first) = self.model.index.get(&id.text) {
+        if let Some(&first) = self.model.index.get(id.text.as_str()) {
             let prev = &self.model.entities[first.0 as usize];
             self.diags.push(
                 Diagnostic::new(
@@ -1259,10 +1517,10 @@ impl Lower<'_> {
             return;
         }
         let eid = EntityId(self.model.entities.len() as u32);
-        self.model.index.insert(id.text.clone(), eid);
+        self.model.index.insert(id.text.to_string(), eid);
         self.model.entities.push(Entity {
             kind,
-            id: id.text.clone(),
+            id: id.text.to_string(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             id_span: id.span,
             span: item.span,
@@ -1274,7 +1532,7 @@ impl Lower<'_> {
     }
 
     fn risk(&mut self, item: &Item) -> Risk {
-        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, &["residual"]);
+        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, RISK_BLOCKS);
         let mut residual = None;
         for b in blocks {
             self.header_bare(b, false);
@@ -1323,7 +1581,7 @@ impl Lower<'_> {
     }
 
     fn control(&mut self, item: &Item) -> Control {
-        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, &["evidence", "result"]);
+        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, CONTROL_BLOCKS);
         let mut evidence = Vec::new();
         let mut results = Vec::new();
         for b in blocks {
@@ -1500,7 +1758,7 @@ impl Lower<'_> {
     }
 
     fn nonconformity(&mut self, item: &Item) -> Nonconformity {
-        let (mut fl, blocks) = self.read_fields(item, NONCONFORMITY_FIELDS, &["action"]);
+        let (mut fl, blocks) = self.read_fields(item, NONCONFORMITY_FIELDS, NONCONFORMITY_BLOCKS);
         let actions = blocks.into_iter().filter_map(|b| self.action(b)).collect();
         Nonconformity {
             source: fl.source("source"),
@@ -1519,7 +1777,7 @@ impl Lower<'_> {
     }
 
     fn review(&mut self, item: &Item) -> Review {
-        let (mut fl, blocks) = self.read_fields(item, REVIEW_FIELDS, &["inputs", "action"]);
+        let (mut fl, blocks) = self.read_fields(item, REVIEW_FIELDS, REVIEW_BLOCKS);
         let mut inputs: Option<ReviewInputs> = None;
         let mut actions = Vec::new();
         for b in blocks {
@@ -1620,7 +1878,7 @@ impl Lower<'_> {
     fn risk_method(&mut self, item: &Item) {
         let errors_before = self.diags.len();
         self.header_bare(item, false);
-        let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, &["matrix"]);
+        let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, RISK_METHOD_BLOCKS);
         if !self.singleton(item, "risk_method") {
             return;
         }
@@ -1749,7 +2007,7 @@ impl Lower<'_> {
             self.model.decisions.push(Decision {
                 req: ReqLink {
                     framework: s.framework.as_ref().map(|f| f.key.clone()),
-                    id: s.subject.text.clone(),
+                    id: s.subject.text.to_string(),
                     span: s.subject.span,
                     target: None,
                 },
@@ -1872,7 +2130,7 @@ impl Lower<'_> {
             };
             match b.keyword.text.as_str() {
                 "group" => {
-                    groups.push((id.text.clone(), title));
+                    groups.push((id.text.to_string(), title));
                     self.framework_body(b, fw, key, groups);
                     groups.pop();
                 }
@@ -1904,7 +2162,7 @@ impl Lower<'_> {
                     self.model.req_index.insert(key, &id.text, rid);
                     self.model.requirements.push(Requirement {
                         framework: fw,
-                        id: id.text.clone(),
+                        id: id.text.to_string(),
                         title,
                         groups: groups.clone(),
                         attributes,
@@ -1966,14 +2224,14 @@ impl Lower<'_> {
             let mut values = Vec::new();
             for v in &items {
                 match &v.kind {
-                    ValueKind::Ref(n) => values.push(n.text.clone()),
+                    ValueKind::Ref(n) => values.push(n.text.to_string()),
                     ValueKind::Str(s) => values.push(s.value.clone()),
                     ValueKind::Bool(x) => values.push(x.to_string()),
                     ValueKind::Int(x) => values.push(x.to_string()),
                     _ => self.wrong_type(v, "a name, a string, a boolean or an integer"),
                 }
             }
-            out.push((field.name.text.clone(), values));
+            out.push((field.name.text.to_string(), values));
         }
         out
     }
@@ -2073,14 +2331,14 @@ impl Lower<'_> {
             links.push(MappingLink {
                 from: ReqLink {
                     framework: Some(from.key.clone()),
-                    id: s.subject.text.clone(),
+                    id: s.subject.text.to_string(),
                     span: s.subject.span,
                     target: None,
                 },
                 relation,
                 to: ReqLink {
                     framework: Some(to.key.clone()),
-                    id: target.text.clone(),
+                    id: target.text.to_string(),
                     span: target.span,
                     target: None,
                 },
@@ -2153,7 +2411,7 @@ impl Lower<'_> {
                         .unwrap_or(this);
                     self.model.clauses.push(Clause {
                         framework: key.to_string(),
-                        id: id.text.clone(),
+                        id: id.text.to_string(),
                         title: title.value.clone(),
                         parent: parent.map(|(p, _)| p.to_string()),
                         top,
@@ -2165,7 +2423,7 @@ impl Lower<'_> {
                     let (mut fl, _) = self.read_fields(b, DOCUMENTED_FIELDS, &[]);
                     self.model.documented.push(Documented {
                         framework: key.to_string(),
-                        key: id.text.clone(),
+                        key: id.text.to_string(),
                         title: title.value.clone(),
                         clause: fl
                             .str("clause")
@@ -2201,7 +2459,7 @@ impl Lower<'_> {
 
 fn link(n: &ast::Name, expects: KindSet) -> Link {
     Link {
-        name: n.text.clone(),
+        name: n.text.to_string(),
         span: n.span,
         expects,
         target: None,
@@ -2210,7 +2468,7 @@ fn link(n: &ast::Name, expects: KindSet) -> Link {
 
 fn word(n: &ast::Name) -> Word {
     Word {
-        text: n.text.clone(),
+        text: n.text.to_string(),
         span: n.span,
     }
 }
