@@ -50,6 +50,7 @@ mod pdf;
 mod positions;
 mod props;
 mod publish;
+mod records;
 mod recovery;
 mod site;
 mod stdlib;
