@@ -19,7 +19,10 @@
 //! - `fmt`: the formatter: a snapshot per layout rule and comment position, every `.isms`
 //!   file through its four checks, the repository kept formatted, scrambled whitespace and
 //!   comments anywhere formatting to the same bytes, `ismsc fmt` as a user runs it.
-//! - `props`: no generated input panics the parser or the checker.
+//! - `props`: no generated input panics the parser or the checker; positions convert both ways
+//!   with every line end and encoding.
+//! - `lsp`: `ismsc lsp` driven in-process as an editor drives it, every feature over the
+//!   examples.
 //! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
 //!   project is harmless in every output.
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
@@ -36,13 +39,18 @@ mod emit;
 mod examples;
 mod fmt;
 mod frameworks;
+mod fuzz;
 mod grammar;
 mod harness;
+mod hostile;
 mod init;
+mod lsp;
 mod oscal;
 mod pdf;
+mod positions;
 mod props;
 mod publish;
+mod records;
 mod recovery;
 mod site;
 mod stdlib;

@@ -88,6 +88,10 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
             xlsx::RISK_SHEET,
             xlsx::PLAN_SHEET,
             xlsx::IMPLEMENTED_SHEET,
+            xlsx::PROGRAMME_SHEET,
+            xlsx::AUDITS_SHEET,
+            xlsx::NC_SHEET,
+            xlsx::REVIEW_SHEET,
             // The frameworks acme opts into.
             "Coverage nis2-2022",
             "Coverage nist-csf-2.0"
@@ -195,7 +199,7 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     assert!(!doc.risks.is_empty());
     assert_eq!(risks.height(), 1 + doc.risks.len());
     let head = header(&risks);
-    assert_eq!(head.len(), 27);
+    assert_eq!(head.len(), 28);
     assert_eq!(head[0], "ID");
     assert_eq!(head[2], "Owner");
     assert_eq!(head[6], "Description and acceptance rationale");
@@ -204,6 +208,7 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     assert_eq!(head[17], "Today score");
     assert_eq!(head[21], "Target score");
     assert_eq!(head[22], "Acceptable (target)");
+    assert_eq!(head[27], "Nonconformities");
     let ids: Vec<String> = doc.risks.iter().map(|r| r.id.clone()).collect();
     assert_eq!(column(&risks, 0), ids);
     for (i, r) in doc.risks.iter().enumerate() {
@@ -239,6 +244,12 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
                 r.id
             );
         }
+        assert_eq!(
+            string(&risks, i + 1, 27),
+            r.nonconformities.join("; "),
+            "{}",
+            r.id
+        );
     }
 }
 
@@ -299,6 +310,10 @@ fn user_text_is_never_a_formula() {
         xlsx::RISK_SHEET,
         xlsx::PLAN_SHEET,
         xlsx::IMPLEMENTED_SHEET,
+        xlsx::PROGRAMME_SHEET,
+        xlsx::AUDITS_SHEET,
+        xlsx::NC_SHEET,
+        xlsx::REVIEW_SHEET,
     ] {
         // No cell holds a formula.
         let formulas = wb.worksheet_formula(name).expect("formulas");
@@ -372,11 +387,12 @@ fn build_format_xlsx_writes_only_the_workbook() {
     ];
     let (code, _, err) = ismsc(&args);
     assert_eq!(code, 0, "{err}");
-    let names: Vec<String> = std::fs::read_dir(&out)
+    let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("output folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, [xlsx::FILE]);
+    names.sort();
+    assert_eq!(names, [ismsc_core::emit::write::MARKER, xlsx::FILE]);
     let written = std::fs::read(out.join(xlsx::FILE)).expect("soa.xlsx");
     assert!(written == workbook(&compile(&acme()), None));
     let _ = std::fs::remove_dir_all(&dir);

@@ -7,6 +7,8 @@
 //! - [`coverage`]: the coverage of each framework the project opts into, graded;
 //! - [`control`]: whether each controlled document is approved, a draft or overdue on
 //!   `--today`.
+//! - [`records`]: the audit programme and its cycle, the state of nonconformities, actions
+//!   and management reviews, judged against the date of the analysis.
 //!
 //! **Architecture Invariant:** every check, emitter and the language server reads these; none
 //! derives them again or builds a reverse index of its own. The derivations are `pub(super)`,
@@ -15,13 +17,14 @@
 pub mod control;
 pub mod coverage;
 pub mod index;
+pub mod records;
 pub mod register;
 pub mod soa;
 
 use crate::model::Model;
-use crate::syntax::ast::Date;
 
 pub use index::{Field, Node, Ref, RefIndex, Site};
+pub use records::{Records, Settings};
 pub use register::{Assessed, Plan, Register};
 pub use soa::Soa;
 
@@ -40,18 +43,21 @@ pub struct Facts {
     pub coverage: Vec<coverage::Coverage>,
     /// The state of the documents `ismsc` writes (approved, draft, overdue) on `--today`.
     pub control: control::Control,
+    /// The records of audits, nonconformities and reviews, judged against the settings.
+    pub records: Records,
 }
 
 impl Facts {
-    /// Derives every fact of a resolved model; the state of the controlled documents is
-    /// judged on `today`.
-    pub fn derive(model: &Model, today: Date) -> Facts {
+    /// Derives every fact of a resolved model; what depends on time (the records, the state
+    /// of the controlled documents) is judged against `settings`.
+    pub fn derive(model: &Model, settings: Settings) -> Facts {
         let index = RefIndex::build(model);
         let soa = soa::derive(model, &index);
         let register = Register::derive(model);
         let plan = Plan::derive(model, &register);
         let coverage = coverage::derive(model, &index, soa.as_ref());
-        let control = control::Control::derive(model, today);
+        let control = control::Control::derive(model, settings.today);
+        let records = Records::derive(model, &index, soa.as_ref(), settings);
         Facts {
             index,
             soa,
@@ -59,6 +65,7 @@ impl Facts {
             plan,
             coverage,
             control,
+            records,
         }
     }
 }

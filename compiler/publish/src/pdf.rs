@@ -13,6 +13,7 @@
 
 pub mod engine;
 pub mod markup;
+pub mod records;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -51,7 +52,9 @@ impl std::fmt::Display for PdfError {
 
 /// The typst source of every document, with its file name: `pdf/<policy-id>.pdf` for each
 /// policy in model order, then `pdf/soa.pdf` (when the project has a known standard),
-/// `pdf/risk-register.pdf` and `pdf/risk-treatment-plan.pdf`.
+/// `pdf/risk-register.pdf`, `pdf/risk-treatment-plan.pdf`, and the records the project
+/// keeps: `pdf/audit-programme.pdf` (with audits), `pdf/nonconformities.pdf` (with
+/// nonconformities) and `pdf/management-review-<id>.pdf` for each management review.
 pub(crate) fn sources(
     analysis: &Analysis,
     made: &Docs,
@@ -79,6 +82,24 @@ pub(crate) fn sources(
         format!("{DIR}/risk-treatment-plan.pdf"),
         treatment_plan_source(&made.plan, &made.register, stamp),
     ));
+    if !made.programme.audits.is_empty() {
+        docs.push((
+            format!("{DIR}/audit-programme.pdf"),
+            records::audit_programme_source(model, &made.programme, stamp),
+        ));
+    }
+    if !made.nonconformities.nonconformities.is_empty() {
+        docs.push((
+            format!("{DIR}/nonconformities.pdf"),
+            records::nonconformities_source(model, &made.nonconformities, stamp),
+        ));
+    }
+    for r in &made.reviews.reviews {
+        docs.push((
+            format!("{DIR}/management-review-{}.pdf", r.id),
+            records::review_source(model, &made.reviews, r, stamp),
+        ));
+    }
     docs
 }
 
@@ -1033,6 +1054,12 @@ fn register_row(reg: &RiskRegisterDoc, r: &RiskEntry) -> String {
         controls.push_str(&format!(
             " \\ #note[Requires {}]",
             escape(&r.requires.join(", "))
+        ));
+    }
+    if !r.nonconformities.is_empty() {
+        controls.push_str(&format!(
+            " \\ #note[Nonconformities: {}]",
+            escape(&r.nonconformities.join(", "))
         ));
     }
     let today = match &r.current {

@@ -6,9 +6,13 @@
 //! `snake_case`; every list is in a defined order (catalogue order for requirements, model
 //! order for items) and maps are `BTreeMap`s, so the same model always gives the same bytes.
 
+mod records;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+pub use self::records::*;
 
 use crate::facts::control::Controlled;
 use crate::facts::coverage::{Coverage, Grade};
@@ -757,6 +761,9 @@ pub struct RiskEntry {
     pub acceptable: bool,
     /// The acceptance of the remaining risk, if recorded.
     pub accepted: Option<RiskAcceptance>,
+    /// Ids of the nonconformities raised against its treating controls (directly or through
+    /// an Annex A control they satisfy), in model order.
+    pub nonconformities: Vec<String>,
     /// The risk's `description`: what it is, and the rationale of its acceptance.
     pub description: Option<String>,
     /// When it was identified, `YYYY-MM-DD`.
@@ -788,6 +795,8 @@ pub struct RiskRefs {
     pub accepted_by: Option<EntityId>,
     /// Of `controls`, in their order.
     pub controls: Vec<EntityId>,
+    /// Of `nonconformities`.
+    pub nonconformities: Vec<EntityId>,
 }
 
 impl RiskEntry {
@@ -1045,12 +1054,24 @@ impl RiskRegisterDoc {
     pub fn new(model: &Model, facts: &Facts) -> RiskRegisterDoc {
         let method = model.risk_method.as_ref();
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
+        // The nonconformities against each risk's controls.
+        let mut against: Vec<(EntityId, EntityId)> = Vec::new();
+        for f in &facts.records.findings {
+            for r in records::risks_of(model, facts, f.nc) {
+                against.push((r, f.nc));
+            }
+        }
         let mut risks = Vec::with_capacity(facts.register.risks.len());
         for assessed in &facts.register.risks {
             let Some(e) = model.entity(assessed.risk) else {
                 continue;
             };
             let Data::Risk(r) = &e.data else { continue };
+            let ncs: Vec<EntityId> = against
+                .iter()
+                .filter(|(risk, _)| *risk == assessed.risk)
+                .map(|(_, nc)| *nc)
+                .collect();
             risks.push(RiskEntry {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -1079,6 +1100,7 @@ impl RiskRegisterDoc {
                         until: a.until.map(|d| d.to_string()),
                     })
                 }),
+                nonconformities: ids(model, &ncs),
                 description: r.description.clone(),
                 identified: r.identified.map(|d| d.to_string()),
                 current: match assessed.basis {
@@ -1101,6 +1123,7 @@ impl RiskRegisterDoc {
                     owner: r.owner.as_ref().and_then(|o| o.target),
                     accepted_by: r.accepted.as_ref().and_then(|a| a.who.target),
                     controls: r.controls.iter().filter_map(|l| l.target).collect(),
+                    nonconformities: ncs,
                 },
             });
         }
