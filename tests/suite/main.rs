@@ -25,10 +25,13 @@
 //!   examples.
 //! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
 //!   project is harmless in every output.
+//! - `auditor`: what an auditor checks in the outputs: a drafted project published as drafts,
+//!   reasons per Annex A control, the treatment plan, the register's criteria, links, labels.
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
 //!   byte-identical.
 
 mod architecture;
+mod auditor;
 mod catalog;
 mod ci;
 mod cli;
