@@ -352,3 +352,38 @@ fn acceptances_show_the_score_that_remains() {
     assert!(pending > 0);
     assert!(table.matches(" today <span").count() >= pending);
 }
+
+/// Rows of the SoA never split across pages: every page of the table starts, after its
+/// repeated header, with a row's id or a theme's heading, never with the continued part of a
+/// row.
+#[test]
+fn soa_rows_never_split_across_pages() {
+    let a = crate::harness::compile(&repo().join("examples/acme"));
+    let files = build(&a, vec![Output::Pdf]);
+    let pdf = files.get("pdf/soa.pdf").expect("soa.pdf");
+    let pages = pdf_extract::extract_text_from_mem_by_pages(pdf).expect("pages");
+    assert!(pages.len() > 5, "{} pages", pages.len());
+    let header = "StatusDue";
+    let mut continued = 0;
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        let text = squash(page);
+        let Some(at) = text.find(header) else {
+            continue;
+        };
+        continued += 1;
+        let rest = &text[at + header.len()..];
+        assert!(
+            rest.starts_with("A.")
+                || ["Organizational", "People", "Physical", "Technological"]
+                    .iter()
+                    .any(|t| rest.starts_with(t)),
+            "page {} starts with {}",
+            i + 1,
+            &rest[..rest.len().min(120)]
+        );
+    }
+    assert!(
+        continued > 5,
+        "the table's header is repeated on {continued} pages"
+    );
+}
