@@ -31,6 +31,7 @@ mod ci;
 mod cli;
 mod codes;
 mod coverage;
+mod diff;
 mod editors;
 mod emit;
 mod examples;

@@ -144,6 +144,30 @@ enum Command {
         #[arg(long)]
         timestamp: Option<String>,
     },
+    /// Show what changed between two versions of a project: the rows of the Statement of
+    /// Applicability, the risk register and treatment plan, controls, policies and the rest,
+    /// compared as derived, never as text.
+    Diff {
+        /// The old and the new project folders; with `--since`, the one project folder
+        /// (default: the current folder).
+        #[arg(value_name = "PROJECT")]
+        projects: Vec<PathBuf>,
+        /// Compare the project as committed at this git revision (a branch, a tag such as
+        /// `audit-2026`, `HEAD~1`) with its working tree.
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Exit with 1 when a change of one of these classes (e.g. `newly-excluded`) or levels
+        /// (`warning`, `notice`, `info`) is present; repeatable or comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "CLASS")]
+        fail_on: Vec<String>,
+        /// The date that decides which risk acceptances are expiring (YYYY-MM-DD; default:
+        /// today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
     /// Format `.isms` files in the canonical layout (docs/language.md, "Layout"), keeping
     /// every comment; only files that change are written.
     Fmt {
@@ -251,6 +275,16 @@ enum Format {
     Github,
     /// A JUnit XML report, for the test reports of GitLab and Jenkins.
     Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Terraform-plan style `+ ~ -` lines and a one-line summary.
+    Human,
+    /// A pull-request comment: summary, warnings, one table per section.
+    Markdown,
+    /// One JSON object with a sorted `changes` array.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -584,6 +618,20 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
                     out,
                 },
         } => import_oscal_catalog(&file, framework, out.as_deref(), io),
+        Command::Diff {
+            projects,
+            since,
+            format,
+            fail_on,
+            today: date,
+        } => diff(
+            &projects,
+            since.as_deref(),
+            format,
+            &fail_on,
+            date.unwrap_or_else(today),
+            io,
+        ),
         Command::Fmt {
             paths,
             check,
@@ -1277,6 +1325,131 @@ fn import_oscal_catalog(
         }
     }
     Ok(0)
+}
+
+/// A project folder as the input of a diff side.
+fn read_project(p: &Path) -> Result<Input, String> {
+    Input::from_dir(p).map_err(|e| format!("cannot read the project `{}`: {e}", p.display()))
+}
+
+/// One side of a diff: analysed, with the name it goes by in the report.
+fn diff_side(
+    input: Result<Input, String>,
+    label: &str,
+    today: Date,
+    io: &mut Io<'_>,
+) -> Result<Analysis, u8> {
+    let input = input.map_err(|e| {
+        io.eprint(&format!("error: {e}\n"));
+        2u8
+    })?;
+    let options = Options {
+        today,
+        deny_warnings: false,
+    };
+    let analysis = analyze(input, &options);
+    let language: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !d.code.configurable())
+        .cloned()
+        .collect();
+    if !language.is_empty() {
+        let style = io.style();
+        io.eprint(&render::human(&language, &analysis.sources, style));
+        io.eprint(&format!(
+            "error: {label} has errors in its `.isms` files, so it cannot be compared; `ismsc check` lists them\n"
+        ));
+        return Err(1);
+    }
+    Ok(analysis)
+}
+
+/// `ismsc diff OLD NEW` and `ismsc diff --since REV [PROJECT]`: both versions analysed the
+/// same way and their derived documents compared. Exit 0, or 1 when a `--fail-on` class is
+/// present (or a version has errors of the language), 2 on usage or I/O failure.
+fn diff(
+    projects: &[PathBuf],
+    since: Option<&str>,
+    format: DiffFormat,
+    fail_on: &[String],
+    today: Date,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    use ismsc_core::diff::{self as d, classes};
+    for f in fail_on {
+        let level = classes::Level::ALL.iter().any(|l| l.as_str() == f);
+        if classes::by_id(f).is_none() && !level {
+            let ids: Vec<&str> = classes::ALL.iter().map(|c| c.id).collect();
+            io.eprint(&format!(
+                "error: `--fail-on {f}`: there is no such class of change; the classes are {}, and the levels `info`, `notice`, `warning`\n",
+                ids.join(", ")
+            ));
+            return Err(2);
+        }
+    }
+    // Each side is read and analysed in turn, so a bad revision fails before the work tree
+    // is read.
+    let (old, new, old_label, new_label) = match (since, projects) {
+        (Some(rev), [] | [_]) => {
+            let project = projects
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            let old_label = rev.to_string();
+            let old = ismsc_core::git::project_at(&project, rev)
+                .map(Input::from_memory)
+                .map_err(|e| format!("cannot read `{}` at `{rev}`: {e}", project.display()));
+            let old = diff_side(old, &format!("the old version (`{rev}`)"), today, io)?;
+            let new = diff_side(read_project(&project), "the working tree", today, io)?;
+            (old, new, old_label, "working tree".to_string())
+        }
+        (Some(_), _) => {
+            io.eprint("error: with `--since REV`, name one project folder (the new version is its working tree)\n");
+            return Err(2);
+        }
+        (None, [old_dir, new_dir]) => {
+            let (old_label, new_label) =
+                (old_dir.display().to_string(), new_dir.display().to_string());
+            let old = diff_side(
+                read_project(old_dir),
+                &format!("the old version (`{old_label}`)"),
+                today,
+                io,
+            )?;
+            let new = diff_side(
+                read_project(new_dir),
+                &format!("the new version (`{new_label}`)"),
+                today,
+                io,
+            )?;
+            (old, new, old_label, new_label)
+        }
+        (None, _) => {
+            io.eprint("error: name the old and the new project folders (`ismsc diff OLD NEW`), or a git revision to compare the working tree with (`ismsc diff --since REV [PROJECT]`)\n");
+            return Err(2);
+        }
+    };
+    let changes = d::Diff::new(&old, &new, today);
+    let text = match format {
+        DiffFormat::Human => d::render::human(&changes, &old_label, &new_label),
+        DiffFormat::Markdown => d::render::markdown(
+            &changes,
+            &old_label,
+            &new_label,
+            d::render::GITHUB_COMMENT_LIMIT,
+        ),
+        DiffFormat::Json => d::render::json(&changes, &old_label, &new_label),
+    };
+    io.print(&text)?;
+    release(old);
+    release(new);
+    let hit = changes.changes.iter().any(|c| {
+        fail_on
+            .iter()
+            .any(|f| f == c.class.id || f == c.class.level.as_str())
+    });
+    Ok(u8::from(hit))
 }
 
 /// What `ismsc fmt` does with a file that would change.

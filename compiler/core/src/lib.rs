@@ -5,10 +5,12 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod driver;
 pub mod emit;
 pub mod facts;
 pub mod fmt;
+pub mod git;
 pub mod import;
 pub mod init;
 pub mod manifest;
