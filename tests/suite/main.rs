@@ -39,6 +39,7 @@ mod fmt;
 mod grammar;
 mod harness;
 mod init;
+mod migrate;
 mod oscal;
 mod pdf;
 mod props;

@@ -168,6 +168,23 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<Date>,
     },
+    /// Move a project to another edition of its standard (ISO/IEC 27001:2013 to 2022) through
+    /// the catalogue's mapping: prints the changes and every decision, or writes them.
+    Migrate {
+        /// The project folder (with `isms.toml`).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// The edition to move to.
+        #[arg(long, value_name = "STANDARD", default_value = "iso27001:2022")]
+        to: String,
+        /// Change the files in place (atomically, keeping every comment); without it nothing
+        /// is written and the changes are printed as a unified diff.
+        #[arg(long)]
+        write: bool,
+        /// The date the check after the migration judges against (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
     /// Format `.isms` files in the canonical layout (docs/language.md, "Layout"), keeping
     /// every comment; only files that change are written.
     Fmt {
@@ -632,6 +649,12 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             date.unwrap_or_else(today),
             io,
         ),
+        Command::Migrate {
+            project,
+            to,
+            write,
+            today: date,
+        } => migrate(&project, &to, write, date.unwrap_or_else(today), io),
         Command::Fmt {
             paths,
             check,
@@ -1450,6 +1473,92 @@ fn diff(
             .any(|f| f == c.class.id || f == c.class.level.as_str())
     });
     Ok(u8::from(hit))
+}
+
+/// `ismsc migrate`: the project moved to another edition. Without `--write`, a unified diff on
+/// standard output and the decisions on standard error; with it, the files written in place.
+/// Exit 0, 1 when the project has errors of the language, 2 on usage or I/O failure.
+fn migrate(project: &Path, to: &str, write: bool, today: Date, io: &mut Io<'_>) -> Result<u8, u8> {
+    let common = Common {
+        today: Some(today),
+        deny_warnings: false,
+        path_base: None,
+    };
+    let mut analysis = load(project, &common, io)?;
+    let language_errors = analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && !d.code.configurable());
+    if language_errors {
+        report(&mut analysis, project, &common, io)?;
+        io.eprint("error: the project has errors in its `.isms` files; fix them before migrating (`ismsc check` lists them)\n");
+        return Ok(1);
+    }
+    let options = Options {
+        today,
+        deny_warnings: false,
+    };
+    let plan = match ismsc_core::migrate::migrate(&analysis, to, &options) {
+        Ok(plan) => plan,
+        Err(e) => {
+            io.eprint(&format!("error: {e}\n"));
+            return Err(2);
+        }
+    };
+    let mut text = format!(
+        "Migration of `{}` from {} to {}:\n",
+        project.display(),
+        plan.from,
+        plan.to
+    );
+    for n in &plan.notes {
+        if n.line > 0 {
+            text.push_str(&format!("  {}:{}: {}\n", n.file, n.line, n.text));
+        } else {
+            text.push_str(&format!("  {}: {}\n", n.file, n.text));
+        }
+    }
+    let after: Vec<String> = plan
+        .findings_after
+        .iter()
+        .map(|(code, n)| format!("{n} × {code}"))
+        .collect();
+    text.push_str(&format!(
+        "After the migration, `ismsc check` reports {}.\n",
+        if after.is_empty() {
+            "no problems".to_string()
+        } else {
+            after.join(", ")
+        }
+    ));
+    if write {
+        for f in &plan.files {
+            let path = project.join(&f.name);
+            if let Err(e) = emit::write::write_atomic(&path, f.new.as_bytes()) {
+                io.eprint(&text);
+                io.eprint(&format!("error: {e}\n"));
+                return Err(2);
+            }
+        }
+        text.push_str(&format!(
+            "Wrote {} of `{}`.\n",
+            plural(plan.files.len(), "file"),
+            project.display()
+        ));
+        io.eprint(&text);
+    } else {
+        for f in &plan.files {
+            io.print(&unified_diff(&f.name, &f.old, &f.new))?;
+        }
+        text.push_str(&format!(
+            "Nothing was written: `ismsc migrate {} --write` changes {}.\n",
+            project.display(),
+            plural(plan.files.len(), "file")
+        ));
+        io.eprint(&text);
+    }
+    release(analysis);
+    Ok(0)
 }
 
 /// What `ismsc fmt` does with a file that would change.

@@ -14,6 +14,7 @@ pub mod git;
 pub mod import;
 pub mod init;
 pub mod manifest;
+pub mod migrate;
 pub mod model;
 pub mod par;
 pub mod source;
