@@ -5,13 +5,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ismsc_core::diff::{classes, render, ChangeKind, Diff};
 use serde_json::Value;
 
 use crate::cli::ismsc;
-use crate::harness::{compile, path_str, repo, scratch, TODAY};
+use crate::harness::{compile, git, have_git, path_str, repo, scratch, TODAY};
 
 const DATE: &str = "2026-11-22";
 
@@ -260,42 +259,6 @@ fn realistic_change(project: &Path) {
 fn changes_of(json: &str) -> Vec<Value> {
     let doc: Value = serde_json::from_str(json).expect("JSON");
     doc["changes"].as_array().cloned().unwrap_or_default()
-}
-
-fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Dana Weber",
-            "-c",
-            "user.email=dana@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", "2026-11-01T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-01T10:00:00Z")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Whether `git` can be run; prints why a test is skipped when not.
-pub fn have_git(test: &str) -> bool {
-    let ok = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        println!("skipped {test}: `git` is not installed");
-    }
-    ok
 }
 
 #[test]

@@ -38,6 +38,7 @@ mod examples;
 mod fmt;
 mod grammar;
 mod harness;
+mod history;
 mod init;
 mod migrate;
 mod oscal;

@@ -143,6 +143,13 @@ enum Command {
         /// Print this time stamp in the documents (default: none, so builds are byte-identical).
         #[arg(long)]
         timestamp: Option<String>,
+        /// Leave out the revision tables that the policies, the SoA and the risk register get
+        /// from git when the project is in a git work tree.
+        #[arg(long)]
+        no_history: bool,
+        /// At most this many revisions in each revision table.
+        #[arg(long, value_name = "N", default_value_t = ismsc_core::history::DEFAULT_LIMIT)]
+        history_limit: usize,
     },
     /// Show what changed between two versions of a project: the rows of the Statement of
     /// Applicability, the risk register and treatment plan, controls, policies and the rest,
@@ -617,6 +624,8 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             out,
             format,
             timestamp,
+            no_history,
+            history_limit,
         } => {
             let mut outputs: Vec<publish::Output> = format.into_iter().map(Into::into).collect();
             if outputs.is_empty() {
@@ -624,8 +633,16 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             }
             outputs.sort();
             outputs.dedup();
-            let options = publish::BuildOptions { outputs, timestamp };
-            build(&project, &common, out, &options, io)
+            let options = publish::BuildOptions {
+                outputs,
+                timestamp,
+                history: None,
+            };
+            let history =
+                (!no_history && history_limit > 0).then_some(ismsc_core::history::Options {
+                    limit: history_limit,
+                });
+            build(&project, &common, out, options, history, io)
         }
         Command::Import {
             what:
@@ -1189,7 +1206,8 @@ fn build(
     project: &Path,
     common: &Common,
     out: Option<PathBuf>,
-    options: &publish::BuildOptions,
+    mut options: publish::BuildOptions,
+    history: Option<ismsc_core::history::Options>,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
     let mut analysis = load(project, common, io)?;
@@ -1198,8 +1216,16 @@ fn build(
     if analysis.has_errors() {
         return Ok(1);
     }
+    // The revision tables of the site and the PDFs, from git; none outside a work tree.
+    let documents = options
+        .outputs
+        .iter()
+        .any(|o| matches!(o, publish::Output::Site | publish::Output::Pdf));
+    if let (Some(h), true) = (history, documents) {
+        options.history = ismsc_core::history::of_project(project, &analysis, h);
+    }
     let progress = TerminalProgress::new(io.err_is_terminal);
-    let built = publish::build_with_progress(&analysis, options, &progress);
+    let built = publish::build_with_progress(&analysis, &options, &progress);
     progress.finish();
     let Some(publish::Built { files, failed }) = built else {
         return Ok(no_standard(io));

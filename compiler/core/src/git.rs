@@ -291,7 +291,11 @@ pub fn log(root: &Path, paths: &[String], limit: usize) -> Result<Vec<Commit>, G
     let out = match run(root, &args, None) {
         Ok(out) => out,
         // A repository without commits has no history.
-        Err(e) if e.0.contains("does not have any commits") || e.0.contains("bad revision") => {
+        Err(e)
+            if e.0.contains("does not have any commits")
+                || e.0.contains("bad revision")
+                || e.0.contains("unknown revision") =>
+        {
             return Ok(Vec::new())
         }
         Err(e) => return Err(e),

@@ -11,6 +11,7 @@ pub mod emit;
 pub mod facts;
 pub mod fmt;
 pub mod git;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod manifest;
