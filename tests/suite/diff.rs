@@ -371,3 +371,25 @@ fn a_realistic_change_from_folders_and_from_git() {
     let (code, _, err) = since("HEAD~1", &old);
     assert_eq!(code, 2, "{err}");
 }
+
+/// docs/diff.md lists every class of the table with its title, clause and level.
+#[test]
+fn the_documentation_lists_every_class() {
+    let docs = std::fs::read_to_string(repo().join("docs/diff.md")).expect("docs/diff.md");
+    for c in classes::ALL {
+        let row = format!(
+            "| `{}` | {} | {} | {} |",
+            c.id,
+            c.title,
+            c.clause,
+            c.level.as_str()
+        );
+        assert!(docs.contains(&row), "docs/diff.md lacks the row {row}");
+    }
+    let rows = docs.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(
+        rows,
+        classes::ALL.len(),
+        "docs/diff.md lists a class that does not exist"
+    );
+}

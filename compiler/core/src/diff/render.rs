@@ -76,6 +76,67 @@ fn show(field: &str, v: &Value, max: usize) -> String {
     cut(&text, max)
 }
 
+/// A changed value before and after, each in one short line: where both are long, what tells
+/// them apart — the elements a list gained and lost, the part of a text from a little before
+/// where it starts to differ.
+fn pair(field: &str, before: &Value, after: &Value, max: usize) -> (String, String) {
+    let (b, a) = (
+        show(field, before, usize::MAX),
+        show(field, after, usize::MAX),
+    );
+    let fits = b.chars().count() <= max && a.chars().count() <= max;
+    // From a little before the first difference.
+    let window = |b: &str, a: &str| {
+        let common = b.chars().zip(a.chars()).take_while(|(x, y)| x == y).count();
+        let skip = common.saturating_sub(12);
+        let tail = |s: &str| {
+            if skip == 0 {
+                cut(s, max)
+            } else {
+                cut(
+                    &format!("…{}", s.chars().skip(skip).collect::<String>()),
+                    max,
+                )
+            }
+        };
+        (tail(b), tail(a))
+    };
+    match (before, after) {
+        _ if fits => (b, a),
+        (Value::Array(x), Value::Array(y)) => {
+            let text = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+            let xs: Vec<String> = x.iter().map(text).collect();
+            let ys: Vec<String> = y.iter().map(text).collect();
+            let gone: Vec<&str> = xs
+                .iter()
+                .filter(|v| !ys.contains(v))
+                .map(String::as_str)
+                .collect();
+            let new: Vec<&str> = ys
+                .iter()
+                .filter(|v| !xs.contains(v))
+                .map(String::as_str)
+                .collect();
+            let items = |n: usize| format!("[{n} item{}]", if n == 1 { "" } else { "s" });
+            let mut after = items(ys.len());
+            if !new.is_empty() {
+                after.push_str(&format!(" + {}", new.join(", ")));
+            }
+            if !gone.is_empty() {
+                after.push_str(&format!(" - {}", gone.join(", ")));
+            }
+            if after.chars().count() <= max {
+                (items(xs.len()), after)
+            } else {
+                window(&b, &a)
+            }
+        }
+        (Value::String(_), Value::String(_)) if field != "text" => window(&b, &a),
+        (Value::Object(_), Value::Object(_)) => window(&b, &a),
+        _ => (cut(&b, max), cut(&a, max)),
+    }
+}
+
 fn cut(text: &str, max: usize) -> String {
     let one_line: String = text
         .chars()
@@ -176,10 +237,9 @@ pub fn human(diff: &Diff, old: &str, new: &str) -> String {
                 .max()
                 .unwrap_or(0);
             for (name, (before, after), titles) in fields {
+                let (b, a) = pair(name, before, after, 60);
                 out.push_str(&format!(
-                    "      ~ {name:<width$} = {} -> {}  # {}\n",
-                    show(name, before, 60),
-                    show(name, after, 60),
+                    "      ~ {name:<width$} = {b} -> {a}  # {}\n",
                     titles.join(", ")
                 ));
             }
@@ -222,7 +282,12 @@ fn md_id(id: &str) -> String {
 
 /// A value in a table cell, as code (which neither mentions nor links).
 fn md_value(field: &str, v: &Value, max: usize) -> String {
-    let text = show(field, v, max).replace('|', "\\|");
+    md_code(&show(field, v, max))
+}
+
+/// A shown value as code in a table cell.
+fn md_code(text: &str) -> String {
+    let text = text.replace('|', "\\|");
     if text.contains('`') {
         md(&text)
     } else {
@@ -238,8 +303,9 @@ fn md_values(change: &Change) -> (String, String) {
     let mut before = Vec::new();
     let mut after = Vec::new();
     for (name, (b, a)) in &change.fields {
-        before.push(format!("{}: {}", md(name), md_value(name, b, 100)));
-        after.push(format!("{}: {}", md(name), md_value(name, a, 100)));
+        let (b, a) = pair(name, b, a, 100);
+        before.push(format!("{}: {}", md(name), md_code(&b)));
+        after.push(format!("{}: {}", md(name), md_code(&a)));
     }
     (before.join("<br>"), after.join("<br>"))
 }
