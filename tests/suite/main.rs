@@ -20,6 +20,11 @@
 //!   file through its four checks, the repository kept formatted, scrambled whitespace and
 //!   comments anywhere formatting to the same bytes, `ismsc fmt` as a user runs it.
 //! - `props`: no generated input panics the parser or the checker.
+//! - `diff`: `ismsc diff`: one change of each class, a project against itself, the reports,
+//!   `--fail-on`, `--since` on a git repository built in the test.
+//! - `migrate`: `ismsc migrate` from 2013 to 2022: the transition example and the merges,
+//!   splits and dropped exclusions of a fixture.
+//! - `history`: the revision tables of the documents from a git repository built in the test.
 //! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
 //!   project is harmless in every output.
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
