@@ -6,7 +6,7 @@ use ismsc_core::{analyze, Input};
 use crate::harness::{options, repo};
 
 /// The acme example as in-memory files, with `edit` applied to each `.isms` text.
-fn acme(edit: impl Fn(&str, String) -> String) -> Vec<(String, String)> {
+pub fn acme(edit: impl Fn(&str, String) -> String) -> Vec<(String, String)> {
     let root = repo().join("examples/acme");
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];

@@ -319,11 +319,18 @@ fn build_is_deterministic_and_matches_soa() {
             TODAY,
         ]);
         assert_eq!(code, 0, "{err}");
-        assert!(err.contains("wrote 8 files"), "{err}");
+        assert!(err.contains("wrote 12 files"), "{err}");
     }
     let (fa, fb) = (files(&a), files(&b));
     let names: Vec<&str> = fa.keys().map(String::as_str).collect();
+    // The data files, and the coverage of the two frameworks acme opts into.
     let mut expected = emit::BUILD_FILES.to_vec();
+    expected.extend([
+        "coverage/nis2-2022.csv",
+        "coverage/nis2-2022.json",
+        "coverage/nist-csf-2.0.csv",
+        "coverage/nist-csf-2.0.json",
+    ]);
     expected.sort();
     assert_eq!(names, expected);
     assert_eq!(fa, fb, "two builds of the same project differ");

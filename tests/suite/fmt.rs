@@ -417,7 +417,7 @@ impl Rng {
 /// Spans of the items and entries that `// ismsc-fmt: off` leaves as written.
 fn left_as_written(file: &File) -> Vec<(usize, usize)> {
     fn off(t: &ismsc_core::syntax::ast::Trivia) -> bool {
-        t.leading
+        t.leading()
             .last()
             .is_some_and(|c| c.text.starts_with("// ismsc-fmt: off"))
     }
@@ -448,8 +448,8 @@ fn text_blocks(file: &File) -> Vec<(usize, usize)> {
             ValueKind::Str(s) | ValueKind::File(s) if s.block => {
                 out.push((s.span.start as usize, s.span.end as usize))
             }
-            ValueKind::Pair { value: s, .. } if s.block => {
-                out.push((s.span.start as usize, s.span.end as usize))
+            ValueKind::Pair(p) if p.value.block => {
+                out.push((p.value.span.start as usize, p.value.span.end as usize))
             }
             ValueKind::List(items) => items.iter().for_each(|i| value(i, out)),
             ValueKind::Scale(b) => body(b, out),
@@ -630,8 +630,8 @@ fn boundaries(text: &str) -> Vec<usize> {
                 out.push((v.span.end as usize).saturating_sub(1));
                 items.iter().for_each(|i| value(i, out));
             }
-            ValueKind::Pair { key, .. } => out.push(key.span.end as usize),
-            ValueKind::SignOff { who, .. } => out.push(who.span.end as usize),
+            ValueKind::Pair(p) => out.push(p.key.span.end as usize),
+            ValueKind::SignOff(s) => out.push(s.who.span.end as usize),
             ValueKind::Scale(b) => body(b, out),
             _ => {}
         }

@@ -97,12 +97,12 @@ fn ours_value(v: &Value, out: &mut String) {
         ValueKind::Int(n) => out.push_str(&format!("(int {n} {s})")),
         ValueKind::Bool(b) => out.push_str(&format!("(bool {b} {s})")),
         ValueKind::Ref(n) => out.push_str(&format!("(ref {} {s})", n.text)),
-        ValueKind::Qualified { framework, id } => out.push_str(&format!(
+        ValueKind::Qualified(q) => out.push_str(&format!(
             "(qual {}@{} {}@{} {s})",
-            framework.key,
-            span(framework.span),
-            id.text,
-            span(id.span)
+            q.framework.key,
+            span(q.framework.span),
+            q.id.text,
+            span(q.id.span)
         )),
         ValueKind::Framework(f) => out.push_str(&format!("(fw {} {s})", f.key)),
         ValueKind::List(items) => {
@@ -113,19 +113,20 @@ fn ours_value(v: &Value, out: &mut String) {
             }
             out.push_str(&format!(" {s})"));
         }
-        ValueKind::Pair { key, value } => out.push_str(&format!(
+        ValueKind::Pair(p) => out.push_str(&format!(
             "(pair {}@{} {:?}/{}@{} {s})",
-            key.text,
-            span(key.span),
-            value.value,
-            value.block,
-            span(value.span)
+            p.key.text,
+            span(p.key.span),
+            p.value.value,
+            p.value.block,
+            span(p.value.span)
         )),
-        ValueKind::SignOff { who, date, until } => out.push_str(&format!(
-            "(signoff {}@{} {date} {:?} {s})",
-            who.text,
-            span(who.span),
-            until.map(|u| u.to_string())
+        ValueKind::SignOff(so) => out.push_str(&format!(
+            "(signoff {}@{} {} {:?} {s})",
+            so.who.text,
+            span(so.who.span),
+            so.date,
+            so.until.map(|u| u.to_string())
         )),
         ValueKind::File(p) => out.push_str(&format!("(file {:?}@{} {s})", p.value, span(p.span))),
         ValueKind::Scale(b) => {

@@ -19,7 +19,10 @@
 //! - `fmt`: the formatter: a snapshot per layout rule and comment position, every `.isms`
 //!   file through its four checks, the repository kept formatted, scrambled whitespace and
 //!   comments anywhere formatting to the same bytes, `ismsc fmt` as a user runs it.
-//! - `props`: no generated input panics the parser or the checker.
+//! - `props`: no generated input panics the parser or the checker; positions convert both ways
+//!   with every line end and encoding.
+//! - `lsp`: `ismsc lsp` driven in-process as an editor drives it, every feature over the
+//!   examples.
 //! - `diff`: `ismsc diff`: one change of each class, a project against itself, the reports,
 //!   `--fail-on`, `--since` on a git repository built in the test.
 //! - `migrate`: `ismsc migrate` from 2013 to 2022: the transition example and the merges,
@@ -41,13 +44,16 @@ mod editors;
 mod emit;
 mod examples;
 mod fmt;
+mod frameworks;
 mod grammar;
 mod harness;
 mod history;
 mod init;
+mod lsp;
 mod migrate;
 mod oscal;
 mod pdf;
+mod positions;
 mod props;
 mod publish;
 mod recovery;

@@ -82,7 +82,14 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
     let mut wb = open(workbook(&analysis, None));
     assert_eq!(
         wb.sheet_names(),
-        [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET]
+        [
+            xlsx::SOA_SHEET,
+            xlsx::RISK_SHEET,
+            xlsx::PLAN_SHEET,
+            // The frameworks acme opts into.
+            "Coverage nis2-2022",
+            "Coverage nist-csf-2.0"
+        ]
     );
     let soa = sheet(&mut wb, xlsx::SOA_SHEET);
     assert_eq!(soa.start(), Some((0, 0)));

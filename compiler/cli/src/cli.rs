@@ -77,7 +77,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// The framework, e.g. `nist-csf:2.0` (default: the one framework of `frameworks =
-        /// [...]`).
+        /// [...]`; with several, the table format prints one line per framework).
         #[arg(long)]
         framework: Option<String>,
         /// How to print the coverage.
@@ -216,6 +216,13 @@ enum Command {
     Explain {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
         code: String,
+    },
+    /// Run the language server over standard input and output (for editors; see
+    /// docs/editors.md).
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
     },
     /// Tools for looking inside the compiler.
     Debug {
@@ -394,7 +401,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -688,6 +695,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
         Command::Debug {
             what: DebugCommand::Ast { file },
         } => debug_ast(&file, io),
+        Command::Lsp { stdio: _ } => Ok(crate::lsp::run_stdio()),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -857,6 +865,17 @@ fn coverage(
     let key = match (framework, opted.as_slice()) {
         (Some(k), _) => k,
         (None, [one]) => one,
+        (None, [_, _, ..]) if matches!(format, SoaFormat::Table) => {
+            // An overview of every framework the project opts into, one line each.
+            let docs: Vec<emit::dto::CoverageDoc> = analysis
+                .facts
+                .coverage
+                .iter()
+                .map(|c| emit::dto::CoverageDoc::new(model, c))
+                .collect();
+            io.print(&coverage_overview(&docs))?;
+            return Ok(0);
+        }
         (None, _) => {
             io.eprint(&format!(
                 "error: name the framework with `--framework KEY`; the project opts into: {}\n",
@@ -911,6 +930,30 @@ fn coverage(
     };
     io.print(&text)?;
     Ok(0)
+}
+
+/// `ismsc coverage` without `--framework` for a project opting into several: one line per
+/// framework with its counts, and how to see one.
+fn coverage_overview(docs: &[emit::dto::CoverageDoc]) -> String {
+    let width = docs
+        .iter()
+        .map(|d| d.framework.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("framework".len());
+    let mut out = format!(
+        "{:<width$}  {:>5}  {:>5}  {:>7}  {:>5}  {:>14}\n",
+        "framework", "total", "full", "partial", "none", "not applicable"
+    );
+    for d in docs {
+        let s = &d.summary;
+        out.push_str(&format!(
+            "{:<width$}  {:>5}  {:>5}  {:>7}  {:>5}  {:>14}\n",
+            d.framework, s.total, s.full, s.partial, s.none, s.not_applicable
+        ));
+    }
+    out.push_str("\nOne framework's requirements: ismsc coverage --framework KEY\n");
+    out
 }
 
 fn soa(

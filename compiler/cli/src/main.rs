@@ -9,7 +9,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // The process ends right after the command: its analysis is not freed item by item.
     ismsc::cli::leak_at_exit();
-    let mut out = std::io::stdout().lock();
+    // Not locked for the whole run either: `ismsc lsp` writes from a thread of its own.
+    let mut out = std::io::stdout();
     // Not locked for the whole run: the progress bar of `ismsc build` draws on standard error
     // from the threads that typeset PDFs.
     let mut err = std::io::stderr();

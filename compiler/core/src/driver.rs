@@ -11,6 +11,9 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::facts::Facts;
@@ -42,6 +45,35 @@ pub trait Fs {
 #[derive(Debug)]
 pub struct DiskFs {
     root: PathBuf,
+}
+
+impl DiskFs {
+    /// The files under `root` (canonicalised when it can be, so that links are judged against
+    /// the real folder).
+    pub fn new(root: &Path) -> DiskFs {
+        DiskFs {
+            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+}
+
+/// Files on disk with some of them replaced by texts in memory: the language server's view,
+/// where a file open in the editor is read as its unsaved buffer.
+#[derive(Debug)]
+pub struct OverlayFs {
+    /// What is not in `buffers` is read from here.
+    pub disk: DiskFs,
+    /// Project-relative path → the editor's text.
+    pub buffers: BTreeMap<String, String>,
+}
+
+impl Fs for OverlayFs {
+    fn read(&self, rel: &str) -> Result<String, FsError> {
+        match self.buffers.get(rel) {
+            Some(text) => Ok(text.clone()),
+            None => self.disk.read(rel),
+        }
+    }
 }
 
 impl Fs for DiskFs {
@@ -99,25 +131,40 @@ impl Input {
     /// A project from memory: `.isms` files are compiled, `isms.toml` is the manifest, other
     /// files are readable through `file(...)`.
     pub fn from_memory(files: Vec<(String, String)>) -> Input {
+        let mut fs = MemFs::default();
+        let mut sources = Vec::with_capacity(files.len());
+        for (name, text) in files {
+            if name == "isms.toml" || name.ends_with(".isms") {
+                sources.push((name, text));
+            } else {
+                fs.files.insert(name, text);
+            }
+        }
+        Input::from_files(sources, Box::new(fs))
+    }
+
+    /// A project whose `isms.toml` and `.isms` files are given as `(project-relative path,
+    /// text)` (other names are ignored), and whose `file(...)` values are read through `fs`.
+    /// The language server builds its input so: the files it read from disk, with the
+    /// editor's unsaved buffers over them.
+    pub fn from_files(files: Vec<(String, String)>, fs: Box<dyn Fs>) -> Input {
         let (mut sources, mut isms_files) = Self::with_stdlib();
         let mut files = files;
         files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
         let mut manifest = None;
-        let mut fs = MemFs::default();
         for (name, text) in files {
             if name == "isms.toml" {
                 manifest = Some(sources.add(name, text, Origin::Project));
             } else if name.ends_with(".isms") {
                 isms_files.push(sources.add(name, text, Origin::Project));
-            } else {
-                fs.files.insert(name, text);
             }
         }
         Input {
             sources,
             isms_files,
             manifest,
-            fs: Box::new(fs),
+            fs,
         }
     }
 
@@ -228,8 +275,8 @@ pub struct Options {
 pub struct Analysis {
     /// Every source, including the files read through `file(...)`.
     pub sources: SourceMap,
-    /// The syntax trees of the `.isms` files, in load order.
-    pub asts: Vec<ast::File>,
+    /// The syntax trees of the `.isms` files, in load order (shared with the [`ParseCache`]).
+    pub asts: Vec<Arc<ast::File>>,
     /// The manifest.
     pub manifest: Manifest,
     /// The lowered, resolved model.
@@ -253,8 +300,104 @@ impl Analysis {
     }
 }
 
+/// The syntax trees of files parsed before, each kept with the text it was parsed from, so
+/// that an analysis re-parses only the files that changed (the language server keeps one
+/// between analyses). A tree is reused for a file of the same id, name and text: spans hold
+/// the file's id, so a file whose id changed is parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: FxHashMap<FileId, Parsed>,
+}
+
+/// One file's tree and the findings of parsing it.
+#[derive(Debug)]
+struct Parsed {
+    name: String,
+    text: String,
+    tree: Arc<ast::File>,
+    found: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many files it holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The trees of `files` (and their parse findings), parsing only those not in the cache
+    /// (in parallel, as [`syntax::parse_files`] does) and keeping exactly `files` afterwards.
+    pub fn parse(
+        &mut self,
+        sources: &SourceMap,
+        files: &[FileId],
+    ) -> Vec<(Arc<ast::File>, Diagnostics)> {
+        let fresh = |id: &FileId, cached: &Parsed| {
+            sources
+                .get(*id)
+                .is_some_and(|f| f.name == cached.name && f.text == cached.text)
+        };
+        let missing: Vec<FileId> = files
+            .iter()
+            .copied()
+            .filter(|id| !self.files.get(id).is_some_and(|c| fresh(id, c)))
+            .collect();
+        for (tree, found) in syntax::parse_files(sources, &missing) {
+            let Some(file) = sources.get(tree.file) else {
+                continue;
+            };
+            self.files.insert(
+                tree.file,
+                Parsed {
+                    name: file.name.clone(),
+                    text: file.text.clone(),
+                    tree: Arc::new(tree),
+                    found: found.into_vec(),
+                },
+            );
+        }
+        let wanted: rustc_hash::FxHashSet<FileId> = files.iter().copied().collect();
+        self.files.retain(|id, _| wanted.contains(id));
+        files
+            .iter()
+            .map(|id| match self.files.get(id) {
+                Some(p) => {
+                    let mut found = Diagnostics::new();
+                    for d in &p.found {
+                        found.push(d.clone());
+                    }
+                    (Arc::clone(&p.tree), found)
+                }
+                // Unreachable: every file was parsed above; an empty tree keeps it total.
+                None => (
+                    Arc::new(ast::File {
+                        file: *id,
+                        ..ast::File::default()
+                    }),
+                    Diagnostics::new(),
+                ),
+            })
+            .collect()
+    }
+}
+
 /// Runs every stage. Never fails; problems are in [`Analysis::diagnostics`].
 pub fn analyze(input: Input, options: &Options) -> Analysis {
+    analyze_cached(input, options, &mut ParseCache::new())
+}
+
+/// [`analyze`], reusing the trees of the files that `cache` parsed before and keeping the new
+/// ones there: the one pipeline, with the parse stage memoised per file.
+pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -> Analysis {
     let Input {
         mut sources,
         isms_files,
@@ -288,7 +431,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
     let manifest = manifest::read(&sources, manifest_file, &mut diags);
 
     let mut asts = Vec::with_capacity(isms_files.len());
-    for (ast, found) in syntax::parse_files(&sources, &isms_files) {
+    for (ast, found) in cache.parse(&sources, &isms_files) {
         let origin = sources.get(ast.file).map(|f| f.origin);
         let sink = if origin == Some(Origin::Stdlib) {
             &mut stdlib_diags
@@ -333,7 +476,7 @@ pub fn analyze(input: Input, options: &Options) -> Analysis {
 }
 
 /// Reads every file named by `file(...)` into the source map.
-fn load_aux(sources: &mut SourceMap, asts: &[ast::File], fs: &dyn Fs) -> AuxFiles {
+fn load_aux(sources: &mut SourceMap, asts: &[Arc<ast::File>], fs: &dyn Fs) -> AuxFiles {
     let mut aux = AuxFiles::default();
     let mut wanted = Vec::new();
     for file in asts {

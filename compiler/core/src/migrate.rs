@@ -287,6 +287,7 @@ impl<'a> Migrator<'a> {
             .asts
             .iter()
             .filter(move |f| sources.get(f.file).map(|s| s.origin) == Some(Origin::Project))
+            .map(|f| &**f)
     }
 
     fn text(&self, file: FileId) -> &'a str {
@@ -318,9 +319,7 @@ impl<'a> Migrator<'a> {
     fn old_id(&self, v: &Value) -> Option<String> {
         match &v.kind {
             ValueKind::Ref(n) => Some(n.text.clone()),
-            ValueKind::Qualified { framework, id } if framework.key == self.from => {
-                Some(id.text.clone())
-            }
+            ValueKind::Qualified(q) if q.framework.key == self.from => Some(q.id.text.clone()),
             _ => None,
         }
     }

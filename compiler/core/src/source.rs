@@ -63,7 +63,19 @@ pub enum Origin {
     Project,
 }
 
+/// How the columns of a position are counted: the position encodings of the Language Server
+/// Protocol. Lines are counted the same way in both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Columns in UTF-8 bytes.
+    Utf8,
+    /// Columns in UTF-16 code units (the protocol's default).
+    Utf16,
+}
+
 /// One source file: its display name, text and line starts.
+///
+/// Lines end at `\r\n`, `\n` or a lone `\r`, as in the lexer and in editors.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the project root with `/` separators, or `<stdlib>/…`.
@@ -75,14 +87,68 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
 }
 
+/// Byte offsets at which a line starts: 0, and after every `\r\n`, `\n` and lone `\r`.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        let ends = match b {
+            b'\n' => true,
+            b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        if ends {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
 impl SourceFile {
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    /// A file named `name` holding `text`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>, origin: Origin) -> SourceFile {
+        let text = text.into();
+        SourceFile {
+            name: name.into(),
+            line_starts: line_starts(&text),
+            text,
+            origin,
+        }
+    }
+
+    /// The 0-based line that holds a byte offset (the last line for one past the end).
+    pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
-        };
+        }
+    }
+
+    /// The byte range of a 0-based line without its line break, and the offset where the
+    /// next line starts (the text's length for the last line); `None` past the last line.
+    pub fn line_range(&self, line: usize) -> Option<(std::ops::Range<usize>, usize)> {
+        let start = *self.line_starts.get(line)?;
+        let next = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some((start..end, next))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char(&self.text, offset);
+        let line = self.line_of(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let col = self
             .text
@@ -92,42 +158,72 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
-    /// Byte offset of a 0-based line and a 0-based UTF-16 column (the LSP's positions).
-    pub fn offset_of_utf16(&self, line: usize, col16: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line) else {
+    /// The 0-based line and column of a byte offset, the column counted in `encoding`. An
+    /// offset past the end is the end; one inside a character is that character's start.
+    pub fn position(&self, offset: usize, encoding: Encoding) -> (u32, u32) {
+        let offset = floor_char(&self.text, offset);
+        let line = self.line_of(offset);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let before = self.text.get(start..offset).unwrap_or("");
+        let col = match encoding {
+            Encoding::Utf8 => before.len(),
+            Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
+        };
+        (to_u32(line), to_u32(col))
+    }
+
+    /// The byte offset of a 0-based line and column counted in `encoding`. A column past the
+    /// end of its line is the end of the line (before its line break), a line past the last
+    /// is the end of the text, and a column inside a character (between the two halves of a
+    /// UTF-16 surrogate pair, or inside a UTF-8 sequence) is that character's start.
+    pub fn offset(&self, line: u32, col: u32, encoding: Encoding) -> usize {
+        let Some((range, _)) = self.line_range(line as usize) else {
             return self.text.len();
         };
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let text = self.text.get(range.clone()).unwrap_or("");
+        let col = col as usize;
         let mut units = 0;
-        for (i, ch) in self.text.get(start..end).unwrap_or("").char_indices() {
-            if units >= col16 {
-                return start + i;
+        for (i, ch) in text.char_indices() {
+            let width = match encoding {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+            };
+            if units + width > col {
+                return range.start + i;
             }
-            units += ch.len_utf16();
+            units += width;
         }
-        end
+        range.end
+    }
+
+    /// Byte offset of a 0-based line and a 0-based UTF-16 column (the LSP's positions).
+    pub fn offset_of_utf16(&self, line: usize, col16: usize) -> usize {
+        self.offset(to_u32(line), to_u32(col16), Encoding::Utf16)
     }
 
     /// 0-based line and UTF-16 column of a byte offset (the LSP's positions).
     pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
-        let (line, _) = self.line_col(offset);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map(|s| s.chars().map(char::len_utf16).sum())
-            .unwrap_or(0);
-        (line - 1, col)
+        let (line, col) = self.position(offset, Encoding::Utf16);
+        (line as usize, col as usize)
     }
 
     /// Number of lines.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
+}
+
+/// `offset`, at most the text's length, moved back to the start of the character it is in.
+fn floor_char(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// All files of one compilation.
@@ -149,16 +245,8 @@ impl SourceMap {
         text: impl Into<String>,
         origin: Origin,
     ) -> FileId {
-        let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile {
-            name: name.into(),
-            text,
-            origin,
-            line_starts,
-        });
+        self.files.push(SourceFile::new(name, text, origin));
         id
     }
 

@@ -83,7 +83,7 @@ pub fn parse_files(sources: &SourceMap, files: &[FileId]) -> Vec<(ast::File, Dia
                         .first()
                         .map(|c| c.blank_before)
                         .unwrap_or(blank_before);
-                    first.trivia.leading.splice(0..0, before);
+                    first.trivia.prepend_leading(before);
                 } else {
                     let mut before = std::mem::take(&mut whole.dangling);
                     before.append(&mut part.dangling);

@@ -21,6 +21,7 @@
 //! time stamp of `--timestamp` in the footer.
 
 mod charts;
+mod frameworks;
 mod markdown;
 mod overview;
 mod policies;
@@ -31,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::dto::{CoverageDoc, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
 use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::register as risk;
@@ -59,6 +60,7 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
     out.push(registers::controls(&site));
     out.push(registers::risks(&site));
     out.push(registers::soa(&site));
+    out.extend(frameworks::pages(&site));
     out.push(registers::traceability(&site));
     out
 }
@@ -153,11 +155,12 @@ enum Nav {
     Controls,
     Risks,
     Soa,
+    Frameworks,
     Traceability,
 }
 
 /// `(page, file, label, tooltip)` in the order of the navigation bar.
-const NAV: [(Nav, &str, &str, &str); 7] = [
+const NAV: [(Nav, &str, &str, &str); 8] = [
     (
         Nav::Overview,
         "index.html",
@@ -179,6 +182,12 @@ const NAV: [(Nav, &str, &str, &str); 7] = [
         "Risk heat map and register",
     ),
     (Nav::Soa, "soa.html", "SoA", "Statement of Applicability"),
+    (
+        Nav::Frameworks,
+        "frameworks/index.html",
+        "Frameworks",
+        "Coverage of the other frameworks",
+    ),
     (
         Nav::Traceability,
         "traceability.html",
@@ -294,6 +303,8 @@ pub(super) struct Site<'a> {
     model: &'a Model,
     options: &'a BuildOptions,
     soa: Option<&'a SoaDoc>,
+    /// The coverage of each framework the project opts into.
+    coverage: &'a [CoverageDoc],
     register: &'a RiskRegisterDoc,
     plan: &'a TreatmentPlanDoc,
     grid: Option<Grid>,
@@ -372,6 +383,7 @@ impl<'a> Site<'a> {
             model,
             options,
             soa: docs.soa.as_ref(),
+            coverage: &docs.coverage,
             register: &docs.register,
             plan: &docs.plan,
             grid: model.risk_method.as_ref().and_then(Grid::new),
@@ -387,6 +399,10 @@ impl<'a> Site<'a> {
         let root = "../".repeat(file.matches('/').count());
         let mut links = String::new();
         for (page, href, label, tip) in NAV {
+            // The frameworks page exists only for a project that opts into some.
+            if page == Nav::Frameworks && self.coverage.is_empty() {
+                continue;
+            }
             let current = if page == nav {
                 " aria-current=\"page\""
             } else {
@@ -526,6 +542,19 @@ impl<'a> Site<'a> {
         if self.soa.is_some() && Some(req.framework) == self.standard {
             format!(
                 "<a class=\"ref req\" href=\"{root}soa.html#{}\" title=\"{tip}\">{}</a>",
+                escape(&slug(&req.id)),
+                escape(written)
+            )
+        } else if let Some(doc) = self
+            .model
+            .frameworks
+            .get(req.framework)
+            .and_then(|f| self.coverage.iter().find(|c| c.framework == f.key))
+        {
+            // A requirement of an opted-in framework: its row on the framework's page.
+            format!(
+                "<a class=\"ref req\" href=\"{root}{}#req-{}\" title=\"{tip}\">{}</a>",
+                escape(&frameworks::page_of(doc)),
                 escape(&slug(&req.id)),
                 escape(written)
             )

@@ -8,7 +8,10 @@
 //! - Sheet [`PLAN_SHEET`]: a header row, then one row per action of the risk treatment plan
 //!   (the rows of [`TreatmentPlanDoc`]).
 //!
-//! Both sheets have a bold, filled, frozen header row, an autofilter over the table, wrapped
+//! - One sheet per framework the project opts into, named `Coverage <key>` (`:` as `-`): a
+//!   header row, then one row per requirement with its coverage (the rows of [`CoverageDoc`]).
+//!
+//! The sheets have a bold, filled, frozen header row, an autofilter over the table, wrapped
 //! text in the long columns and print settings (landscape, one page wide, header repeated).
 //!
 //! **No user text becomes a formula:** every text cell is written with `write_string`, never
@@ -27,7 +30,8 @@ use rust_xlsxwriter::{
 use crate::BuildOptions;
 use ismsc_core::emit::csv::{self, guard};
 use ismsc_core::emit::dto::{
-    RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc, TreatmentAction, TreatmentPlanDoc,
+    CoverageDoc, CoverageRequirement, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
+    TreatmentAction, TreatmentPlanDoc,
 };
 use ismsc_core::emit::{Docs, OutputFile};
 
@@ -118,6 +122,17 @@ const PLAN_COLUMNS: [Column; 12] = [
     col("Satisfies", 16.0, true),
     col("Remaining score", 10.0, false),
     col("Accepted by", 14.0, true),
+];
+
+/// The columns of a coverage sheet.
+const COVERAGE_COLUMNS: [Column; 7] = [
+    col("ID", 12.0, false),
+    col("Title", 48.0, true),
+    col("Group", 28.0, true),
+    col("Coverage", 14.0, false),
+    col("Through", 24.0, true),
+    col("Controls", 28.0, true),
+    col("Justification", 40.0, true),
 ];
 
 /// Light fills: the header, and the cells whose value is a verdict.
@@ -281,6 +296,57 @@ fn risk_row(r: &RiskEntry) -> Vec<Cell> {
     ]
 }
 
+fn coverage_row(r: &CoverageRequirement) -> Vec<Cell> {
+    let fill = match r.coverage {
+        "full" => GREEN,
+        "partial" => YELLOW,
+        "none" => RED,
+        _ => GREY,
+    };
+    let group = if r.group_title.is_empty() {
+        r.group.clone()
+    } else {
+        format!("{} {}", r.group, r.group_title)
+    };
+    vec![
+        text(r.id.clone()),
+        text(r.title.clone()),
+        text(group),
+        Cell::Filled(r.coverage.to_string(), fill),
+        list(&r.through),
+        list(&r.controls),
+        opt(&r.justification),
+    ]
+}
+
+/// The name of a framework's coverage sheet: `Coverage <key>` within Excel's 31 characters,
+/// without the characters a sheet name may not hold, and unlike the names already `taken`
+/// (compared without case, as Excel does).
+fn coverage_sheet_name(doc: &CoverageDoc, taken: &mut Vec<String>) -> String {
+    let clean: String = format!("Coverage {}", doc.slug())
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\'' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        })
+        .collect();
+    let base: String = clean.chars().take(31).collect();
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
+        let suffix = format!(" {n}");
+        let keep = 31 - suffix.chars().count();
+        name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
 /// Writes one table: the header, the rows, the widths, the frozen header and the filter.
 fn table(ws: &mut Worksheet, columns: &[Column], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     let header = Format::new()
@@ -355,6 +421,7 @@ fn workbook(
     soa: &SoaDoc,
     risks: &RiskRegisterDoc,
     plan: &TreatmentPlanDoc,
+    coverage: &[CoverageDoc],
     options: &BuildOptions,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
@@ -373,17 +440,28 @@ fn workbook(
         &PLAN_COLUMNS,
         &rows,
     )?;
+    let mut taken = vec![
+        SOA_SHEET.to_string(),
+        RISK_SHEET.to_string(),
+        PLAN_SHEET.to_string(),
+    ];
+    for doc in coverage {
+        let rows: Vec<Vec<Cell>> = doc.requirements.iter().map(coverage_row).collect();
+        let name = coverage_sheet_name(doc, &mut taken);
+        table(wb.add_worksheet().set_name(name)?, &COVERAGE_COLUMNS, &rows)?;
+    }
     wb.save_to_buffer()
 }
 
-/// `soa.xlsx` of the project: the SoA, the risk register and the treatment plan sheets. Empty when the project
+/// `soa.xlsx` of the project: the SoA, the risk register and the treatment plan sheets, and a
+/// coverage sheet per framework the project opts into. Empty when the project
 /// has no known standard (and so no SoA), or when the workbook cannot be written (more risks
 /// than a sheet has rows, 1,048,575).
 pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let Some(soa) = &docs.soa else {
         return Vec::new();
     };
-    match workbook(soa, &docs.register, &docs.plan, options) {
+    match workbook(soa, &docs.register, &docs.plan, &docs.coverage, options) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),
             content,
@@ -395,6 +473,37 @@ pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(key: &str) -> CoverageDoc {
+        CoverageDoc {
+            schema_version: 1,
+            framework: key.to_string(),
+            title: None,
+            standard: String::new(),
+            attribution: Vec::new(),
+            summary: Default::default(),
+            requirements: Vec::new(),
+            mappings: 0,
+        }
+    }
+
+    #[test]
+    fn coverage_sheet_names_are_valid_and_distinct() {
+        let mut taken = vec![SOA_SHEET.to_string()];
+        assert_eq!(
+            coverage_sheet_name(&doc("nist-csf:2.0"), &mut taken),
+            "Coverage nist-csf-2.0"
+        );
+        let long = doc("a-very-long-framework-key-of-a-project:2026");
+        let first = coverage_sheet_name(&long, &mut taken);
+        let second = coverage_sheet_name(&long, &mut taken);
+        assert_eq!(first.chars().count(), 31);
+        assert_eq!(second.chars().count(), 31);
+        assert!(second.ends_with(" 2"), "{second}");
+        assert_ne!(first, second);
+        let odd = coverage_sheet_name(&doc("x[1]*?'"), &mut taken);
+        assert!(!odd.contains(['[', ']', '*', '?', '\'', ':']), "{odd}");
+    }
 
     #[test]
     fn fit_keeps_short_text() {

@@ -66,7 +66,7 @@ function findExecutable(command, opts = {}) {
 function missingMessage(command) {
   return (
     `ismsc: cannot find the language server executable \`${command}\` ` +
-    `(setting "ismsc.path"). Install ismsc (for example \`cargo install --path compiler\` ` +
+    `(setting "ismsc.path"). Install ismsc (for example \`cargo install --locked --path compiler/cli\` ` +
     `in the ismsc repository) or set "ismsc.path" to the absolute path of the binary, ` +
     `then run "ismsc: Restart Language Server". Syntax highlighting works without it; ` +
     `diagnostics, navigation, completion and formatting need \`ismsc lsp\`.`

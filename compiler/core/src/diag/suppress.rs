@@ -33,7 +33,7 @@ const MARKER: &str = "ismsc-allow";
 
 /// Applies the suppressions written in `files` to `diags`: returns the findings silenced
 /// (each with its [`Suppression`]) and reports malformed and unused suppressions.
-pub fn apply(files: &[File], diags: &mut Diagnostics) -> Vec<Diagnostic> {
+pub fn apply(files: &[std::sync::Arc<File>], diags: &mut Diagnostics) -> Vec<Diagnostic> {
     let mut allows = Vec::new();
     let mut problems = Vec::new();
     for f in files {
@@ -98,7 +98,7 @@ fn collect_item(item: &Item, allows: &mut Vec<Allow>, problems: &mut Vec<Diagnos
 }
 
 fn collect(trivia: &Trivia, target: Span, allows: &mut Vec<Allow>, problems: &mut Vec<Diagnostic>) {
-    for c in &trivia.leading {
+    for c in trivia.leading() {
         if let Some(a) = parse(c, target, problems) {
             allows.push(a);
         }

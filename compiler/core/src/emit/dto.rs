@@ -650,6 +650,9 @@ pub struct CoverageDoc {
     pub summary: CoverageSummary,
     /// One row per requirement, in catalogue order.
     pub requirements: Vec<CoverageRequirement>,
+    /// How many mappings relate the framework to the standard (not serialised).
+    #[serde(skip)]
+    pub mappings: usize,
 }
 
 /// Counts of a coverage by grade.
@@ -689,6 +692,9 @@ pub struct CoverageRequirement {
     /// The entities behind `controls`, for the emitters that link them (not serialised).
     #[serde(skip)]
     pub control_refs: Vec<EntityId>,
+    /// Every enclosing group, outermost first: `(id, title)` (not serialised).
+    #[serde(skip)]
+    pub groups: Vec<(String, String)>,
 }
 
 impl CoverageDoc {
@@ -735,6 +741,7 @@ impl CoverageDoc {
                         .and_then(|d| model.decisions.get(d))
                         .and_then(|d| d.reason.clone()),
                     control_refs: row.controls.clone(),
+                    groups: r.groups.clone(),
                 })
             })
             .collect();
@@ -746,6 +753,7 @@ impl CoverageDoc {
             attribution,
             summary,
             requirements,
+            mappings: c.mappings.len(),
         }
     }
 

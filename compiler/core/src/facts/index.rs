@@ -18,8 +18,10 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
 
+use std::sync::OnceLock;
+
 use crate::model::{Data, EntityId, Link, Model, ReqId, ReqLink};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// A node of the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,6 +138,9 @@ pub struct RefIndex {
     decisions: usize,
     /// Edges whose source is an entity: the first this many (they are added first).
     entity_edges: usize,
+    /// Every edge by where it is written, sorted by file and start: made on the first
+    /// [`RefIndex::at`] (the language server's "what is under the cursor"), never by `check`.
+    by_place: OnceLock<Vec<(Span, EdgeIndex)>>,
 }
 
 impl RefIndex {
@@ -163,6 +168,7 @@ impl RefIndex {
             requirements: model.requirements.len(),
             decisions: model.decisions.len(),
             entity_edges: 0,
+            by_place: OnceLock::new(),
         };
         for (i, e) in model.entities.iter().enumerate() {
             let from = index.entity(EntityId(i as u32));
@@ -329,6 +335,50 @@ impl RefIndex {
             .collect();
         out.sort_by_key(|(id, _, _)| *id);
         out.into_iter().map(|(_, n, r)| (n, r)).collect()
+    }
+
+    /// The resolved reference written at byte `offset` of `file` (its span holds the offset,
+    /// end included): where it is written from, what it names, and the reference itself.
+    pub fn at(&self, file: FileId, offset: usize) -> Option<(Node, Node, Ref)> {
+        let places = self.by_place.get_or_init(|| {
+            let mut v: Vec<(Span, EdgeIndex)> = self
+                .graph
+                .edge_references()
+                .map(|e| (e.weight().span, e.id()))
+                .collect();
+            v.sort_by_key(|(s, id)| (s.file, s.start, s.end, *id));
+            v
+        });
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let after = places.partition_point(|(s, _)| (s.file, s.start) <= (file, offset));
+        places
+            .get(..after)?
+            .iter()
+            .rev()
+            .take_while(|(s, _)| s.file == file)
+            // References never nest: only the last few that start before the offset can hold it.
+            .take(4)
+            .find(|(s, _)| s.end >= offset)
+            .and_then(|(_, e)| {
+                let (a, b) = self.graph.edge_endpoints(*e)?;
+                Some((
+                    *self.graph.node_weight(a)?,
+                    *self.graph.node_weight(b)?,
+                    *self.graph.edge_weight(*e)?,
+                ))
+            })
+    }
+
+    /// Every resolved reference: where it is written from, what it names, the reference; in
+    /// the order they were added (model order).
+    pub fn all(&self) -> impl Iterator<Item = (Node, Node, Ref)> + '_ {
+        (&self.graph).edge_references().filter_map(|e| {
+            Some((
+                *self.graph.node_weight(e.source())?,
+                *self.graph.node_weight(e.target())?,
+                *e.weight(),
+            ))
+        })
     }
 
     /// The entities that refer to `node` through `field`, each with the span of the

@@ -820,7 +820,8 @@ impl<'a> Printer<'a> {
                 let wrap = !flat && self.list_wraps(v, prefix);
                 self.list(v, items, wrap);
             }
-            ValueKind::Pair { key, value } => {
+            ValueKind::Pair(pair) => {
+                let (key, value) = (&pair.key, &pair.value);
                 self.put_span(key.span);
                 let colon = self
                     .find(end(key.span), start(value.span), |b| b == b':')
@@ -829,7 +830,8 @@ impl<'a> Printer<'a> {
                 self.want(Gap::Space);
                 self.string(value);
             }
-            ValueKind::SignOff { who, .. } => {
+            ValueKind::SignOff(sign) => {
+                let who = &sign.who;
                 self.put_span(who.span);
                 let mut at = end(who.span);
                 while let Some((s, e)) = self.next_token(at, end(v.span)) {
@@ -1033,8 +1035,9 @@ impl<'a> Printer<'a> {
                 }
                 Some(w)
             }
-            ValueKind::Pair { key, value } => Some(width(&key.text) + 2 + self.flat_str(value)?),
-            ValueKind::SignOff { who, .. } => {
+            ValueKind::Pair(pair) => Some(width(&pair.key.text) + 2 + self.flat_str(&pair.value)?),
+            ValueKind::SignOff(sign) => {
+                let who = &sign.who;
                 let mut w = width(&who.text);
                 let mut at = end(who.span);
                 while let Some((s, e)) = self.next_token(at, end(v.span)) {

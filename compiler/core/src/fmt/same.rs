@@ -159,16 +159,11 @@ fn value(a: &Value, b: &Value) -> Result<(), String> {
         (K::Bool(x), K::Bool(y)) if x == y => Ok(()),
         (K::Ref(x), K::Ref(y)) if x.text == y.text => Ok(()),
         (K::Framework(x), K::Framework(y)) if x.key == y.key => Ok(()),
-        (
-            K::Qualified {
-                framework: f,
-                id: i,
-            },
-            K::Qualified {
-                framework: g,
-                id: j,
-            },
-        ) if f.key == g.key && i.text == j.text => Ok(()),
+        (K::Qualified(x), K::Qualified(y))
+            if x.framework.key == y.framework.key && x.id.text == y.id.text =>
+        {
+            Ok(())
+        }
         (K::List(x), K::List(y)) => {
             if x.len() != y.len() {
                 return Err(differ("list length", x.len(), y.len()));
@@ -178,21 +173,12 @@ fn value(a: &Value, b: &Value) -> Result<(), String> {
             }
             Ok(())
         }
-        (K::Pair { key: k, value: v }, K::Pair { key: l, value: w }) if k.text == l.text => {
-            string(v, w)
+        (K::Pair(x), K::Pair(y)) if x.key.text == y.key.text => string(&x.value, &y.value),
+        (K::SignOff(x), K::SignOff(y))
+            if x.who.text == y.who.text && x.date == y.date && x.until == y.until =>
+        {
+            Ok(())
         }
-        (
-            K::SignOff {
-                who: p,
-                date: d,
-                until: u,
-            },
-            K::SignOff {
-                who: q,
-                date: e,
-                until: v,
-            },
-        ) if p.text == q.text && d == e && u == v => Ok(()),
         (K::Scale(x), K::Scale(y)) => body(x, y).map_err(|e| format!(", scale{e}")),
         (K::Invalid, K::Invalid) => Ok(()),
         (x, y) => Err(differ("value", x.describe(), y.describe())),

@@ -83,6 +83,12 @@ pub fn valid_id(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(crate::syntax::is_id_char)
 }
 
+/// Whether `s` can be the id of a `requirement` or `group` header as written: id characters,
+/// starting with a letter or a digit (`1.1`, as NIS 2 numbers its points).
+fn valid_header_id(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.chars().all(crate::syntax::is_id_char)
+}
+
 /// `s` made a valid id: other characters become `_`, and an `x` goes in front when it does
 /// not start with a letter.
 fn make_id(s: &str) -> String {
@@ -291,7 +297,7 @@ fn labels_usable<'a>(labels: impl Iterator<Item = Option<&'a str>>) -> bool {
     let mut any = false;
     for l in labels {
         match l {
-            Some(l) if valid_id(l) && seen.insert(l) => any = true,
+            Some(l) if valid_header_id(l) && seen.insert(l) => any = true,
             _ => return false,
         }
     }

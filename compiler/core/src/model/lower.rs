@@ -68,29 +68,48 @@ pub fn normalize(from: &str, raw: &str) -> Result<String, PathError> {
     Ok(parts.join("/"))
 }
 
-#[derive(Clone, Copy)]
-enum Ty {
+/// What a field takes, as the field reader checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// A string.
     Str,
+    /// A list of strings.
     Strs,
+    /// A date.
     Date,
+    /// A duration.
     Duration,
+    /// An integer.
     Int,
+    /// An id of one of these kinds.
     Ref(KindSet),
+    /// A list of ids of these kinds.
     Refs(KindSet),
+    /// A list of requirement ids.
     Reqs,
+    /// A framework key.
     Framework,
+    /// A list of framework keys.
     Frameworks,
+    /// A word of a closed vocabulary.
     Enum(&'static [&'static str]),
+    /// A level of a scale of the project (classification, likelihood, impact).
     Level,
+    /// A sign-off `who @ date`.
     SignOff,
+    /// A string, a text block or `file("…")`.
     Text,
+    /// A `scale { … }`.
     Scale,
+    /// A list of `id: "reason"` pairs with ids of these kinds.
     Pairs(KindSet),
+    /// A list of names.
     Words,
 }
 
 impl Ty {
-    fn describe(self) -> String {
+    /// What it takes, in words ("a person or team id", "one of `planned`, …").
+    pub fn describe(self) -> String {
         match self {
             Ty::Str => "a string".into(),
             Ty::Strs => "a list of strings".into(),
@@ -125,11 +144,132 @@ impl Ty {
     }
 }
 
-struct FieldSpec {
+/// One field of a body: its name, what it takes and whether it is required.
+#[derive(Debug)]
+pub struct FieldSpec {
     name: &'static str,
     ty: Ty,
     required: bool,
 }
+
+impl FieldSpec {
+    /// The field's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// What it takes.
+    pub fn ty(&self) -> Ty {
+        self.ty
+    }
+
+    /// Whether a body without it is reported (E0202).
+    pub fn required(&self) -> bool {
+        self.required
+    }
+}
+
+/// The fields and the nested blocks of a body: `path` is the item keyword followed by the
+/// keywords of the nested blocks down to the body (`["risk"]`, `["risk", "residual"]`,
+/// `["control", "evidence"]`). `None` for a body the language does not know.
+pub fn body_fields(path: &[&str]) -> Option<(&'static [FieldSpec], &'static [&'static str])> {
+    let table: (&'static [FieldSpec], &'static [&'static str]) = match path {
+        ["isms"] => (ISMS_FIELDS, &[]),
+        ["person"] => (PERSON_FIELDS, &[]),
+        ["team"] => (TEAM_FIELDS, &[]),
+        ["party"] => (PARTY_FIELDS, &[]),
+        ["asset"] => (ASSET_FIELDS, &[]),
+        ["scope"] => (SCOPE_FIELDS, &[]),
+        ["classification"] => (CLASSIFICATION_FIELDS, &[]),
+        ["risk_method"] => (RISK_METHOD_FIELDS, RISK_METHOD_BLOCKS),
+        ["risk"] => (RISK_FIELDS, RISK_BLOCKS),
+        ["risk", "residual"] => (RESIDUAL_FIELDS, &[]),
+        ["control"] => (CONTROL_FIELDS, CONTROL_BLOCKS),
+        ["control", "evidence"] => (EVIDENCE_FIELDS, &[]),
+        ["policy"] => (POLICY_FIELDS, &[]),
+        ["obligation"] => (OBLIGATION_FIELDS, &[]),
+        ["context"] => (CONTEXT_FIELDS, &[]),
+        ["objective"] => (OBJECTIVE_FIELDS, &[]),
+        _ => return None,
+    };
+    Some(table)
+}
+
+/// What a field means, in one line, for the language server's hover and completion: `path`
+/// as in [`body_fields`]. Empty for a field the language does not know.
+pub fn field_doc(path: &[&str], field: &str) -> &'static str {
+    let item = path.first().copied().unwrap_or("");
+    let block = path.get(1).copied();
+    match (item, block, field) {
+        ("isms", _, "organization") => "The organisation whose ISMS this is.",
+        ("isms", _, "standard") => "The edition of ISO/IEC 27001 the Statement of Applicability is made against.",
+        ("isms", _, "frameworks") => "Other frameworks whose coverage the project reports (`ismsc coverage`).",
+        ("isms", _, "owner") => "Who is accountable for the ISMS (top management's delegate).",
+        (_, _, "owner") => "Who is accountable for it.",
+        (_, _, "effective") => "The date from which it applies.",
+        (_, _, "version") => "Its version, as the document control shows it.",
+        (_, _, "description") => "What it is, in prose.",
+        ("person", _, "role") => "The person's role in the organisation.",
+        ("person", _, "email") => "The person's e-mail address.",
+        ("team", _, "lead") => "The person who leads the team.",
+        ("team", _, "members") => "The people in the team.",
+        ("team", _, "parent") => "The team this team belongs to (the hierarchy must be acyclic).",
+        ("policy", _, "parent") => "The policy this policy belongs to (the hierarchy must be acyclic).",
+        ("party", _, "needs") => "The party's needs and expectations (clause 4.2).",
+        ("asset", _, "type") => "What kind of asset it is; `supplier`, `site`, `people` … make some exclusions suspicious (W0407).",
+        (_, _, "levels") => "The levels of the classification scheme, lowest first.",
+        (_, _, "classification") => "A level of the project's classification scheme.",
+        ("asset", _, "depends_on") => "The assets this asset depends on.",
+        ("scope", _, "includes") => "What is in the scope of the ISMS: assets, teams, parties (clause 4.3).",
+        ("scope", _, "excludes") => "What is outside the scope, each with the reason: `id: \"reason\"`.",
+        ("scope", _, "interfaces") => "Interfaces and dependencies with what is outside the scope.",
+        ("risk_method", _, "likelihood") => "The likelihood scale: levels with their values.",
+        ("risk_method", _, "impact") => "The impact scale: levels with their values.",
+        ("risk_method", _, "accept_at_or_below") => "The highest score a risk may keep without being accepted by its owner.",
+        ("risk", None, "likelihood") => "The inherent likelihood, a level of the method's likelihood scale.",
+        ("risk", None, "impact") => "The inherent impact, a level of the method's impact scale.",
+        ("risk", Some(_), "likelihood") => "The likelihood after treatment.",
+        ("risk", Some(_), "impact") => "The impact after treatment.",
+        ("risk", _, "assets") => "The assets at risk.",
+        ("risk", _, "threat") => "The threat.",
+        ("risk", _, "vulnerability") => "The vulnerability the threat exploits.",
+        ("risk", _, "treatment") => "The treatment decision (6.1.3 a): `mitigate` needs controls, `accept` an acceptance.",
+        ("risk", _, "controls") => "The controls that treat the risk; their Annex A controls get it as a reason for inclusion.",
+        ("risk", _, "requires") => "Annex A controls the treatment needs, named directly; excluding one is an error (E0404).",
+        ("risk", _, "accepted") => "Who accepted what remains of the risk, when, and until when.",
+        ("risk", _, "identified") => "When the risk was identified.",
+        ("control", None, "satisfies") => "The Annex A controls (or other requirements) it implements.",
+        ("control", None, "status") => "How far it is implemented.",
+        ("control", None, "due") => "When a planned or partial control is to be implemented (W0604 after it).",
+        ("control", None, "policy") => "The policies that govern it.",
+        ("control", Some(_), "at") => "Where the evidence is kept (a URL or a place).",
+        ("control", Some(_), "collected") => "When the evidence was last collected.",
+        ("control", Some(_), "every") => "How often it must be collected (W0603 when older).",
+        ("policy", _, "approved") => "Who approved the policy, and when.",
+        ("policy", _, "review") => "The review interval, counted from the approval (W0601 when overdue).",
+        ("policy", _, "covers") => "The requirements the policy covers.",
+        ("policy", _, "text") => "The policy text: a string, a text block or `file(\"…\")`.",
+        ("obligation", _, "kind") => "Legal, regulatory or contractual: the kind of reason it gives for inclusion.",
+        ("obligation", _, "controls") => "The controls it calls for; their Annex A controls get it as a reason for inclusion.",
+        ("obligation", _, "reference") => "Where it comes from: an article, a contract clause, a URL.",
+        ("objective", _, "measure") => "How achievement is measured (clause 6.2).",
+        ("objective", _, "target") => "The target value.",
+        ("objective", _, "due") => "When it is to be achieved.",
+        ("objective", _, "controls") => "The controls that serve the objective.",
+        ("context", _, "issues") => "Issues relevant to the ISMS (clause 4.1).",
+        ("context", _, "internal") => "Internal issues (clause 4.1).",
+        ("context", _, "external") => "External issues (clause 4.1).",
+        ("context", _, "climate_change") => "Whether climate change is a relevant issue (Amd 1:2024; W0702 without it).",
+        _ => "",
+    }
+}
+
+/// Nested blocks of a risk.
+const RISK_BLOCKS: &[&str] = &["residual"];
+/// Nested blocks of a control.
+const CONTROL_BLOCKS: &[&str] = &["evidence"];
+/// Nested blocks of the risk method.
+const RISK_METHOD_BLOCKS: &[&str] = &["matrix"];
 
 const fn f(name: &'static str, ty: Ty) -> FieldSpec {
     FieldSpec {
@@ -343,7 +483,7 @@ impl Fields {
 /// Lowers all parsed files into a model (unresolved). Files must come in load order.
 pub fn lower(
     sources: &SourceMap,
-    files: &[ast::File],
+    files: &[std::sync::Arc<ast::File>],
     aux: &AuxFiles,
     diags: &mut Diagnostics,
 ) -> Model {
@@ -546,7 +686,7 @@ impl Lower<'_> {
                 }
                 Entry::Block(b) => {
                     if blocks.contains(&b.keyword.text.as_str()) {
-                        nested.push(b);
+                        nested.push(&**b);
                     } else {
                         self.unknown_field(&b.keyword, None, &what(), specs, blocks);
                     }
@@ -634,7 +774,8 @@ impl Lower<'_> {
                 this.shadow_name(n);
                 out.push(n.text.clone());
             }
-            ValueKind::Qualified { framework, id } => {
+            ValueKind::Qualified(q) => {
+                let (framework, id) = (&q.framework, &q.id);
                 this.model.shadowed.push(ReqLink {
                     framework: Some(framework.key.clone()),
                     id: id.text.clone(),
@@ -766,9 +907,9 @@ impl Lower<'_> {
                             span: n.span,
                             target: None,
                         }),
-                        ValueKind::Qualified { framework, id } => out.push(ReqLink {
-                            framework: Some(framework.key.clone()),
-                            id: id.text.clone(),
+                        ValueKind::Qualified(q) => out.push(ReqLink {
+                            framework: Some(q.framework.key.clone()),
+                            id: q.id.text.clone(),
                             span: e.span,
                             target: None,
                         }),
@@ -809,10 +950,10 @@ impl Lower<'_> {
                 FV::Word(word(n))
             }
             (Ty::Level, ValueKind::Ref(n)) => FV::Word(word(n)),
-            (Ty::SignOff, ValueKind::SignOff { who, date, until }) => FV::SignOff(SignOff {
-                who: link(who, PERSON),
-                date: *date,
-                until: *until,
+            (Ty::SignOff, ValueKind::SignOff(s)) => FV::SignOff(SignOff {
+                who: link(&s.who, PERSON),
+                date: s.date,
+                until: s.until,
                 span: v.span,
             }),
             (Ty::Text, ValueKind::Str(s)) => FV::Text(Text {
@@ -826,8 +967,8 @@ impl Lower<'_> {
                 let mut out = Vec::new();
                 for e in as_list(v) {
                     match &e.kind {
-                        ValueKind::Pair { key, value } => {
-                            out.push((link(key, k), value.value.clone()))
+                        ValueKind::Pair(pair) => {
+                            out.push((link(&pair.key, k), pair.value.value.clone()))
                         }
                         _ => self.wrong_type(&e, "an `id: \"reason\"` pair"),
                     }
@@ -1090,7 +1231,7 @@ impl Lower<'_> {
     }
 
     fn risk(&mut self, item: &Item) -> Risk {
-        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, &["residual"]);
+        let (mut fl, blocks) = self.read_fields(item, RISK_FIELDS, RISK_BLOCKS);
         let mut residual = None;
         for b in blocks {
             self.header_bare(b, false);
@@ -1139,7 +1280,7 @@ impl Lower<'_> {
     }
 
     fn control(&mut self, item: &Item) -> Control {
-        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, &["evidence"]);
+        let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, CONTROL_BLOCKS);
         let mut evidence = Vec::new();
         for b in blocks {
             if let Some(n) = &b.name {
@@ -1238,7 +1379,7 @@ impl Lower<'_> {
     fn risk_method(&mut self, item: &Item) {
         let errors_before = self.diags.len();
         self.header_bare(item, false);
-        let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, &["matrix"]);
+        let (mut fl, blocks) = self.read_fields(item, RISK_METHOD_FIELDS, RISK_METHOD_BLOCKS);
         if !self.singleton(item, "risk_method") {
             return;
         }

@@ -34,14 +34,84 @@ pub struct Comment {
 
 /// What surrounds a node without being part of it: the formatter prints it back, the language
 /// server folds it, suppressions are read from it.
+///
+/// Most nodes have no comment, so the comments live behind one pointer that is empty for them
+/// (the tree of a large project is mostly fields, and this keeps each one small).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trivia {
-    /// Comments before the node, since the previous node of the same body or file.
-    pub leading: Vec<Comment>,
-    /// A comment after the node on its last line.
-    pub trailing: Option<Comment>,
+    /// The comments, if any.
+    comments: Option<Box<Attached>>,
     /// Whether a blank line precedes the node (before its leading comments, if any).
     pub blank_before: bool,
+}
+
+/// The comments attached to a node.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Attached {
+    leading: Vec<Comment>,
+    trailing: Option<Comment>,
+}
+
+impl Trivia {
+    /// Trivia with these leading comments.
+    pub fn new(leading: Vec<Comment>, blank_before: bool) -> Trivia {
+        let comments = if leading.is_empty() {
+            None
+        } else {
+            Some(Box::new(Attached {
+                leading,
+                trailing: None,
+            }))
+        };
+        Trivia {
+            comments,
+            blank_before,
+        }
+    }
+
+    /// Comments before the node, since the previous node of the same body or file.
+    pub fn leading(&self) -> &[Comment] {
+        self.comments
+            .as_deref()
+            .map_or(&[], |c| c.leading.as_slice())
+    }
+
+    /// A comment after the node on its last line.
+    pub fn trailing(&self) -> Option<&Comment> {
+        self.comments.as_deref().and_then(|c| c.trailing.as_ref())
+    }
+
+    /// Sets the comment after the node on its last line.
+    pub fn set_trailing(&mut self, comment: Option<Comment>) {
+        match (&mut self.comments, comment) {
+            (Some(c), comment) => c.trailing = comment,
+            (None, None) => {}
+            (None, Some(comment)) => {
+                self.comments = Some(Box::new(Attached {
+                    leading: Vec::new(),
+                    trailing: Some(comment),
+                }))
+            }
+        }
+    }
+
+    /// Puts `before` in front of the leading comments.
+    pub fn prepend_leading(&mut self, before: Vec<Comment>) {
+        if before.is_empty() {
+            return;
+        }
+        match &mut self.comments {
+            Some(c) => {
+                c.leading.splice(0..0, before);
+            }
+            None => {
+                self.comments = Some(Box::new(Attached {
+                    leading: before,
+                    trailing: None,
+                }))
+            }
+        }
+    }
 }
 
 /// A word with its span: a keyword, a field name, an id.
@@ -123,9 +193,9 @@ pub enum Entry {
     /// `name = value`.
     Field(Field),
     /// A nested block.
-    Block(Item),
+    Block(Box<Item>),
     /// `A.7.12 excluded "…"`.
-    Statement(Statement),
+    Statement(Box<Statement>),
     /// Something that is none of these: a syntax error, already reported.
     Error(ErrorEntry),
 }
@@ -351,6 +421,35 @@ pub struct Value {
     pub span: Span,
 }
 
+/// `iso27001:2013/A.9.4.2`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Qualified {
+    /// `iso27001:2013`.
+    pub framework: FrameworkRef,
+    /// `A.9.4.2`.
+    pub id: Name,
+}
+
+/// `payroll: "reason"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    /// `payroll`.
+    pub key: Name,
+    /// `"reason"`.
+    pub value: Str,
+}
+
+/// `ceo @ 2026-02-01 until 2027-02-01`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignOff {
+    /// `ceo`.
+    pub who: Name,
+    /// `2026-02-01`.
+    pub date: Date,
+    /// Optional expiry.
+    pub until: Option<Date>,
+}
+
 /// The kinds of value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
@@ -367,36 +466,19 @@ pub enum ValueKind {
     /// An id or a requirement id, written bare.
     Ref(Name),
     /// `iso27001:2013/A.9.4.2`.
-    Qualified {
-        /// `iso27001:2013`.
-        framework: FrameworkRef,
-        /// `A.9.4.2`.
-        id: Name,
-    },
+    Qualified(Box<Qualified>),
     /// `iso27001:2022`.
     Framework(FrameworkRef),
     /// `[ … ]`.
     List(Vec<Value>),
     /// `payroll: "reason"` (only in lists).
-    Pair {
-        /// `payroll`.
-        key: Name,
-        /// `"reason"`.
-        value: Str,
-    },
+    Pair(Box<Pair>),
     /// `ceo @ 2026-02-01 until 2027-02-01`.
-    SignOff {
-        /// `ceo`.
-        who: Name,
-        /// `2026-02-01`.
-        date: Date,
-        /// Optional expiry.
-        until: Option<Date>,
-    },
+    SignOff(Box<SignOff>),
     /// `file("…")`.
     File(Str),
     /// `scale { … }`.
-    Scale(Body),
+    Scale(Box<Body>),
     /// A literal that was reported as invalid, or a value that is missing or broken (a
     /// syntax error), while parsing; later stages skip it.
     Invalid,
@@ -413,11 +495,11 @@ impl ValueKind {
             ValueKind::Int(_) => "an integer",
             ValueKind::Bool(_) => "a boolean",
             ValueKind::Ref(_) => "a name",
-            ValueKind::Qualified { .. } => "a qualified requirement id",
+            ValueKind::Qualified(_) => "a qualified requirement id",
             ValueKind::Framework(_) => "a framework",
             ValueKind::List(_) => "a list",
-            ValueKind::Pair { .. } => "a `name: \"reason\"` pair",
-            ValueKind::SignOff { .. } => "a sign-off",
+            ValueKind::Pair(_) => "a `name: \"reason\"` pair",
+            ValueKind::SignOff(_) => "a sign-off",
             ValueKind::File(_) => "a `file(...)`",
             ValueKind::Scale(_) => "a scale",
             ValueKind::Invalid => "an invalid value",

@@ -36,13 +36,13 @@ impl Out<'_> {
         if t.blank_before {
             self.line(depth, "(blank line)");
         }
-        for c in &t.leading {
+        for c in t.leading() {
             self.comment(depth, "leading", c);
         }
     }
 
     fn trailing(&mut self, depth: usize, t: &Trivia) {
-        if let Some(c) = &t.trailing {
+        if let Some(c) = t.trailing() {
             self.comment(depth, "trailing", c);
         }
     }
@@ -134,7 +134,7 @@ impl Out<'_> {
             ValueKind::Int(n) => format!("integer {n}"),
             ValueKind::Bool(b) => format!("boolean {b}"),
             ValueKind::Ref(n) => format!("ref {}", n.text),
-            ValueKind::Qualified { framework, id } => format!("ref {}/{}", framework.key, id.text),
+            ValueKind::Qualified(q) => format!("ref {}/{}", q.framework.key, q.id.text),
             ValueKind::Framework(f) => format!("framework {}", f.key),
             ValueKind::List(items) => {
                 self.line(depth, &format!("list {at}"));
@@ -143,10 +143,10 @@ impl Out<'_> {
                 }
                 return;
             }
-            ValueKind::Pair { key, value } => format!("pair {} {:?}", key.text, value.value),
-            ValueKind::SignOff { who, date, until } => match until {
-                Some(u) => format!("sign-off {} @ {date} until {u}", who.text),
-                None => format!("sign-off {} @ {date}", who.text),
+            ValueKind::Pair(p) => format!("pair {} {:?}", p.key.text, p.value.value),
+            ValueKind::SignOff(s) => match s.until {
+                Some(u) => format!("sign-off {} @ {} until {u}", s.who.text, s.date),
+                None => format!("sign-off {} @ {}", s.who.text, s.date),
             },
             ValueKind::File(p) => format!("file {:?}", p.value),
             ValueKind::Scale(b) => {

@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 
 use super::ast::{
     self, Body, Comment, Date, Duration, DurationUnit, Entry, ErrorEntry, Field, FrameworkRef,
-    HeadName, Item, Name, Statement, Str, Trivia, Value, ValueKind,
+    HeadName, Item, Name, Pair, Qualified, SignOff, Statement, Str, Trivia, Value, ValueKind,
 };
 use super::lexer::{Lexer, Tok, Token, ITEM_KEYWORDS};
 use super::MAX_DEPTH;
@@ -295,11 +295,7 @@ impl<'a> Parser<'a> {
 
     fn trivia(&mut self, t: &Token) -> Trivia {
         let (leading, blank_before) = self.leading(t);
-        Trivia {
-            leading,
-            trailing: None,
-            blank_before,
-        }
+        Trivia::new(leading, blank_before)
     }
 
     // ----- errors --------------------------------------------------------------------------
@@ -597,7 +593,7 @@ impl<'a> Parser<'a> {
         };
         item.recovered = self.syntax_errors() > errors_before;
         if !nested && !self.unwinding {
-            item.trivia.trailing = self.trailing();
+            item.trivia.set_trailing(self.trailing());
         }
         Some((item, close))
     }
@@ -828,7 +824,7 @@ impl<'a> Parser<'a> {
                 Tok::Eq => self.field(entries),
                 _ if self.block_shape(0) => {
                     if let Some((item, _)) = self.item() {
-                        entries.push(Entry::Block(item));
+                        entries.push(Entry::Block(Box::new(item)));
                     }
                 }
                 Tok::Word if self.kind(2) == Tok::Eq || !t.line_start => {
@@ -1073,7 +1069,7 @@ impl<'a> Parser<'a> {
             Tok::Qualified => {
                 let (framework, id) = self.split_qualified(t);
                 Value {
-                    kind: ValueKind::Qualified { framework, id },
+                    kind: ValueKind::Qualified(Box::new(Qualified { framework, id })),
                     span: self.tspan(t),
                 }
             }
@@ -1142,7 +1138,7 @@ impl<'a> Parser<'a> {
                 Some(if a.kind == Tok::Qualified {
                     let (framework, id) = self.split_qualified(&a);
                     Value {
-                        kind: ValueKind::Qualified { framework, id },
+                        kind: ValueKind::Qualified(Box::new(Qualified { framework, id })),
                         span: self.tspan(&a),
                     }
                 } else {
@@ -1155,7 +1151,7 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         let end = arg.as_ref().map(|a| a.span.end).unwrap_or(verb.span.end);
-        Entry::Statement(Statement {
+        Entry::Statement(Box::new(Statement {
             span: Span {
                 end,
                 ..self.tspan(&s)
@@ -1165,7 +1161,7 @@ impl<'a> Parser<'a> {
             verb,
             arg,
             trivia,
-        })
+        }))
     }
 
     fn split_qualified(&self, t: &Token) -> (FrameworkRef, Name) {
@@ -1210,7 +1206,7 @@ impl<'a> Parser<'a> {
                         end: body.span.end,
                         ..self.tspan(&t)
                     },
-                    kind: ValueKind::Scale(body),
+                    kind: ValueKind::Scale(Box::new(body)),
                 })
             }
             Tok::Word | Tok::Atom if alpha && self.kind(1) == Tok::At => self.sign_off(),
@@ -1258,7 +1254,7 @@ impl<'a> Parser<'a> {
                 self.bump();
                 let (framework, id) = self.split_qualified(&t);
                 Some(Value {
-                    kind: ValueKind::Qualified { framework, id },
+                    kind: ValueKind::Qualified(Box::new(Qualified { framework, id })),
                     span: self.tspan(&t),
                 })
             }
@@ -1328,16 +1324,16 @@ impl<'a> Parser<'a> {
         }
         let span = self.span(who_t.start, end);
         let kind = match (date, until) {
-            (Some(date), None) => ValueKind::SignOff {
+            (Some(date), None) => ValueKind::SignOff(Box::new(SignOff {
                 who,
                 date,
                 until: None,
-            },
-            (Some(date), Some(Some(u))) => ValueKind::SignOff {
+            })),
+            (Some(date), Some(Some(u))) => ValueKind::SignOff(Box::new(SignOff {
                 who,
                 date,
                 until: Some(u),
-            },
+            })),
             _ => ValueKind::Invalid,
         };
         Some(Value { kind, span })
@@ -1500,10 +1496,10 @@ impl<'a> Parser<'a> {
                     end: value.span.end,
                     ..self.tspan(&t)
                 },
-                kind: ValueKind::Pair {
+                kind: ValueKind::Pair(Box::new(Pair {
                     key: self.name(&t),
                     value,
-                },
+                })),
             });
         }
         self.value(false)
@@ -1706,10 +1702,10 @@ fn set_trailing(entry: &mut Entry, comment: Option<Comment>) {
         return;
     }
     match entry {
-        Entry::Field(f) => f.trivia.trailing = comment,
-        Entry::Block(b) => b.trivia.trailing = comment,
-        Entry::Statement(s) => s.trivia.trailing = comment,
-        Entry::Error(e) => e.trivia.trailing = comment,
+        Entry::Field(f) => f.trivia.set_trailing(comment),
+        Entry::Block(b) => b.trivia.set_trailing(comment),
+        Entry::Statement(s) => s.trivia.set_trailing(comment),
+        Entry::Error(e) => e.trivia.set_trailing(comment),
     }
 }
 

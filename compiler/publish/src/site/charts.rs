@@ -54,8 +54,9 @@ fn bars_svg(id: &str, title: &str, bars: &[Bar], width: usize, variant: &str) ->
     let mut body = String::new();
     for (n, bar) in bars.iter().enumerate() {
         let y = n * ROW;
-        // The label gets the room the note leaves; a longer one is cut, whole in its tooltip.
-        let room = (width as f64 - bar.note.chars().count() as f64 * NOTE_W - 12.0) / LABEL_W;
+        // The label gets the room the note leaves (with a gap: the widths are estimates); a longer
+        // one is cut, whole in its tooltip.
+        let room = (width as f64 - bar.note.chars().count() as f64 * NOTE_W - 28.0) / LABEL_W;
         let room = room.max(8.0) as usize;
         let label = if bar.label.chars().count() > room {
             let cut: String = bar.label.chars().take(room.saturating_sub(1)).collect();

@@ -4,7 +4,7 @@
 use super::charts::{self, Bar, Segment};
 use super::{chips_or_dash, escape, prose, slug, Nav, OutputFile, Site};
 use crate::Output;
-use ismsc_core::emit::BUILD_FILES;
+use ismsc_core::emit::{BUILD_FILES, COVERAGE_DIR};
 use ismsc_core::model::{Data, Kind};
 
 /// Escapes a message and shows its `` `quoted` `` parts as code.
@@ -480,6 +480,16 @@ pub(super) fn index(s: &Site) -> OutputFile {
         h.push_str("<section class=\"panel\" id=\"downloads\">\n<h2>Machine-readable files</h2>\n<ul class=\"downloads\">");
         for f in BUILD_FILES {
             h.push_str(&format!("<li><a href=\"../{f}\"><code>{f}</code></a></li>"));
+        }
+        for c in s.coverage {
+            for ext in ["json", "csv"] {
+                let f = format!("{COVERAGE_DIR}/{}.{ext}", c.slug());
+                h.push_str(&format!(
+                    "<li><a href=\"../{}\"><code>{}</code></a></li>",
+                    escape(&f),
+                    escape(&f)
+                ));
+            }
         }
         h.push_str("</ul>\n</section>\n");
     }
