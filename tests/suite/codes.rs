@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use ismsc_core::diag::Code;
-use ismsc_core::{analyze, Input};
+use ismsc_core::{analyze, Analysis, Input};
 
-use crate::harness::{compile_text, options, repo};
+use crate::harness::{compile_text, options, repo, scratch};
 
 fn files_below(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -53,6 +53,43 @@ fn example(page: &str, lang: &str) -> Option<String> {
     Some(rest[..end].trim_start_matches('\n').to_string())
 }
 
+/// The project a page's ```sh fail example makes: the commands run with bash in an empty
+/// folder (for what only a file system can hold: links, pipes, bytes that are not UTF-8),
+/// and the folder is checked.
+fn shell_example(code: Code, script: &str) -> Analysis {
+    let dir = scratch(&format!("page-{code}")).join("project");
+    std::fs::create_dir_all(&dir).expect("project folder");
+    let status = std::process::Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(&dir)
+        .status()
+        .expect("bash runs");
+    assert!(status.success(), "the ```sh example of {code}.md fails");
+    let analysis = analyze(Input::from_dir(&dir), &options());
+    if let Some(parent) = dir.parent() {
+        let _ = std::fs::remove_dir_all(parent);
+    }
+    analysis
+}
+
+/// What the page's failing example compiles to: a ```toml fail manifest, a ```sh fail
+/// project, or an ```isms fail file.
+fn page_example(code: Code, page: &str) -> Option<Analysis> {
+    if let Some(toml) = example(page, "toml") {
+        return Some(analyze(
+            Input::from_memory(vec![
+                ("isms.toml".into(), toml),
+                ("main.isms".into(), String::new()),
+            ]),
+            &options(),
+        ));
+    }
+    if let Some(script) = example(page, "sh") {
+        return Some(shell_example(code, &script));
+    }
+    example(page, "isms").map(|src| compile_page_example(page, &src))
+}
+
 #[test]
 fn every_code_has_a_page_with_a_failing_example() {
     for &code in Code::ALL {
@@ -62,19 +99,8 @@ fn every_code_has_a_page_with_a_failing_example() {
             "docs/diagnostics/{code}.md must start with `# {code}: {}`",
             code.slug()
         );
-        let analysis = if let Some(toml) = example(page, "toml") {
-            analyze(
-                Input::from_memory(vec![
-                    ("isms.toml".into(), toml),
-                    ("main.isms".into(), String::new()),
-                ]),
-                &options(),
-            )
-        } else {
-            let src = example(page, "isms")
-                .unwrap_or_else(|| panic!("{code}.md has no ```isms fail example"));
-            compile_page_example(page, &src)
-        };
+        let analysis = page_example(code, page)
+            .unwrap_or_else(|| panic!("{code}.md has no ```isms, ```toml or ```sh fail example"));
         assert!(
             analysis.diagnostics.iter().any(|d| d.code == code),
             "the example of {code}.md does not produce {code}; it produces {:?}",
@@ -96,10 +122,12 @@ fn page_outputs_are_current() {
     for &code in Code::ALL {
         let path = repo().join(format!("docs/diagnostics/{code}.md"));
         let page = std::fs::read_to_string(&path).unwrap_or_default();
-        let Some(src) = example(&page, "isms") else {
+        if example(&page, "toml").is_some() {
+            continue;
+        }
+        let Some(mut analysis) = page_example(code, &page) else {
             continue;
         };
-        let mut analysis = compile_page_example(&page, &src);
         // The page shows the findings of its own code.
         analysis.diagnostics.retain(|d| d.code == code);
         let rendered = ismsc_core::diag::render::human(

@@ -230,8 +230,8 @@ fn realistic_change(project: &Path) {
     );
     edit(
         &project.join("controls.isms"),
-        "A.8.29, A.8.31,",
-        "A.8.29, A.8.30, A.8.31,",
+        "    A.8.29,\n    A.8.31,",
+        "    A.8.29,\n    A.8.30,\n    A.8.31,",
     );
     let risks = project.join("risks.isms");
     edit(
@@ -392,4 +392,71 @@ fn the_documentation_lists_every_class() {
         classes::ALL.len(),
         "docs/diff.md lists a class that does not exist"
     );
+}
+
+/// The check and act records are compared like the other items: a nonconformity closed and
+/// verified, an audit performed later and a management review's input reworded are each one
+/// change with the fields before and after.
+#[test]
+fn records_of_clauses_9_and_10_are_compared() {
+    let dir = scratch("diff-records");
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    copy_dir(&repo().join("examples/acme"), &old);
+    copy_dir(&repo().join("examples/acme"), &new);
+    edit(
+        &new.join("improvement.isms"),
+        "    due   = 2027-01-31\n  }\n  status = open",
+        "    due   = 2027-01-31\n    done  = 2026-11-20\n  }\n  status        = closed\n  verified      = ciso @ 2026-11-21\n  effectiveness = \"Checked on the Q3 review.\"",
+    );
+    edit(
+        &new.join("audits.isms"),
+        "  performed = 2026-10-27",
+        "  performed = 2026-10-28",
+    );
+    edit(
+        &new.join("reviews.isms"),
+        "    improvement      = \"Automate",
+        "    improvement      = \"Automate soon",
+    );
+    let (code, out, err) = ismsc(&[
+        "diff",
+        &path_str(&old),
+        &path_str(&new),
+        "--format",
+        "json",
+        "--today",
+        DATE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let changes = changes_of(&out);
+    let kinds: BTreeSet<(String, String)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap_or("").to_string(),
+                c["id"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for (kind, id) in [
+        ("nonconformity", "NC-2026-03"),
+        ("audit", "IA-2026-2"),
+        ("review", "MR-2026-10"),
+    ] {
+        assert!(
+            kinds.contains(&(kind.to_string(), id.to_string())),
+            "{kind} {id} not reported: {kinds:?}"
+        );
+    }
+    let nc = changes
+        .iter()
+        .find(|c| c["id"] == "NC-2026-03")
+        .expect("the nonconformity");
+    assert_eq!(nc["fields"]["status"]["before"], "open");
+    assert_eq!(nc["fields"]["status"]["after"], "closed");
+    let audit = changes
+        .iter()
+        .find(|c| c["id"] == "IA-2026-2")
+        .expect("the audit");
+    assert_eq!(audit["fields"]["performed"]["after"], "2026-10-28");
 }

@@ -319,12 +319,13 @@ fn build_is_deterministic_and_matches_soa() {
             TODAY,
         ]);
         assert_eq!(code, 0, "{err}");
-        assert!(err.contains("wrote 12 files"), "{err}");
+        assert!(err.contains("wrote 18 files"), "{err}");
     }
     let (fa, fb) = (files(&a), files(&b));
     let names: Vec<&str> = fa.keys().map(String::as_str).collect();
     // The data files, and the coverage of the two frameworks acme opts into.
     let mut expected = emit::BUILD_FILES.to_vec();
+    expected.push(emit::write::MARKER);
     expected.extend([
         "coverage/nis2-2022.csv",
         "coverage/nis2-2022.json",
@@ -424,7 +425,10 @@ fn build_refuses_to_replace_a_folder_it_did_not_write() {
         TODAY,
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("notes.txt"), "{err}");
+    assert!(
+        err.contains("was not written by ismsc") && err.contains(emit::write::MARKER),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&keep).expect("kept"), "mine");
 
     let (code, _, err) = ismsc(&[
@@ -462,7 +466,11 @@ fn build_writes_into_dist_by_default() {
         assert_eq!(code, 0, "{err}");
         builds.push(files(&project.join("dist")));
     }
-    assert_eq!(builds[0].len(), emit::BUILD_FILES.len());
+    assert_eq!(
+        builds[0].len(),
+        emit::BUILD_FILES.len() + 1,
+        "the files and the marker"
+    );
     assert_eq!(builds[0], builds[1]);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -39,7 +39,7 @@ pub fn options() -> Options {
 /// with a default manifest.
 pub fn compile(path: &Path) -> Analysis {
     if path.is_dir() {
-        let input = Input::from_dir(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let input = Input::from_dir(path);
         return analyze(input, &options());
     }
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -75,6 +75,8 @@ fn schema_file(doc: &Value) -> &'static str {
         "system-security-plan" => "oscal_ssp_schema.json",
         "plan-of-action-and-milestones" => "oscal_poam_schema.json",
         "mapping-collection" => "oscal_mapping_schema.json",
+        "assessment-plan" => "oscal_assessment-plan_schema.json",
+        "assessment-results" => "oscal_assessment-results_schema.json",
         other => panic!("unexpected OSCAL model `{other}`"),
     }
 }
@@ -693,4 +695,65 @@ fn import_command_line() {
     let text = std::fs::read_to_string(&target).expect("written");
     assert!(text.contains("requirement t-1 \"First\" {}"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The audit programme as an assessment plan, the audits performed and their findings as
+/// assessment results: valid against the NIST schemas, and saying what the sources say.
+#[test]
+fn audits_are_assessment_results_that_validate() {
+    let project = repo().join("tests/ui/pass/records");
+    let docs = documents(&project);
+    let plan = &docs["assessment-plan.json"]["assessment-plan"];
+    let results = &docs["assessment-results.json"]["assessment-results"];
+    // Every audit is a task of the plan, at its date; the results import the plan.
+    let tasks = array(plan, "tasks");
+    assert_eq!(tasks.len(), 3);
+    assert_eq!(
+        tasks[2]["timing"]["on-date"]["date"],
+        "2027-03-08T00:00:00Z"
+    );
+    assert_eq!(plan["import-ssp"]["href"], "ssp.json");
+    assert_eq!(results["import-ap"]["href"], "assessment-plan.json");
+    // One result per audit performed (the one planned for 2027 has none).
+    let rs = array(results, "results");
+    assert_eq!(rs.len(), 2);
+    assert_eq!(rs[0]["start"], "2026-03-10T00:00:00Z");
+    // The first audit covered clauses only: no control, and the clauses as properties.
+    let sel = &array(&rs[0]["reviewed-controls"], "control-selections")[0];
+    assert!(sel["include-all"].is_object());
+    assert_eq!(
+        array(sel, "exclude-controls").len(),
+        3,
+        "every control, less every control"
+    );
+    assert_eq!(array(sel, "props").len(), 7, "clauses 4 to 10");
+    // The second covered M.2 and, through `mfa`, M.1.
+    let sel = &array(&rs[1]["reviewed-controls"], "control-selections")[0];
+    let ids: Vec<&str> = array(sel, "include-controls")
+        .iter()
+        .filter_map(|c| c["control-id"].as_str())
+        .collect();
+    assert_eq!(ids, ["m.1", "m.2"]);
+    // The findings of the first audit: the minor nonconformity against M.1 is not
+    // satisfied; the opportunity for improvement is.
+    let findings = array(&rs[0], "findings");
+    assert_eq!(findings.len(), 2);
+    assert_eq!(findings[0]["target"]["target-id"], "m.1");
+    assert_eq!(findings[0]["target"]["status"]["state"], "not-satisfied");
+    assert_eq!(findings[1]["target"]["status"]["state"], "satisfied");
+    assert!(findings[0]["remarks"]
+        .as_str()
+        .is_some_and(|r| r.contains("Root cause: The enrolment campaign")));
+
+    let Some(shared) = shared() else {
+        eprintln!("skipped the schema check: ../shared is absent");
+        return;
+    };
+    let dir = shared.join("schemas/oscal/v1.2.1");
+    for name in ["assessment-plan.json", "assessment-results.json"] {
+        let doc = &docs[name];
+        let file = schema_file(doc);
+        let errs = errors(&compile_schema(&dir, file), doc);
+        assert!(errs.is_empty(), "oscal/{name}:\n{}", errs.join("\n"));
+    }
 }

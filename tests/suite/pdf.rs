@@ -79,7 +79,15 @@ fn acme_pdfs_show_the_policies_soa_and_risk_register() {
         .of_kind(ismsc_core::model::Kind::Policy)
         .map(|(_, e)| e)
         .collect();
-    assert_eq!(files.len(), policies.len() + 2, "{:?}", files.keys());
+    // The policies, the SoA, the risk register, the audit programme, the nonconformity register
+    // and the minutes of each management review.
+    let reviews = model.of_kind(ismsc_core::model::Kind::Review).count();
+    assert_eq!(
+        files.len(),
+        policies.len() + 4 + reviews,
+        "{:?}",
+        files.keys()
+    );
     for e in policies {
         let name = format!("pdf/{}.pdf", e.id);
         let pdf = files.get(&name).unwrap_or_else(|| panic!("no {name}"));

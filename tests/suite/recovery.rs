@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use crate::harness::{options, repo};
 
 /// The files of a project folder (`.isms`, `isms.toml` and what `file(...)` reads).
-fn project_files(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn project_files(dir: &Path) -> Vec<(String, String)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -34,12 +34,12 @@ fn project_files(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
-fn analyze_files(files: Vec<(String, String)>) -> Analysis {
+pub(crate) fn analyze_files(files: Vec<(String, String)>) -> Analysis {
     analyze(Input::from_memory(files), &options())
 }
 
 /// `CODE file:line message` of each finding.
-fn findings(a: &Analysis) -> Vec<String> {
+pub(crate) fn findings(a: &Analysis) -> Vec<String> {
     a.diagnostics
         .iter()
         .map(|d| {
@@ -124,8 +124,10 @@ fn one_typing_mistake_in_acme_gives_one_finding_on_its_line() {
             &text[at + seed.find.len()..]
         );
         if let Some(marker) = seed.at {
+            // The marker nearest the mistake, at or before its end (not an earlier text like it).
             let pos = text
-                .find(marker)
+                .get(..at + seed.with.len())
+                .and_then(|t| t.rfind(marker))
                 .unwrap_or_else(|| panic!("{}: `{marker}` not found", seed.what));
             // The last line of the marker.
             line = text[..pos + marker.len()].matches('\n').count() + 1;

@@ -86,6 +86,10 @@ fn acme_soa_sheet_has_one_row_per_annex_a_control_in_order() {
             xlsx::SOA_SHEET,
             xlsx::RISK_SHEET,
             xlsx::PLAN_SHEET,
+            xlsx::PROGRAMME_SHEET,
+            xlsx::AUDITS_SHEET,
+            xlsx::NC_SHEET,
+            xlsx::REVIEW_SHEET,
             // The frameworks acme opts into.
             "Coverage nis2-2022",
             "Coverage nist-csf-2.0"
@@ -151,8 +155,9 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
     assert!(!doc.risks.is_empty());
     assert_eq!(risks.height(), 1 + doc.risks.len());
     let head = header(&risks);
-    assert_eq!(head.len(), 19);
+    assert_eq!(head.len(), 20);
     assert_eq!(head[0], "ID");
+    assert_eq!(head[19], "Nonconformities");
     assert_eq!(head[8], "Inherent score");
     assert_eq!(head[14], "Residual score");
     assert_eq!(head[15], "Acceptable");
@@ -168,6 +173,12 @@ fn acme_risk_register_sheet_has_one_row_per_risk() {
         let acceptable = if r.acceptable { "Yes" } else { "No" };
         assert_eq!(string(&risks, i + 1, 15), acceptable, "{}", r.id);
         assert_eq!(string(&risks, i + 1, 10), r.controls.join("; "), "{}", r.id);
+        assert_eq!(
+            string(&risks, i + 1, 19),
+            r.nonconformities.join("; "),
+            "{}",
+            r.id
+        );
     }
 }
 
@@ -209,7 +220,15 @@ fn hostile() -> Analysis {
 #[test]
 fn user_text_is_never_a_formula() {
     let mut wb = open(workbook(&hostile(), None));
-    for name in [xlsx::SOA_SHEET, xlsx::RISK_SHEET, xlsx::PLAN_SHEET] {
+    for name in [
+        xlsx::SOA_SHEET,
+        xlsx::RISK_SHEET,
+        xlsx::PLAN_SHEET,
+        xlsx::PROGRAMME_SHEET,
+        xlsx::AUDITS_SHEET,
+        xlsx::NC_SHEET,
+        xlsx::REVIEW_SHEET,
+    ] {
         // No cell holds a formula.
         let formulas = wb.worksheet_formula(name).expect("formulas");
         assert!(
@@ -282,11 +301,12 @@ fn build_format_xlsx_writes_only_the_workbook() {
     ];
     let (code, _, err) = ismsc(&args);
     assert_eq!(code, 0, "{err}");
-    let names: Vec<String> = std::fs::read_dir(&out)
+    let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("output folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, [xlsx::FILE]);
+    names.sort();
+    assert_eq!(names, [ismsc_core::emit::write::MARKER, xlsx::FILE]);
     let written = std::fs::read(out.join(xlsx::FILE)).expect("soa.xlsx");
     assert!(written == workbook(&compile(&acme()), None));
     let _ = std::fs::remove_dir_all(&dir);

@@ -448,7 +448,18 @@ impl Io<'_> {
         }
     }
 
+    /// Writes a message to standard error, control and bidirectional characters shown by
+    /// their stand-ins: messages quote paths and text of the project, which a pull request
+    /// controls.
     fn eprint(&mut self, text: &str) {
+        let _ = self
+            .err
+            .write_all(ismsc_core::text::visible(text).as_bytes());
+    }
+
+    /// Writes findings rendered for people (escaped by the renderer, perhaps coloured) to
+    /// standard error.
+    fn eprint_rendered(&mut self, text: &str) {
         let _ = self.err.write_all(text.as_bytes());
     }
 }
@@ -464,13 +475,11 @@ struct PathBase {
 /// The path base of a project: `--path-base`, else the git work tree around the project,
 /// else the project folder.
 fn path_base(project: &Path, common: &Common, io: &mut Io<'_>) -> Result<PathBase, u8> {
-    let project_abs = project.canonicalize().map_err(|e| {
-        io.eprint(&format!(
-            "error: cannot read the project `{}`: {e}\n",
-            project.display()
-        ));
-        2u8
-    })?;
+    // A project folder that cannot be read is reported as a finding; its path still places it.
+    let project_abs = project
+        .canonicalize()
+        .or_else(|_| std::path::absolute(project))
+        .unwrap_or_else(|_| project.to_path_buf());
     let (base, description) = match &common.path_base {
         Some(dir) => {
             let abs = dir.canonicalize().map_err(|e| {
@@ -534,22 +543,24 @@ fn rebased<R>(
     result
 }
 
-fn load(project: &Path, common: &Common, io: &mut Io<'_>) -> Result<Analysis, u8> {
-    let input = match Input::from_dir(project) {
-        Ok(i) => i,
-        Err(e) => {
-            io.eprint(&format!(
-                "error: cannot read the project `{}`: {e}\n",
-                project.display()
-            ));
-            return Err(2);
-        }
-    };
+/// Loads and checks a project. What cannot be read is among the findings (E0010 to E0014),
+/// so that it shows in every output format; [`failure`] gives the exit code.
+fn load(project: &Path, common: &Common) -> Analysis {
     let options = Options {
         today: common.today.unwrap_or_else(today),
         deny_warnings: common.deny_warnings,
     };
-    Ok(analyze(input, &options))
+    analyze(Input::from_dir(project), &options)
+}
+
+/// The exit code of a run that found errors: 2 when a file could not be read (an I/O
+/// failure), else 1.
+fn failure(analysis: &Analysis) -> u8 {
+    if analysis.io_failed() {
+        2
+    } else {
+        1
+    }
 }
 
 /// Runs the command line with `args` (the first is the program name) and returns the exit
@@ -716,7 +727,7 @@ fn check(
     readiness: bool,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     let base = path_base(project, common, io)?;
     let records = ismsc_core::check::readiness(&analysis.model);
     let suite = format!(
@@ -746,16 +757,14 @@ fn check(
         }
     });
     match format {
-        Format::Human => io.eprint(&text),
+        Format::Human => io.eprint_rendered(&text),
         Format::Json if readiness => {
             let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             doc["readiness"] = records
                 .iter()
                 .map(|(clause, name)| serde_json::json!({ "clause": clause, "name": name }))
                 .collect();
-            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            text.push('\n');
-            io.print(&text)?;
+            io.print(&emit::json::to_json(&doc))?;
         }
         _ => io.print(&text)?,
     }
@@ -768,7 +777,11 @@ fn check(
         }
         io.print(&text)?;
     }
-    let code = u8::from(analysis.has_errors());
+    let code = if analysis.has_errors() {
+        failure(&analysis)
+    } else {
+        0
+    };
     release(analysis);
     Ok(code)
 }
@@ -791,10 +804,10 @@ fn release(analysis: Analysis) {
 }
 
 fn graph(project: &Path, common: &Common, format: GraphFormat, io: &mut Io<'_>) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     if analysis.has_errors() {
         report(&mut analysis, project, common, io)?;
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     let text = match format {
         GraphFormat::Dot => analysis.facts.index.to_dot(&analysis.model),
@@ -821,7 +834,7 @@ fn report(
     let text = rebased(&mut analysis.sources, &base, |sources| {
         render::human(diags, sources, style)
     });
-    io.eprint(&text);
+    io.eprint_rendered(&text);
     Ok(())
 }
 
@@ -847,14 +860,14 @@ fn coverage(
     format: SoaFormat,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     let language_errors = analysis
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error && !d.code.configurable());
     if language_errors {
         report(&mut analysis, project, common, io)?;
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     let model = &analysis.model;
     let opted: Vec<&str> = model
@@ -963,14 +976,14 @@ fn soa(
     filter: &SoaFilter,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     let language_errors = analysis
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error && !d.code.configurable());
     if language_errors {
         report(&mut analysis, project, common, io)?;
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     let Some(mut doc) = emit::dto::SoaDoc::new(&analysis.model, &analysis.facts) else {
         return Ok(no_standard(io));
@@ -1194,20 +1207,24 @@ fn catalog(
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
     let input = match project {
-        Some(p) => Input::from_dir(p).map_err(|e| {
-            io.eprint(&format!(
-                "error: cannot read the project `{}`: {e}\n",
-                p.display()
-            ));
-            2u8
-        })?,
+        Some(p) => Input::from_dir(p),
         None => Input::from_memory(Vec::new()),
     };
     let options = Options {
         today: today(),
         deny_warnings: false,
     };
-    let analysis = analyze(input, &options);
+    let mut analysis = analyze(input, &options);
+    if analysis.io_failed() {
+        let common = Common {
+            today: None,
+            deny_warnings: false,
+            path_base: None,
+        };
+        let project = project.unwrap_or(Path::new("."));
+        report(&mut analysis, project, &common, io)?;
+        return Err(2);
+    }
     let model = &analysis.model;
     if list {
         let mut text = String::new();
@@ -1217,7 +1234,7 @@ fn catalog(
                 "{:<16}  {:>4}  {}\n",
                 f.key,
                 n,
-                f.title.as_deref().unwrap_or("")
+                ismsc_core::text::visible_line(f.title.as_deref().unwrap_or(""))
             ));
         }
         io.print(&text)?;
@@ -1253,11 +1270,11 @@ fn build(
     history: Option<ismsc_core::history::Options>,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let mut analysis = load(project, common, io)?;
+    let mut analysis = load(project, common);
     // Warnings are shown but do not stop the build; errors do, before anything is written.
     report(&mut analysis, project, common, io)?;
     if analysis.has_errors() {
-        return Ok(1);
+        return Ok(failure(&analysis));
     }
     // The revision tables of the site and the PDFs, from git; none outside a work tree.
     let documents = options
@@ -1274,9 +1291,7 @@ fn build(
         return Ok(no_standard(io));
     };
     let out = out.unwrap_or_else(|| project.join("dist"));
-    if let Err(e) =
-        emit::write::replace_dir(&out, &files, &publish::output_names().collect::<Vec<_>>())
-    {
+    if let Err(e) = emit::write::replace_dir(&out, &files) {
         io.eprint(&format!("error: {e}\n"));
         return Err(2);
     }
@@ -1376,10 +1391,11 @@ fn import_oscal_catalog(
     out: Option<&Path>,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
-    let json = std::fs::read_to_string(file).map_err(|e| {
-        io.eprint(&format!("error: cannot read `{}`: {e}\n", file.display()));
-        2
-    })?;
+    let json = ismsc_core::driver::read_text_file(file, ismsc_core::manifest::Limits::IMPORT)
+        .map_err(|why| {
+            io.eprint(&format!("error: cannot read `{}`: {why}\n", file.display()));
+            2
+        })?;
     let options = ismsc_core::import::oscal::CatalogOptions {
         framework,
         source: file
@@ -1421,7 +1437,7 @@ fn import_oscal_catalog(
 
 /// A project folder as the input of a diff side.
 fn read_project(p: &Path) -> Result<Input, String> {
-    Input::from_dir(p).map_err(|e| format!("cannot read the project `{}`: {e}", p.display()))
+    Ok(Input::from_dir(p))
 }
 
 /// One side of a diff: analysed, with the name it goes by in the report.
@@ -1440,6 +1456,8 @@ fn diff_side(
         deny_warnings: false,
     };
     let analysis = analyze(input, &options);
+    // What could not be read is an I/O failure (exit 2), told with the files and reasons.
+    let code = if analysis.io_failed() { 2 } else { 1 };
     let language: Vec<_> = analysis
         .diagnostics
         .iter()
@@ -1452,7 +1470,7 @@ fn diff_side(
         io.eprint(&format!(
             "error: {label} has errors in its `.isms` files, so it cannot be compared; `ismsc check` lists them\n"
         ));
-        return Err(1);
+        return Err(code);
     }
     Ok(analysis)
 }
@@ -1553,13 +1571,16 @@ fn migrate(project: &Path, to: &str, write: bool, today: Date, io: &mut Io<'_>) 
         deny_warnings: false,
         path_base: None,
     };
-    let mut analysis = load(project, &common, io)?;
+    let mut analysis = load(project, &common);
     let language_errors = analysis
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error && !d.code.configurable());
     if language_errors {
         report(&mut analysis, project, &common, io)?;
+        if analysis.io_failed() {
+            return Ok(failure(&analysis));
+        }
         io.eprint("error: the project has errors in its `.isms` files; fix them before migrating (`ismsc check` lists them)\n");
         return Ok(1);
     }
@@ -1661,7 +1682,7 @@ fn format_one(name: &str, text: &str, io: &mut Io<'_>) -> Formatted {
             diags.sort(&sources);
             let diags: Vec<_> = diags.into_vec();
             let style = io.style();
-            io.eprint(&render::human(&diags, &sources, style));
+            io.eprint_rendered(&render::human(&diags, &sources, style));
             io.eprint(&format!(
                 "error: `{name}` has syntax errors, so it was not formatted\n"
             ));
@@ -1674,13 +1695,16 @@ fn format_one(name: &str, text: &str, io: &mut Io<'_>) -> Formatted {
     }
 }
 
-/// A unified diff from `old` to `new` of the file `name`.
+/// A unified diff from `old` to `new` of the file `name`, for people: control and
+/// bidirectional characters are shown by their stand-ins (so a diff of a file that holds
+/// them does not apply as a patch).
 fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    let diff = similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
+        .to_string();
+    ismsc_core::text::visible(&diff).into_owned()
 }
 
 /// The files `ismsc fmt` formats: each path a file, or a folder whose `.isms` files (as a
@@ -1771,19 +1795,12 @@ fn fmt(
     let mut written = 0usize;
     for path in &files {
         let name = path.to_string_lossy().replace('\\', "/");
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    io.eprint(&format!(
-                        "error: cannot read `{name}`: it is not UTF-8 text\n"
-                    ));
-                    code = 2;
-                    continue;
-                }
-            },
-            Err(e) => {
-                io.eprint(&format!("error: cannot read `{name}`: {e}\n"));
+        // A regular file within the limit of `.isms` files only: a pipe would block.
+        let limit = ismsc_core::manifest::Limits::default().isms;
+        let text = match ismsc_core::driver::read_text_file(path, limit) {
+            Ok(t) => t,
+            Err(why) => {
+                io.eprint(&format!("error: cannot read `{name}`: {why}\n"));
                 code = 2;
                 continue;
             }
@@ -1874,18 +1891,19 @@ pub enum DebugCommand {
 }
 
 fn debug_ast(file: &Path, io: &mut Io<'_>) -> Result<u8, u8> {
-    let text = std::fs::read(file)
-        .map_err(|e| {
-            io.eprint(&format!("error: cannot read `{}`: {e}\n", file.display()));
-            2
-        })
-        .map(|b| String::from_utf8_lossy(&b).into_owned())?;
+    let limit = ismsc_core::manifest::Limits::default().isms;
+    let text = ismsc_core::driver::read_text_file(file, limit).map_err(|why| {
+        io.eprint(&format!("error: cannot read `{}`: {why}\n", file.display()));
+        2
+    })?;
     let mut sources = ismsc_core::source::SourceMap::new();
     let name = file.display().to_string();
     let id = sources.add(name, text.clone(), ismsc_core::source::Origin::Project);
     let mut diags = ismsc_core::diag::Diagnostics::new();
     let tree = ismsc_core::syntax::parse_file(&sources, id, &mut diags);
-    io.print(&ismsc_core::syntax::dump(&tree, &text))?;
+    io.print(&ismsc_core::text::visible(&ismsc_core::syntax::dump(
+        &tree, &text,
+    )))?;
     let diags = diags.into_vec();
     if !diags.is_empty() {
         io.eprint(&render::short(&diags, &sources));

@@ -443,7 +443,7 @@ impl Server {
         let mut names = ismsc_core::driver::isms_files(&root).unwrap_or_default();
         names.push("isms.toml".into());
         for name in names {
-            if let Ok(text) = std::fs::read_to_string(root.join(&name)) {
+            if let Ok(text) = read_project_file(&root.join(&name)) {
                 disk.insert(name, text);
             }
         }
@@ -933,7 +933,7 @@ impl Server {
                 lsp::FileChangeType::DELETED => {
                     p.disk.remove(&rel);
                 }
-                _ => match std::fs::read_to_string(&path) {
+                _ => match read_project_file(&path) {
                     Ok(text) => {
                         p.disk.insert(rel, text);
                     }
@@ -1287,24 +1287,24 @@ fn materialize(cache: &Path) -> Option<(PathBuf, PathBuf)> {
         }
         let parent = path.parent()?;
         std::fs::create_dir_all(parent).ok()?;
-        let tmp = parent.join(format!(
-            ".{}.{}.tmp",
-            path.file_name()?.to_string_lossy(),
-            std::process::id()
-        ));
-        std::fs::write(&tmp, text).ok()?;
-        if let Ok(meta) = std::fs::metadata(&tmp) {
-            let mut perms = meta.permissions();
-            perms.set_readonly(true);
-            let _ = std::fs::set_permissions(&tmp, perms);
-        }
-        if std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        // Through the one atomic writer: a reader sees the old copy or the new one.
+        if ismsc_core::emit::write::write_atomic(&path, text.as_bytes()).is_err() {
             // Another server wrote it meanwhile: fine if it is right.
             if !std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
                 return None;
             }
         }
+        if let Ok(meta) = std::fs::metadata(&path) {
+            let mut perms = meta.permissions();
+            perms.set_readonly(true);
+            let _ = std::fs::set_permissions(&path, perms);
+        }
     }
     Some((canonical(&stdlib), canonical(&pages)))
+}
+
+/// A project file's text, read as `ismsc check` reads it: a regular file (a named pipe would
+/// block the server) of at most the default limit of `.isms` files.
+fn read_project_file(path: &Path) -> Result<String, String> {
+    ismsc_core::driver::read_text_file(path, ismsc_core::manifest::Limits::default().isms)
 }

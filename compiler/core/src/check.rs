@@ -9,10 +9,12 @@
 //! | `time` | W0601–W0605: what the passing of time brings |
 //! | `documents` | E0701, W0702: documented information of clauses 4–10 |
 //! | `frameworks` | E0410: the coverage `[coverage]` requires of opted-in frameworks |
+//! | `records` | E0801–W0813: audits, nonconformities, reviews, results, competence |
 
 mod coverage;
 mod documents;
 pub(crate) mod frameworks;
+mod records;
 mod risks;
 mod structure;
 mod time;
@@ -38,4 +40,5 @@ pub fn run(
     risks::check(model, facts, diags);
     time::check(model, today, diags);
     documents::check(sources, model, diags);
+    records::check(model, facts, diags);
 }

@@ -61,11 +61,21 @@ pub enum Section {
     Team,
     /// Interested parties.
     Party,
+    /// Internal audits (clause 9.2).
+    Audit,
+    /// Nonconformities and corrective actions (clause 10.2).
+    Nonconformity,
+    /// Management reviews (clause 9.3).
+    Review,
+    /// Roles (clause 7.2).
+    Role,
+    /// Competences (clause 7.2).
+    Competence,
 }
 
 impl Section {
     /// Every section, in report order.
-    pub const ALL: [Section; 12] = [
+    pub const ALL: [Section; 17] = [
         Section::Isms,
         Section::Soa,
         Section::Risk,
@@ -78,6 +88,11 @@ impl Section {
         Section::Person,
         Section::Team,
         Section::Party,
+        Section::Audit,
+        Section::Nonconformity,
+        Section::Review,
+        Section::Role,
+        Section::Competence,
     ];
 
     /// The `kind` of its changes in JSON: `soa`, `risk`, `control`, …
@@ -95,6 +110,11 @@ impl Section {
             Section::Person => "person",
             Section::Team => "team",
             Section::Party => "party",
+            Section::Audit => "audit",
+            Section::Nonconformity => "nonconformity",
+            Section::Review => "review",
+            Section::Role => "role",
+            Section::Competence => "competence",
         }
     }
 
@@ -113,6 +133,11 @@ impl Section {
             Section::Person => "People",
             Section::Team => "Teams",
             Section::Party => "Interested parties",
+            Section::Audit => "Internal audits",
+            Section::Nonconformity => "Nonconformities",
+            Section::Review => "Management reviews",
+            Section::Role => "Roles",
+            Section::Competence => "Competences",
         }
     }
 
@@ -131,6 +156,11 @@ impl Section {
             Section::Person => "People",
             Section::Team => "Teams",
             Section::Party => "Parties",
+            Section::Audit => "Audits",
+            Section::Nonconformity => "Nonconformities",
+            Section::Review => "Reviews",
+            Section::Role => "Roles",
+            Section::Competence => "Competences",
         }
     }
 

@@ -8,258 +8,24 @@
 //! Loading is the only stage that touches the file system (through [`Fs`], so the language
 //! server and tests can feed files from memory). Every later stage is pure and never fails.
 
-use std::collections::BTreeMap;
-use std::io;
+mod load;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+pub(crate) use load::reason;
+pub use load::{isms_files, read_text_file, DiskFs, Fs, FsError, Input, MemFs, OverlayFs};
+
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::facts::Facts;
 use crate::manifest::{self, Manifest};
-use crate::model::lower::{normalize, AuxFiles};
+use crate::model::lower::{normalize, AuxError, AuxFiles};
 use crate::model::{self, Model};
 use crate::source::{FileId, Origin, SourceMap};
 use crate::syntax::ast::{self, Date, Entry, ValueKind};
-use crate::{check, stdlib, syntax};
-
-/// Why a file named by `file(...)` could not be read.
-#[derive(Debug)]
-pub enum FsError {
-    /// No such file.
-    NotFound,
-    /// It resolves outside the project (through a link).
-    Outside,
-    /// It exists but is not a readable UTF-8 text file.
-    Unreadable(String),
-}
-
-/// Where the files named by `file(...)` come from.
-pub trait Fs {
-    /// Reads a project-relative path (already normalised, with `/` separators).
-    fn read(&self, rel: &str) -> Result<String, FsError>;
-}
-
-/// Files under a project folder on disk.
-#[derive(Debug)]
-pub struct DiskFs {
-    root: PathBuf,
-}
-
-impl DiskFs {
-    /// The files under `root` (canonicalised when it can be, so that links are judged against
-    /// the real folder).
-    pub fn new(root: &Path) -> DiskFs {
-        DiskFs {
-            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
-        }
-    }
-}
-
-/// Files on disk with some of them replaced by texts in memory: the language server's view,
-/// where a file open in the editor is read as its unsaved buffer.
-#[derive(Debug)]
-pub struct OverlayFs {
-    /// What is not in `buffers` is read from here.
-    pub disk: DiskFs,
-    /// Project-relative path → the editor's text.
-    pub buffers: BTreeMap<String, String>,
-}
-
-impl Fs for OverlayFs {
-    fn read(&self, rel: &str) -> Result<String, FsError> {
-        match self.buffers.get(rel) {
-            Some(text) => Ok(text.clone()),
-            None => self.disk.read(rel),
-        }
-    }
-}
-
-impl Fs for DiskFs {
-    fn read(&self, rel: &str) -> Result<String, FsError> {
-        let path = self.root.join(rel);
-        let real = path.canonicalize().map_err(|_| FsError::NotFound)?;
-        if !real.starts_with(&self.root) {
-            return Err(FsError::Outside);
-        }
-        if real.is_dir() {
-            return Err(FsError::Unreadable("it is a folder".into()));
-        }
-        std::fs::read_to_string(&real).map_err(|e| match e.kind() {
-            io::ErrorKind::InvalidData => FsError::Unreadable("it is not UTF-8 text".into()),
-            _ => FsError::Unreadable(e.to_string()),
-        })
-    }
-}
-
-/// Files held in memory (tests, the language server's unsaved buffers).
-#[derive(Debug, Default)]
-pub struct MemFs {
-    /// Project-relative path → content.
-    pub files: BTreeMap<String, String>,
-}
-
-impl Fs for MemFs {
-    fn read(&self, rel: &str) -> Result<String, FsError> {
-        self.files.get(rel).cloned().ok_or(FsError::NotFound)
-    }
-}
-
-/// What the compiler reads: the sources (stdlib first) and where `file(...)` looks.
-pub struct Input {
-    /// Every source: the stdlib, `isms.toml` and the `.isms` files.
-    pub sources: SourceMap,
-    /// The `.isms` files to compile, stdlib first, then by name.
-    pub isms_files: Vec<FileId>,
-    /// The manifest file, if the project has one.
-    pub manifest: Option<FileId>,
-    /// Where `file(...)` reads.
-    pub fs: Box<dyn Fs>,
-}
-
-impl Input {
-    fn with_stdlib() -> (SourceMap, Vec<FileId>) {
-        let mut sources = SourceMap::new();
-        let files = stdlib::FILES
-            .iter()
-            .map(|(name, text)| sources.add(*name, *text, Origin::Stdlib))
-            .collect();
-        (sources, files)
-    }
-
-    /// A project from memory: `.isms` files are compiled, `isms.toml` is the manifest, other
-    /// files are readable through `file(...)`.
-    pub fn from_memory(files: Vec<(String, String)>) -> Input {
-        let mut fs = MemFs::default();
-        let mut sources = Vec::with_capacity(files.len());
-        for (name, text) in files {
-            if name == "isms.toml" || name.ends_with(".isms") {
-                sources.push((name, text));
-            } else {
-                fs.files.insert(name, text);
-            }
-        }
-        Input::from_files(sources, Box::new(fs))
-    }
-
-    /// A project whose `isms.toml` and `.isms` files are given as `(project-relative path,
-    /// text)` (other names are ignored), and whose `file(...)` values are read through `fs`.
-    /// The language server builds its input so: the files it read from disk, with the
-    /// editor's unsaved buffers over them.
-    pub fn from_files(files: Vec<(String, String)>, fs: Box<dyn Fs>) -> Input {
-        let (mut sources, mut isms_files) = Self::with_stdlib();
-        let mut files = files;
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files.dedup_by(|a, b| a.0 == b.0);
-        let mut manifest = None;
-        for (name, text) in files {
-            if name == "isms.toml" {
-                manifest = Some(sources.add(name, text, Origin::Project));
-            } else if name.ends_with(".isms") {
-                isms_files.push(sources.add(name, text, Origin::Project));
-            }
-        }
-        Input {
-            sources,
-            isms_files,
-            manifest,
-            fs,
-        }
-    }
-
-    /// A project folder on disk: `isms.toml` and every `.isms` file below it, except in
-    /// hidden folders, `dist/` and `target/`. Fails only on I/O errors.
-    pub fn from_dir(root: &Path) -> io::Result<Input> {
-        let root = root.canonicalize()?;
-        if !root.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotADirectory,
-                format!("`{}` is not a folder", root.display()),
-            ));
-        }
-        let (mut sources, mut isms_files) = Self::with_stdlib();
-        let mut found = Vec::new();
-        walk(&root, &root, &mut found)?;
-        found.sort();
-        let manifest_path = root.join("isms.toml");
-        let manifest = if manifest_path.is_file() {
-            Some(sources.add(
-                "isms.toml",
-                std::fs::read_to_string(&manifest_path)?,
-                Origin::Project,
-            ))
-        } else {
-            None
-        };
-        if manifest.is_none() && found.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                "not an ISMS project: the folder has no `isms.toml` and no `.isms` files",
-            ));
-        }
-        for rel in found {
-            let text = std::fs::read_to_string(root.join(&rel))?;
-            isms_files.push(sources.add(rel, text, Origin::Project));
-        }
-        Ok(Input {
-            sources,
-            isms_files,
-            manifest,
-            fs: Box::new(DiskFs { root }),
-        })
-    }
-}
-
-/// The `.isms` files below a folder, as `from_dir` finds them (hidden folders, `dist/` and
-/// `target/` at its top and links that lead outside it skipped): paths relative to it with
-/// `/` separators, sorted. `ismsc fmt` formats these.
-pub fn isms_files(root: &Path) -> io::Result<Vec<String>> {
-    let root = root.canonicalize()?;
-    let mut found = Vec::new();
-    walk(&root, &root, &mut found)?;
-    found.sort();
-    Ok(found)
-}
-
-/// Collects project-relative paths of `.isms` files, skipping hidden folders, `dist` and
-/// `target`, and links that lead outside the project.
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let ty = entry.file_type()?;
-        if ty.is_symlink() {
-            // Follow a link only when it stays inside the project, and never into folders.
-            match path.canonicalize() {
-                Ok(real) if real.starts_with(root) && real.is_file() => {}
-                _ => continue,
-            }
-        } else if ty.is_dir() {
-            if dir == root && (name == "dist" || name == "target") {
-                continue;
-            }
-            walk(root, &path, out)?;
-            continue;
-        }
-        if name.ends_with(".isms") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(rel.join("/"));
-            }
-        }
-    }
-    Ok(())
-}
+use crate::{check, syntax};
 
 /// Settings of one run.
 #[derive(Clone, Debug)]
@@ -289,14 +55,52 @@ pub struct Analysis {
     /// Findings silenced by `// ismsc-allow(…): reason` comments, each with its
     /// suppression, sorted the same way: not counted, but listed in JSON and SARIF.
     pub suppressed: Vec<Diagnostic>,
+    /// Whether the project could not be read whole (see [`Input::load_errors`]); the checks
+    /// of the model did not run then.
+    pub load_failed: bool,
 }
 
 impl Analysis {
+    /// The syntax trees of the project's own `.isms` files: those [`analyze_cached`] kept, or,
+    /// after [`analyze`] freed them, parsed again from the sources (for the tools that edit or
+    /// read the text item by item: `migrate`, the document history).
+    pub fn project_trees(&self) -> Vec<Arc<ast::File>> {
+        let project = |id: FileId| {
+            self.sources
+                .get(id)
+                .is_some_and(|f| f.origin == Origin::Project && f.name.ends_with(".isms"))
+        };
+        if !self.asts.is_empty() {
+            return self
+                .asts
+                .iter()
+                .filter(|t| project(t.file))
+                .cloned()
+                .collect();
+        }
+        let files: Vec<FileId> = self
+            .sources
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| project(*id))
+            .collect();
+        syntax::parse_files(&self.sources, &files)
+            .into_iter()
+            .map(|(tree, _)| Arc::new(tree))
+            .collect()
+    }
+
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether reading failed: the project could not be read whole, or a file it names could
+    /// not be (E0011–E0014). The command line exits with 2 then, whatever the format.
+    pub fn io_failed(&self) -> bool {
+        self.load_failed || self.diagnostics.iter().any(|d| d.code.is_io())
     }
 }
 
@@ -391,28 +195,45 @@ impl ParseCache {
 }
 
 /// Runs every stage. Never fails; problems are in [`Analysis::diagnostics`].
+///
+/// The syntax trees are freed as soon as the model is lowered (before the facts are derived),
+/// so [`Analysis::asts`] is empty: a batch run never needs them again, and at 100,000 items
+/// they are the largest structure in memory. [`analyze_cached`] keeps them.
 pub fn analyze(input: Input, options: &Options) -> Analysis {
-    analyze_cached(input, options, &mut ParseCache::new())
+    run(input, options, &mut ParseCache::new(), false)
 }
 
 /// [`analyze`], reusing the trees of the files that `cache` parsed before and keeping the new
 /// ones there: the one pipeline, with the parse stage memoised per file.
 pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -> Analysis {
+    run(input, options, cache, true)
+}
+
+/// The pipeline; `keep_trees` false frees the trees (and empties `cache`) after lowering.
+fn run(input: Input, options: &Options, cache: &mut ParseCache, keep_trees: bool) -> Analysis {
     let Input {
         mut sources,
         isms_files,
         manifest: manifest_file,
+        manifest_unread,
         fs,
+        load_errors,
     } = input;
     let mut diags = Diagnostics::new();
     let mut stdlib_diags = Diagnostics::new();
+    let load_failed = !load_errors.is_empty();
+    for d in load_errors {
+        diags.push(d);
+    }
 
-    // A project without `isms.toml` is told so at the manifest's place, an empty stand-in.
+    // A project without `isms.toml` is told so at the manifest's place, an empty stand-in
+    // (unless it has one that could not be read, which loading reported).
     let manifest_file = match manifest_file {
         Some(f) => Some(f),
-        None if isms_files
-            .iter()
-            .any(|f| sources.get(*f).is_some_and(|s| s.origin == Origin::Project)) =>
+        None if !manifest_unread
+            && isms_files
+                .iter()
+                .any(|f| sources.get(*f).is_some_and(|s| s.origin == Origin::Project)) =>
         {
             let f = sources.add("isms.toml", "", Origin::Project);
             diags.push(
@@ -442,12 +263,37 @@ pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -
         asts.push(ast);
     }
 
-    let aux = load_aux(&mut sources, &asts, fs.as_ref());
-    let mut model = model::lower::lower(&sources, &asts, &aux, &mut diags);
-    model::resolve::resolve(&mut model, &mut diags);
-    let facts = Facts::derive(&model);
-    check::run(&sources, &model, &facts, options.today, &mut diags);
-    check::frameworks::check(&manifest, &model, &facts, &mut diags);
+    let aux = load_aux(&mut sources, &asts, fs.as_ref(), manifest.limits.file);
+    // Suppressions are read from the comments of the trees; without `keep_trees` the trees
+    // are not needed after lowering, which frees each item as soon as it is lowered.
+    let suppressions = crate::diag::suppress::collect(&asts);
+    // A project not read whole is not judged: what is missing would show as findings that
+    // are not there (its ids unknown, its controls undecided).
+    let mut semantic = Diagnostics::new();
+    let mut model = if keep_trees {
+        model::lower::lower(&sources, &asts, &aux, &mut semantic)
+    } else {
+        *cache = ParseCache::new();
+        model::lower::lower_owned(&sources, std::mem::take(&mut asts), &aux, &mut semantic)
+    };
+    model::resolve::resolve(&mut model, &mut semantic);
+    let facts = Facts::derive(
+        &model,
+        crate::facts::Settings {
+            today: options.today,
+            audit_cycle: manifest.audit_cycle(),
+            review_interval: manifest.review_interval(),
+        },
+    );
+    if !load_failed {
+        check::run(&sources, &model, &facts, options.today, &mut semantic);
+        check::frameworks::check(&manifest, &model, &facts, &mut semantic);
+        diags.append(semantic);
+    }
+    let mut read: Vec<FileId> = isms_files.clone();
+    read.extend(manifest_file);
+    read.extend(aux.loaded.values().copied());
+    crate::text::report_bidi(&sources, &read, &mut diags);
 
     // The stdlib is compiled with the project; any finding in it is a bug of ours.
     for d in stdlib_diags.into_vec() {
@@ -456,7 +302,7 @@ pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -
         ));
     }
     // Findings silenced where they were reviewed: kept apart, listed in JSON and SARIF.
-    let mut suppressed = crate::diag::suppress::apply(&asts, &mut diags);
+    let mut suppressed = suppressions.apply(&mut diags);
     manifest.apply_lints(&mut diags, options.deny_warnings);
     diags.sort(&sources);
     let mut silenced = Diagnostics::new();
@@ -472,11 +318,12 @@ pub fn analyze_cached(input: Input, options: &Options, cache: &mut ParseCache) -
         facts,
         diagnostics: diags.into_vec(),
         suppressed: silenced.into_vec(),
+        load_failed,
     }
 }
 
-/// Reads every file named by `file(...)` into the source map.
-fn load_aux(sources: &mut SourceMap, asts: &[Arc<ast::File>], fs: &dyn Fs) -> AuxFiles {
+/// Reads every file named by `file(...)` into the source map, each of at most `limit` bytes.
+fn load_aux(sources: &mut SourceMap, asts: &[Arc<ast::File>], fs: &dyn Fs, limit: u64) -> AuxFiles {
     let mut aux = AuxFiles::default();
     let mut wanted = Vec::new();
     for file in asts {
@@ -491,10 +338,7 @@ fn load_aux(sources: &mut SourceMap, asts: &[Arc<ast::File>], fs: &dyn Fs) -> Au
     wanted.sort();
     wanted.dedup();
     for rel in wanted {
-        if aux.loaded.contains_key(&rel) || aux.outside.contains(&rel) {
-            continue;
-        }
-        match fs.read(&rel) {
+        match fs.read(&rel, limit) {
             Ok(text) => {
                 let id = sources.add(rel.clone(), text, Origin::Project);
                 aux.loaded.insert(rel, id);
@@ -502,10 +346,16 @@ fn load_aux(sources: &mut SourceMap, asts: &[Arc<ast::File>], fs: &dyn Fs) -> Au
             Err(FsError::Outside) => {
                 aux.outside.insert(rel);
             }
-            Err(FsError::Unreadable(why)) => {
-                aux.unreadable.insert(rel, why);
-            }
             Err(FsError::NotFound) => {}
+            Err(FsError::Unreadable(why)) => {
+                aux.failed.insert(rel, AuxError::Unreadable(why));
+            }
+            Err(FsError::TooLarge { limit }) => {
+                aux.failed.insert(rel, AuxError::TooLarge { limit });
+            }
+            Err(FsError::NotUtf8 { line, column }) => {
+                aux.failed.insert(rel, AuxError::NotUtf8 { line, column });
+            }
         }
     }
     aux

@@ -44,13 +44,19 @@ impl OutputFile {
 
 /// The names of the machine-readable files [`build`] produces (`--format data`), in the
 /// order it produces them.
-pub const BUILD_FILES: [&str; 8] = [
+pub const BUILD_FILES: [&str; 14] = [
     "soa.json",
     "soa.csv",
     "risk-register.json",
     "risk-register.csv",
     "risk-treatment-plan.json",
     "risk-treatment-plan.csv",
+    "audit-programme.json",
+    "audit-programme.csv",
+    "nonconformities.json",
+    "nonconformities.csv",
+    "management-reviews.json",
+    "management-reviews.csv",
     "graph.dot",
     "graph.mmd",
 ];
@@ -67,6 +73,12 @@ pub struct Docs {
     pub plan: dto::TreatmentPlanDoc,
     /// `coverage/KEY.json`, one per framework the project opts into, in that order.
     pub coverage: Vec<dto::CoverageDoc>,
+    /// `audit-programme.json`.
+    pub programme: dto::AuditProgrammeDoc,
+    /// `nonconformities.json`.
+    pub nonconformities: dto::NonconformityRegisterDoc,
+    /// `management-reviews.json`.
+    pub reviews: dto::ManagementReviewsDoc,
 }
 
 impl Docs {
@@ -84,6 +96,9 @@ impl Docs {
                 .iter()
                 .map(|c| dto::CoverageDoc::new(model, c))
                 .collect(),
+            programme: dto::AuditProgrammeDoc::new(model, facts),
+            nonconformities: dto::NonconformityRegisterDoc::new(model, facts),
+            reviews: dto::ManagementReviewsDoc::new(model, facts),
         }
     }
 }
@@ -100,6 +115,12 @@ pub fn data(analysis: &Analysis, docs: &Docs) -> Option<Vec<OutputFile>> {
         csv::risk_register_doc_csv(&docs.register),
         json::to_json(&docs.plan),
         csv::treatment_plan_doc_csv(&docs.plan),
+        json::to_json(&docs.programme),
+        csv::audit_programme_doc_csv(&docs.programme),
+        json::to_json(&docs.nonconformities),
+        csv::nonconformities_doc_csv(&docs.nonconformities),
+        json::to_json(&docs.reviews),
+        csv::management_reviews_doc_csv(&docs.reviews),
         index.to_dot(model),
         index.to_mermaid(model),
     ];

@@ -104,7 +104,7 @@ pub fn of_project(project: &Path, analysis: &Analysis, options: Options) -> Opti
     // The files of the SoA and of the register.
     let mut soa_files = BTreeSet::new();
     let mut register_files = BTreeSet::new();
-    for file in &analysis.asts {
+    for file in &analysis.project_trees() {
         let Some(f) = sources.get(file.file) else {
             continue;
         };
@@ -238,7 +238,7 @@ fn policies_in(text: &str) -> BTreeMap<String, (Item, Option<String>)> {
         let Some(HeadName::Id(name)) = &item.name else {
             continue;
         };
-        let id = name.text.clone();
+        let id = name.text.to_string();
         let version = item.body.entries.iter().find_map(|e| match e {
             Entry::Field(f) if f.name.text == "version" => match &f.value.kind {
                 ValueKind::Str(s) => Some(s.value.clone()),

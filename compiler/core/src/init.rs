@@ -249,5 +249,5 @@ fn yaml_string(s: &str) -> String {
 
 /// A TOML basic string, escaped by the TOML writer.
 fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    toml_edit::Value::from(s).to_string()
 }

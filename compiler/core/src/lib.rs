@@ -22,5 +22,6 @@ pub mod source;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;
+pub mod text;
 
 pub use driver::{analyze, Analysis, Input, Options};

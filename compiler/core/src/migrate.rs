@@ -115,8 +115,10 @@ pub fn migrate(
         .map(|(_, r)| (r.id.clone(), r.title.clone()))
         .collect();
 
+    let trees = analysis.project_trees();
     let mut m = Migrator {
         analysis,
+        trees: &trees,
         from: &from,
         to,
         map: &map,
@@ -267,6 +269,8 @@ struct Old<'a> {
 
 struct Migrator<'a> {
     analysis: &'a Analysis,
+    /// The project's syntax trees.
+    trees: &'a [std::sync::Arc<File>],
     from: &'a str,
     to: &'a str,
     map: &'a BTreeMap<String, Vec<String>>,
@@ -282,12 +286,7 @@ impl<'a> Migrator<'a> {
 
     /// The project's syntax trees.
     fn files(&self) -> impl Iterator<Item = &'a File> + 'a {
-        let sources = &self.analysis.sources;
-        self.analysis
-            .asts
-            .iter()
-            .filter(move |f| sources.get(f.file).map(|s| s.origin) == Some(Origin::Project))
-            .map(|f| &**f)
+        self.trees.iter().map(|f| &**f)
     }
 
     fn text(&self, file: FileId) -> &'a str {
@@ -318,8 +317,8 @@ impl<'a> Migrator<'a> {
     /// with the old edition.
     fn old_id(&self, v: &Value) -> Option<String> {
         match &v.kind {
-            ValueKind::Ref(n) => Some(n.text.clone()),
-            ValueKind::Qualified(q) if q.framework.key == self.from => Some(q.id.text.clone()),
+            ValueKind::Ref(n) => Some(n.text.to_string()),
+            ValueKind::Qualified(q) if q.framework.key == self.from => Some(q.id.text.to_string()),
             _ => None,
         }
     }
@@ -376,7 +375,7 @@ impl<'a> Migrator<'a> {
             Some(crate::syntax::ast::HeadName::Id(n)) => {
                 format!("{} `{}`", item.keyword.text, n.text)
             }
-            _ => item.keyword.text.clone(),
+            _ => item.keyword.text.to_string(),
         };
         let (elements, single) = match &value.kind {
             ValueKind::List(items) => (items.iter().collect::<Vec<_>>(), false),
@@ -498,7 +497,7 @@ impl<'a> Migrator<'a> {
                     olds.push(Old {
                         file: file.file,
                         statement: s,
-                        id,
+                        id: id.to_string(),
                         verdict,
                         reason,
                         targets: Vec::new(),

@@ -46,11 +46,21 @@ pub enum Kind {
     Obligation,
     /// `objective`
     Objective,
+    /// `audit`: an internal audit of the programme (clause 9.2).
+    Audit,
+    /// `nonconformity`: a nonconformity or another finding (clause 10.2).
+    Nonconformity,
+    /// `review`: a management review (clause 9.3).
+    Review,
+    /// `role`: a role and the competences it requires (clause 7.2).
+    Role,
+    /// `competence`: a competence a role requires (clause 7.2).
+    Competence,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Person,
         Kind::Team,
         Kind::Party,
@@ -60,6 +70,11 @@ impl Kind {
         Kind::Policy,
         Kind::Obligation,
         Kind::Objective,
+        Kind::Audit,
+        Kind::Nonconformity,
+        Kind::Review,
+        Kind::Role,
+        Kind::Competence,
     ];
 
     /// The keyword, which is also how messages name the kind.
@@ -74,6 +89,11 @@ impl Kind {
             Kind::Policy => "policy",
             Kind::Obligation => "obligation",
             Kind::Objective => "objective",
+            Kind::Audit => "audit",
+            Kind::Nonconformity => "nonconformity",
+            Kind::Review => "review",
+            Kind::Role => "role",
+            Kind::Competence => "competence",
         }
     }
 
@@ -82,8 +102,8 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.keyword() == s)
     }
 
-    fn bit(self) -> u16 {
-        1 << (self as u16)
+    fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 
     /// "a person", "an asset", "an obligation", "an objective".
@@ -99,7 +119,7 @@ impl Kind {
 
 /// A set of kinds a reference accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KindSet(u16);
+pub struct KindSet(u32);
 
 impl KindSet {
     /// The set of the given kinds.
@@ -107,7 +127,7 @@ impl KindSet {
         let mut bits = 0;
         let mut i = 0;
         while i < kinds.len() {
-            bits |= 1 << (kinds[i] as u16);
+            bits |= 1 << (kinds[i] as u32);
             i += 1;
         }
         KindSet(bits)
@@ -282,6 +302,70 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A nonconformity's `severity`: the grade of an audit finding (ISO 19011), from a major
+    /// nonconformity to an opportunity for improvement.
+    FindingSeverity {
+        /// `major`: a nonconformity that puts the ISMS's results in doubt.
+        Major = "major",
+        /// `minor`: a nonconformity of limited effect.
+        Minor = "minor",
+        /// `observation`: not a nonconformity yet, a weakness worth watching.
+        Observation = "observation",
+        /// `opportunity`: an opportunity for improvement.
+        Opportunity = "opportunity",
+    }
+}
+
+impl FindingSeverity {
+    /// Whether the finding is a nonconformity (major or minor), which clause 10.2 asks to
+    /// analyse, correct and verify; observations and opportunities are not.
+    pub fn is_nonconformity(self) -> bool {
+        matches!(self, FindingSeverity::Major | FindingSeverity::Minor)
+    }
+}
+
+vocabulary! {
+    /// A nonconformity's `status`.
+    FindingStatus {
+        /// `open`
+        Open = "open",
+        /// `closed`
+        Closed = "closed",
+    }
+}
+
+vocabulary! {
+    /// Where a nonconformity was found, when not in an audit or a management review of the
+    /// project (which `source` names by id).
+    SourceKind {
+        /// `certification`: an audit by the certification body.
+        Certification = "certification",
+        /// `incident`: an information security incident.
+        Incident = "incident",
+        /// `complaint`: a complaint of a customer or another interested party.
+        Complaint = "complaint",
+        /// `monitoring`: monitoring and measurement (clause 9.1).
+        Monitoring = "monitoring",
+        /// `other`
+        Other = "other",
+    }
+}
+
+vocabulary! {
+    /// The `kind` of a person's evidence of competence.
+    EvidenceKind {
+        /// `education`
+        Education = "education",
+        /// `training`
+        Training = "training",
+        /// `certification`
+        Certification = "certification",
+        /// `experience`
+        Experience = "experience",
+    }
+}
+
 /// `who @ date until date`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignOff {
@@ -355,6 +439,16 @@ pub enum Data {
     Obligation(Obligation),
     /// An objective.
     Objective(Objective),
+    /// An internal audit.
+    Audit(Box<Audit>),
+    /// A nonconformity.
+    Nonconformity(Box<Nonconformity>),
+    /// A management review.
+    Review(Box<Review>),
+    /// A role.
+    Role(Role),
+    /// A competence.
+    Competence(Competence),
 }
 
 /// `person`.
@@ -364,6 +458,57 @@ pub struct Person {
     pub role: Option<String>,
     /// E-mail address.
     pub email: Option<String>,
+    /// Evidence of competence (clause 7.2 d), in written order.
+    pub evidence: Vec<Qualification>,
+}
+
+/// `evidence COMPETENCE "Title" { … }` in a person: evidence of one competence.
+#[derive(Clone, Debug)]
+pub struct Qualification {
+    /// The competence it proves.
+    pub competence: Link,
+    /// What it is: "PECB Certified ISO/IEC 27005 Risk Manager".
+    pub title: Option<String>,
+    /// `education`, `training`, `certification`, `experience`.
+    pub kind: Option<Spanned<EvidenceKind>>,
+    /// When it was obtained.
+    pub obtained: Option<Date>,
+    /// When it expires (a certificate's end of validity).
+    pub expires: Option<Date>,
+    /// Where the record is kept.
+    pub at: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// `result "Title" { … }` in an objective or a control: one measurement (clause 9.1).
+#[derive(Clone, Debug)]
+pub struct Measurement {
+    /// Its title ("Q3 2026"), if written.
+    pub title: Option<String>,
+    /// When it was measured.
+    pub measured: Option<Date>,
+    /// The value measured.
+    pub value: Option<String>,
+    /// Whether it meets the target.
+    pub met: Option<bool>,
+    /// Who measured it.
+    pub by: Option<Link>,
+    /// Description.
+    pub description: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// The latest of some measurements: the last with the latest date (results without a date
+/// do not count).
+pub fn latest(results: &[Measurement]) -> Option<&Measurement> {
+    results
+        .iter()
+        .filter(|r| r.measured.is_some())
+        .max_by_key(|r| r.measured)
 }
 
 /// `team`.
@@ -475,6 +620,12 @@ pub struct Control {
     pub description: Option<String>,
     /// Evidence.
     pub evidence: Vec<Evidence>,
+    /// What is measured of it (clause 9.1).
+    pub measure: Option<String>,
+    /// The target of the measure.
+    pub target: Option<String>,
+    /// Measurement results, in written order.
+    pub results: Vec<Measurement>,
 }
 
 /// `policy`.
@@ -526,6 +677,188 @@ pub struct Objective {
     pub due: Option<Date>,
     /// Controls that serve it.
     pub controls: Vec<Link>,
+    /// Measurement results, in written order (clause 9.1).
+    pub results: Vec<Measurement>,
+}
+
+/// What an audit covers or a nonconformity is against: a clause of the standard, a
+/// requirement (an Annex A control) or an item of the project.
+#[derive(Clone, Debug)]
+pub enum Subject {
+    /// A clause, written as a number or a string (`8`, `"9.2"`).
+    Clause(ClauseLink),
+    /// A requirement, written with a `.` (`A.5.17`) or qualified.
+    Requirement(ReqLink),
+    /// An item of the project (a control, a policy, an objective).
+    Entity(Link),
+}
+
+impl Subject {
+    /// Where it is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Subject::Clause(c) => c.span,
+            Subject::Requirement(r) => r.span,
+            Subject::Entity(l) => l.span,
+        }
+    }
+
+    /// As written (`9.2`, `A.5.17`, `mfa`).
+    pub fn written(&self) -> String {
+        match self {
+            Subject::Clause(c) => c.id.clone(),
+            Subject::Requirement(r) => r.written(),
+            Subject::Entity(l) => l.name.clone(),
+        }
+    }
+}
+
+/// Index of a clause in [`Model::clauses`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClauseId(pub u32);
+
+/// A reference to a clause of the standard's management-system clauses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClauseLink {
+    /// The clause number as written (`9.2`).
+    pub id: String,
+    /// Where it is written.
+    pub span: Span,
+    /// Filled by resolution.
+    pub target: Option<ClauseId>,
+}
+
+/// `audit`: an internal audit, planned or performed (clause 9.2).
+#[derive(Clone, Debug, Default)]
+pub struct Audit {
+    /// When it is planned.
+    pub planned: Option<Date>,
+    /// When it was performed; `None` while it is only planned.
+    pub performed: Option<Date>,
+    /// The lead auditor.
+    pub lead: Option<Link>,
+    /// Further auditors.
+    pub auditors: Vec<Link>,
+    /// What it covers: clauses, requirements, controls.
+    pub covers: Vec<Subject>,
+    /// The audit criteria.
+    pub criteria: Option<String>,
+    /// The audit report.
+    pub report: Option<Text>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+impl Audit {
+    /// The date it stands at in the programme: performed, else planned.
+    pub fn date(&self) -> Option<Date> {
+        self.performed.or(self.planned)
+    }
+}
+
+/// Where a nonconformity was found.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// An audit or a management review of the project.
+    Record(Link),
+    /// Elsewhere: `certification`, `incident`, `complaint`, `monitoring`, `other`.
+    Kind(Spanned<SourceKind>),
+}
+
+/// `action "Title" { … }`: an action of a nonconformity (a corrective action, clause 10.2 c)
+/// or of a management review (clause 9.3.3).
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// What is to be done.
+    pub title: String,
+    /// Who does it.
+    pub owner: Option<Link>,
+    /// By when.
+    pub due: Option<Date>,
+    /// When it was done; `None` while open.
+    pub done: Option<Date>,
+    /// Description.
+    pub description: Option<String>,
+    /// The block.
+    pub span: Span,
+}
+
+/// `nonconformity`: a nonconformity or another audit finding, and what is done about it
+/// (clause 10.2).
+#[derive(Clone, Debug, Default)]
+pub struct Nonconformity {
+    /// Where it was found.
+    pub source: Option<Source>,
+    /// When it was raised.
+    pub raised: Option<Date>,
+    /// `major`, `minor`, `observation`, `opportunity`.
+    pub severity: Option<Spanned<FindingSeverity>>,
+    /// What it is against: clauses, requirements, controls, policies, objectives.
+    pub against: Vec<Subject>,
+    /// Who is responsible for it.
+    pub owner: Option<Link>,
+    /// What was found.
+    pub description: Option<String>,
+    /// The correction: what was done at once to control and correct it (10.2 a).
+    pub correction: Option<String>,
+    /// Its root cause (10.2 b).
+    pub root_cause: Option<String>,
+    /// The corrective actions (10.2 c).
+    pub actions: Vec<Action>,
+    /// `open` or `closed`.
+    pub status: Option<Spanned<FindingStatus>>,
+    /// Who verified the effectiveness of the actions, and when (10.2 d).
+    pub verified: Option<SignOff>,
+    /// How effectiveness was verified, and the result (10.2 g).
+    pub effectiveness: Option<String>,
+}
+
+/// The inputs of a management review (clause 9.3.2 a–g), each what was presented.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewInputs {
+    /// The inputs given, by field name, in written order.
+    pub given: Vec<(&'static str, Text)>,
+    /// The `inputs` block.
+    pub span: Span,
+}
+
+/// `review`: a management review (clause 9.3).
+#[derive(Clone, Debug, Default)]
+pub struct Review {
+    /// When it was held (or is planned).
+    pub held: Option<Date>,
+    /// Who chaired it.
+    pub chair: Option<Link>,
+    /// Who attended.
+    pub attendees: Vec<Link>,
+    /// Its inputs; `None` without an `inputs` block.
+    pub inputs: Option<ReviewInputs>,
+    /// Its decisions (clause 9.3.3).
+    pub decisions: Vec<String>,
+    /// Its actions.
+    pub actions: Vec<Action>,
+    /// The minutes.
+    pub minutes: Option<Text>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// `role`: a role and the competences it requires (clause 7.2 a).
+#[derive(Clone, Debug, Default)]
+pub struct Role {
+    /// The people (or teams, each member) who hold it.
+    pub holders: Vec<Link>,
+    /// The competences it requires.
+    pub requires: Vec<Link>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// `competence`: a competence a role requires.
+#[derive(Clone, Debug, Default)]
+pub struct Competence {
+    /// Description.
+    pub description: Option<String>,
 }
 
 /// The `isms` block.
@@ -750,7 +1083,55 @@ pub struct Clause {
     pub title: String,
     /// Parent clause id.
     pub parent: Option<String>,
+    /// The top-level clause it belongs to (itself for a top-level clause), in
+    /// [`Model::clauses`].
+    pub top: ClauseId,
+    /// The id as written in the header.
+    pub span: Span,
 }
+
+/// The inputs of a management review (clause 9.3.2): the field of the `inputs` block, its
+/// item of the clause and what it stands for.
+pub const REVIEW_INPUTS: &[(&str, &str, &str)] = &[
+    (
+        "previous_actions",
+        "a)",
+        "the status of actions from previous management reviews",
+    ),
+    (
+        "issues",
+        "b)",
+        "changes in external and internal issues relevant to the ISMS",
+    ),
+    (
+        "party_needs",
+        "c)",
+        "changes in needs and expectations of interested parties relevant to the ISMS",
+    ),
+    (
+        "nonconformities",
+        "d) 1)",
+        "nonconformities and corrective actions",
+    ),
+    ("monitoring", "d) 2)", "monitoring and measurement results"),
+    ("audits", "d) 3)", "audit results"),
+    (
+        "objectives",
+        "d) 4)",
+        "the fulfilment of information security objectives",
+    ),
+    ("party_feedback", "e)", "feedback from interested parties"),
+    (
+        "risks",
+        "f)",
+        "the results of risk assessment and the status of the risk treatment plan",
+    ),
+    (
+        "improvement",
+        "g)",
+        "opportunities for continual improvement",
+    ),
+];
 
 /// Documented information a clause mandates.
 #[derive(Clone, Debug)]
@@ -767,6 +1148,10 @@ pub struct Documented {
     pub form: String,
     /// The item kind that expresses it in the language, if any.
     pub expressed_by: Option<String>,
+    /// The record of the language that holds it (`audit`, `review`, `result`, …), when it is a
+    /// record the project keeps once its ISMS runs: its absence is listed by
+    /// `check --readiness` rather than reported.
+    pub recorded_by: Option<String>,
     /// The declaration.
     pub span: Span,
 }
@@ -879,6 +1264,31 @@ impl Model {
     /// The requirement with this id.
     pub fn requirement(&self, id: ReqId) -> Option<&Requirement> {
         self.requirements.get(id.0 as usize)
+    }
+
+    /// The clause with this id.
+    pub fn clause(&self, id: ClauseId) -> Option<&Clause> {
+        self.clauses.get(id.0 as usize)
+    }
+
+    /// The key of the management-system clauses that apply to the project: its standard's,
+    /// or the first declared (the 2022 edition's) when the standard declares none.
+    pub fn clauses_key(&self) -> Option<&str> {
+        let standard = self.standard().unwrap_or("");
+        if self.clauses.iter().any(|c| c.framework == standard) {
+            return Some(standard);
+        }
+        self.clauses.first().map(|c| c.framework.as_str())
+    }
+
+    /// The clauses that apply to the project (see [`Model::clauses_key`]), in catalogue order.
+    pub fn clauses_in_use(&self) -> impl Iterator<Item = (ClauseId, &Clause)> + '_ {
+        let key = self.clauses_key().unwrap_or("");
+        self.clauses
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.framework == key)
+            .map(|(i, c)| (ClauseId(i as u32), c))
     }
 
     /// The project's standard (`iso27001:2022`), if declared and known.

@@ -75,7 +75,11 @@ pub enum Encoding {
 
 /// One source file: its display name, text and line starts.
 ///
-/// Lines end at `\r\n`, `\n` or a lone `\r`, as in the lexer and in editors.
+/// Lines end at `\r\n`, `\n` or a lone `\r`, as in the lexer and in editors. Positions are computed in
+/// constant time whatever the length of a line: `chars` holds, for every block of
+/// [`BLOCK`] bytes, how many characters and UTF-16 units come before it, so a column is two
+/// look-ups and a count within one block (a file of one 64 MB line with a finding on every
+/// word must not take time quadratic in its length).
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the project root with `/` separators, or `<stdlib>/…`.
@@ -85,7 +89,13 @@ pub struct SourceFile {
     /// Where the file comes from.
     pub origin: Origin,
     line_starts: Vec<usize>,
+    /// `(characters, UTF-16 units)` before each block of [`BLOCK`] bytes, made when a column
+    /// is first asked for (most files, the stdlib's among them, never are).
+    chars: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
+
+/// The block size of the column index of [`SourceFile`].
+const BLOCK: usize = 1024;
 
 /// Byte offsets at which a line starts: 0, and after every `\r\n`, `\n` and lone `\r`.
 fn line_starts(text: &str) -> Vec<usize> {
@@ -104,6 +114,35 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Characters and UTF-16 units in `bytes` (a part of UTF-8 text, perhaps cut inside a
+/// character: a character counts where its first byte is).
+fn count_units(bytes: &[u8]) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut wide = 0u32;
+    for &b in bytes {
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+            if b >= 0xF0 {
+                wide += 1;
+            }
+        }
+    }
+    (chars, chars + wide)
+}
+
+fn column_index(text: &str) -> Vec<(u32, u32)> {
+    let mut index = Vec::with_capacity(text.len() / BLOCK + 1);
+    let (mut chars, mut units) = (0u32, 0u32);
+    for block in text.as_bytes().chunks(BLOCK) {
+        index.push((chars, units));
+        let (c, u) = count_units(block);
+        chars = chars.wrapping_add(c);
+        units = units.wrapping_add(u);
+    }
+    index.push((chars, units));
+    index
+}
+
 impl SourceFile {
     /// A file named `name` holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>, origin: Origin) -> SourceFile {
@@ -111,9 +150,25 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             line_starts: line_starts(&text),
+            chars: std::sync::OnceLock::new(),
             text,
             origin,
         }
+    }
+
+    /// `(characters, UTF-16 units)` in the text before `offset` (at most the text's length).
+    fn units_before(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let block = offset / BLOCK;
+        let index = self.chars.get_or_init(|| column_index(&self.text));
+        let (c, u) = index.get(block).copied().unwrap_or((0, 0));
+        let (dc, du) = count_units(
+            self.text
+                .as_bytes()
+                .get(block * BLOCK..offset)
+                .unwrap_or(&[]),
+        );
+        (c.wrapping_add(dc) as usize, u.wrapping_add(du) as usize)
     }
 
     /// The 0-based line that holds a byte offset (the last line for one past the end).
@@ -145,16 +200,13 @@ impl SourceFile {
         Some((start..end, next))
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. An offset past the end is
+    /// the end; one inside a character is that character's start.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char(&self.text, offset);
         let line = self.line_of(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
+        let col = self.units_before(offset).0 - self.units_before(start).0;
         (line + 1, col + 1)
     }
 
@@ -164,10 +216,9 @@ impl SourceFile {
         let offset = floor_char(&self.text, offset);
         let line = self.line_of(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let before = self.text.get(start..offset).unwrap_or("");
         let col = match encoding {
-            Encoding::Utf8 => before.len(),
-            Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => self.units_before(offset).1 - self.units_before(start).1,
         };
         (to_u32(line), to_u32(col))
     }
@@ -299,5 +350,37 @@ impl SourceMap {
 impl fmt::Display for FileId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_end_ends_a_line() {
+        let f = SourceFile::new("a.isms", "a\rb\r\nc\nd", Origin::Project);
+        assert_eq!(f.line_count(), 4);
+        assert_eq!(f.line_col(2), (2, 1));
+        assert_eq!(f.line_col(5), (3, 1));
+        assert_eq!(f.line_col(7), (4, 1));
+        // The `\n` of a `\r\n` belongs to the line it ends.
+        assert_eq!(f.line_col(4), (2, 3));
+        assert_eq!(f.line_range(1), Some((2..3, 5)));
+        assert_eq!(f.line_range(3), Some((7..8, 8)));
+        assert_eq!(f.line_range(4), None);
+    }
+
+    #[test]
+    fn columns_count_characters_across_blocks() {
+        let text = format!("{}\n{}x", "é".repeat(3000), "😀".repeat(2000));
+        let f = SourceFile::new("a.isms", text.clone(), Origin::Project);
+        let x = text.len() - 1;
+        assert_eq!(f.line_col(x), (2, 2001));
+        assert_eq!(f.utf16_position(x), (1, 4000));
+        assert_eq!(f.line_col(6000), (1, 3001));
+        // An offset inside a character is that character's start.
+        assert_eq!(f.line_col(1), (1, 1));
+        assert_eq!(f.position(x, Encoding::Utf8), (1, 8000));
     }
 }

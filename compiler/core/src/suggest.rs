@@ -1,17 +1,26 @@
 //! "Did you mean …?" suggestions.
 
+/// The longest word (in bytes) for which a suggestion is looked for.
+const MAX_WORD: usize = 128;
+
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Nothing is a typo of a word this long, and comparing it with every candidate would
+    // cost its length times theirs (a pull request may write a reference of megabytes).
+    if word.len() > MAX_WORD {
+        return None;
+    }
     let len = word.chars().count();
     // One edit in three characters, and none for ids too short to tell a typo apart.
     let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .filter(|c| *c != word)
+        // A character's edit changes the length by at most 4 bytes.
+        .filter(|c| *c != word && c.len().abs_diff(word.len()) <= 4 * limit)
         .map(|c| {
             let d = if c.to_lowercase() == lower {
                 0

@@ -8,6 +8,8 @@
 //! | `ssp.json` | system-security-plan | the Statement of Applicability: one `implemented-requirement` per control of the standard |
 //! | `risks.json` | plan-of-action-and-milestones | the risk register (when there are risks) |
 //! | `mapping.json` | mapping-collection | the `mapping` items, e.g. ISO/IEC 27001:2013 → 2022 (when there are mappings) |
+//! | `assessment-plan.json` | assessment-plan | the internal audit programme: one task per audit (when there are audits) |
+//! | `assessment-results.json` | assessment-results | the audits performed and the nonconformities found in them (when an audit was performed) |
 //!
 //! **Identifiers.** OSCAL ids are tokens: a requirement id is lower-cased (`A.5.1` → `a.5.1`)
 //! and keeps its original spelling as a `label` property; every document uses the same
@@ -23,6 +25,7 @@
 //! ismsc-specific data (reasons for inclusion, owners, the ISO/IEC 27002 attributes, risk
 //! levels) is written as properties or facets in the namespace [`NS`].
 
+mod assessment;
 mod poam;
 mod ssp;
 pub mod types;
@@ -129,6 +132,12 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
     }
     if let Some(doc) = mapping(&ctx) {
         push("mapping.json", json::to_json(&doc));
+    }
+    if let Some(doc) = assessment::plan(&ctx, soa, &docs.programme) {
+        push("assessment-plan.json", json::to_json(&doc));
+    }
+    if let Some(doc) = assessment::results(&ctx, soa, &docs.programme, &docs.nonconformities) {
+        push("assessment-results.json", json::to_json(&doc));
     }
     out
 }

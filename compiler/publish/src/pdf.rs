@@ -13,6 +13,7 @@
 
 pub mod engine;
 pub mod markup;
+pub mod records;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -44,8 +45,10 @@ impl std::fmt::Display for PdfError {
 }
 
 /// The typst source of every document, with its file name: `pdf/<policy-id>.pdf` for each
-/// policy in model order, then `pdf/soa.pdf` (when the project has a known standard) and
-/// `pdf/risk-register.pdf`.
+/// policy in model order, then `pdf/soa.pdf` (when the project has a known standard),
+/// `pdf/risk-register.pdf`, and the records the project keeps: `pdf/audit-programme.pdf`
+/// (with audits), `pdf/nonconformities.pdf` (with nonconformities) and
+/// `pdf/management-review-<id>.pdf` for each management review.
 pub(crate) fn sources(model: &Model, made: &Docs, options: &BuildOptions) -> Vec<(String, String)> {
     let stamp = options.timestamp.as_deref();
     let history = options.history.as_ref();
@@ -71,6 +74,24 @@ pub(crate) fn sources(model: &Model, made: &Docs, options: &BuildOptions) -> Vec
         src.push_str(&revision_table(&h.register, limit, false));
     }
     docs.push((format!("{DIR}/risk-register.pdf"), src));
+    if !made.programme.audits.is_empty() {
+        docs.push((
+            format!("{DIR}/audit-programme.pdf"),
+            records::audit_programme_source(model, &made.programme, stamp),
+        ));
+    }
+    if !made.nonconformities.nonconformities.is_empty() {
+        docs.push((
+            format!("{DIR}/nonconformities.pdf"),
+            records::nonconformities_source(model, &made.nonconformities, stamp),
+        ));
+    }
+    for r in &made.reviews.reviews {
+        docs.push((
+            format!("{DIR}/management-review-{}.pdf", r.id),
+            records::review_source(model, &made.reviews, r, stamp),
+        ));
+    }
     docs
 }
 
@@ -571,6 +592,12 @@ pub fn risk_register_source(
             controls.push_str(&format!(
                 " \\ #note[Requires {}]",
                 escape(&r.requires.join(", "))
+            ));
+        }
+        if !r.nonconformities.is_empty() {
+            controls.push_str(&format!(
+                " \\ #note[Nonconformities: {}]",
+                escape(&r.nonconformities.join(", "))
             ));
         }
         let mut acceptance = if r.acceptable {

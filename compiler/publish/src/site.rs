@@ -11,6 +11,9 @@
 //! | `risks.html` | the risk heat maps (inherent and residual, SVG) and the risk register |
 //! | `soa.html` | the Statement of Applicability, filterable by status without JavaScript |
 //! | `traceability.html` | risk → control → Annex A, and obligation → control → Annex A |
+//! | `audits.html` | the audit programme (what is audited when, what is overdue or not covered) and the audits |
+//! | `nonconformities.html` | the nonconformities and their corrective actions |
+//! | `reviews.html` | the management review minutes: inputs, decisions, actions |
 //! | `style.css` | the one stylesheet |
 //!
 //! **Rules.** Every text that comes from the user goes through [`escape`], the one escaping
@@ -25,6 +28,7 @@ mod frameworks;
 mod markdown;
 mod overview;
 mod policies;
+mod records;
 mod registers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,7 +36,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::BuildOptions;
 use ismsc_core::diag::{Diagnostic, Severity};
 use ismsc_core::driver::Analysis;
-use ismsc_core::emit::dto::{CoverageDoc, RiskRegisterDoc, SoaDoc, TreatmentPlanDoc};
+use ismsc_core::emit::dto::{
+    AuditProgrammeDoc, CoverageDoc, ManagementReviewsDoc, NonconformityRegisterDoc,
+    RiskRegisterDoc, SoaDoc, TreatmentPlanDoc,
+};
 use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::register as risk;
@@ -62,12 +69,18 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
     out.push(registers::soa(&site));
     out.extend(frameworks::pages(&site));
     out.push(registers::traceability(&site));
+    out.push(records::audits(&site));
+    out.push(records::nonconformities(&site));
+    out.push(records::reviews(&site));
     out
 }
 
 /// Escapes text for HTML element content and for quoted attribute values: `&`, `<`, `>`,
-/// `"` and `'`. Every user text of the site goes through this function.
+/// `"` and `'`; control and bidirectional characters are shown by their stand-ins
+/// (`ismsc_core::text::visible`: `␛`, `<U+202E>`), so no text reorders the page around it.
+/// Every user text of the site goes through this function.
 pub fn escape(text: &str) -> String {
+    let text = ismsc_core::text::visible(text);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
@@ -157,10 +170,13 @@ enum Nav {
     Soa,
     Frameworks,
     Traceability,
+    Audits,
+    Nonconformities,
+    Reviews,
 }
 
 /// `(page, file, label, tooltip)` in the order of the navigation bar.
-const NAV: [(Nav, &str, &str, &str); 8] = [
+const NAV: [(Nav, &str, &str, &str); 11] = [
     (
         Nav::Overview,
         "index.html",
@@ -193,6 +209,24 @@ const NAV: [(Nav, &str, &str, &str); 8] = [
         "traceability.html",
         "Traceability",
         "Risk → control → Annex A",
+    ),
+    (
+        Nav::Audits,
+        "audits.html",
+        "Audits",
+        "The audit programme and the internal audits",
+    ),
+    (
+        Nav::Nonconformities,
+        "nonconformities.html",
+        "Nonconformities",
+        "Nonconformities and corrective actions",
+    ),
+    (
+        Nav::Reviews,
+        "reviews.html",
+        "Reviews",
+        "Management review minutes",
     ),
 ];
 
@@ -307,6 +341,9 @@ pub(super) struct Site<'a> {
     coverage: &'a [CoverageDoc],
     register: &'a RiskRegisterDoc,
     plan: &'a TreatmentPlanDoc,
+    programme: &'a AuditProgrammeDoc,
+    nonconformities: &'a NonconformityRegisterDoc,
+    reviews: &'a ManagementReviewsDoc,
     grid: Option<Grid>,
     /// The framework of the project's standard.
     standard: Option<usize>,
@@ -386,6 +423,9 @@ impl<'a> Site<'a> {
             coverage: &docs.coverage,
             register: &docs.register,
             plan: &docs.plan,
+            programme: &docs.programme,
+            nonconformities: &docs.nonconformities,
+            reviews: &docs.reviews,
             grid: model.risk_method.as_ref().and_then(Grid::new),
             standard,
             policy_pages,
@@ -468,6 +508,11 @@ impl<'a> Site<'a> {
             Kind::Policy => format!("{root}{}", self.policy_pages.get(&id)?),
             Kind::Obligation => format!("{root}traceability.html#obligation-{a}"),
             Kind::Objective => format!("{root}index.html#objective-{a}"),
+            Kind::Audit => format!("{root}audits.html#audit-{a}"),
+            Kind::Nonconformity => format!("{root}nonconformities.html#nc-{a}"),
+            Kind::Review => format!("{root}reviews.html#review-{a}"),
+            Kind::Role => format!("{root}scope.html#role-{a}"),
+            Kind::Competence => format!("{root}scope.html#competence-{a}"),
         })
     }
 

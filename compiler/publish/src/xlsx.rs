@@ -7,11 +7,14 @@
 //!   [`RiskRegisterDoc`]).
 //! - Sheet [`PLAN_SHEET`]: a header row, then one row per action of the risk treatment plan
 //!   (the rows of [`TreatmentPlanDoc`]).
-//!
+//! - Sheets [`PROGRAMME_SHEET`] (one row per clause and applicable Annex A control: which
+//!   audits cover it, when, and its state in the cycle), [`AUDITS_SHEET`] (one row per audit),
+//!   [`NC_SHEET`] (the nonconformity register) and [`REVIEW_SHEET`] (the management review
+//!   minutes, one row per input, decision and action).
 //! - One sheet per framework the project opts into, named `Coverage <key>` (`:` as `-`): a
 //!   header row, then one row per requirement with its coverage (the rows of [`CoverageDoc`]).
 //!
-//! The sheets have a bold, filled, frozen header row, an autofilter over the table, wrapped
+//! Every sheet has a bold, filled, frozen header row, an autofilter over the table, wrapped
 //! text in the long columns and print settings (landscape, one page wide, header repeated).
 //!
 //! **No user text becomes a formula:** every text cell is written with `write_string`, never
@@ -30,10 +33,12 @@ use rust_xlsxwriter::{
 use crate::BuildOptions;
 use ismsc_core::emit::csv::{self, guard};
 use ismsc_core::emit::dto::{
-    CoverageDoc, CoverageRequirement, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
-    TreatmentAction, TreatmentPlanDoc,
+    AuditEntry, AuditProgrammeDoc, CoverageDoc, CoverageRequirement, ManagementReviewsDoc,
+    NonconformityEntry, NonconformityRegisterDoc, ProgrammeRow, RiskEntry, RiskRating,
+    RiskRegisterDoc, SoaControl, SoaDoc, TreatmentAction, TreatmentPlanDoc,
 };
 use ismsc_core::emit::{Docs, OutputFile};
+use ismsc_core::text::visible;
 
 /// The name of the workbook in the output folder.
 pub const FILE: &str = "soa.xlsx";
@@ -46,6 +51,18 @@ pub const RISK_SHEET: &str = "Risk register";
 
 /// The name of the third sheet, the risk treatment plan.
 pub const PLAN_SHEET: &str = "Treatment plan";
+
+/// The name of the sheet of the audit programme.
+pub const PROGRAMME_SHEET: &str = "Audit programme";
+
+/// The name of the sheet of the audits.
+pub const AUDITS_SHEET: &str = "Audits";
+
+/// The name of the sheet of the nonconformity register.
+pub const NC_SHEET: &str = "Nonconformities";
+
+/// The name of the sheet of the management review minutes.
+pub const REVIEW_SHEET: &str = "Management reviews";
 
 /// The creation date written into the document properties when no time stamp is given,
 /// `1980-01-01T00:00:00Z` (the date the zip entries carry as well).
@@ -86,7 +103,7 @@ const SOA_COLUMNS: [Column; 12] = [
 ];
 
 /// The columns of the risk register sheet.
-const RISK_COLUMNS: [Column; 19] = [
+const RISK_COLUMNS: [Column; 20] = [
     col("ID", 9.0, false),
     col("Title", 34.0, true),
     col("Owner", 14.0, true),
@@ -106,6 +123,65 @@ const RISK_COLUMNS: [Column; 19] = [
     col("Accepted by", 14.0, true),
     col("Accepted on", 12.0, false),
     col("Accepted until", 12.0, false),
+    col("Nonconformities", 16.0, true),
+];
+
+/// The columns of the audit programme sheet.
+const PROGRAMME_COLUMNS: [Column; 9] = [
+    col("Kind", 11.0, false),
+    col("ID", 9.0, false),
+    col("Title", 40.0, true),
+    col("Status", 11.0, false),
+    col("Last audit", 14.0, false),
+    col("Last audited", 12.0, false),
+    col("Next audit", 14.0, false),
+    col("Next planned", 12.0, false),
+    col("Audits", 30.0, true),
+];
+
+/// The columns of the audits sheet.
+const AUDITS_COLUMNS: [Column; 11] = [
+    col("ID", 12.0, false),
+    col("Title", 40.0, true),
+    col("Status", 11.0, false),
+    col("Planned", 12.0, false),
+    col("Performed", 12.0, false),
+    col("Lead auditor", 14.0, true),
+    col("Auditors", 16.0, true),
+    col("Covers", 36.0, true),
+    col("Criteria", 30.0, true),
+    col("Findings", 16.0, true),
+    col("Report", 24.0, true),
+];
+
+/// The columns of the nonconformity sheet.
+const NC_COLUMNS: [Column; 16] = [
+    col("ID", 12.0, false),
+    col("Title", 34.0, true),
+    col("Severity", 12.0, false),
+    col("State", 10.0, false),
+    col("Source", 14.0, true),
+    col("Raised", 12.0, false),
+    col("Against", 18.0, true),
+    col("Owner", 14.0, true),
+    col("Description", 40.0, true),
+    col("Correction", 34.0, true),
+    col("Root cause", 34.0, true),
+    col("Corrective actions", 46.0, true),
+    col("Verified by", 14.0, true),
+    col("Verified on", 12.0, false),
+    col("Effectiveness", 34.0, true),
+    col("Risks", 14.0, true),
+];
+
+/// The columns of the management review sheet.
+const REVIEW_COLUMNS: [Column; 6] = [
+    col("Review", 12.0, false),
+    col("Held", 12.0, false),
+    col("Chair", 12.0, true),
+    col("Item", 9.0, false),
+    col("Topic", 40.0, true),
+    col("Minutes", 70.0, true),
 ];
 
 /// The columns of the treatment plan sheet.
@@ -293,7 +369,116 @@ fn risk_row(r: &RiskEntry) -> Vec<Cell> {
         text(by),
         text(on),
         text(until),
+        list(&r.nonconformities),
     ]
+}
+
+/// The fill of a state of the check and act records.
+fn state_fill(state: &str) -> u32 {
+    match state {
+        "audited" | "performed" | "done" | "closed" | "held" => GREEN,
+        "planned" | "open" => BLUE,
+        "overdue" | "missing" => RED,
+        _ => GREY,
+    }
+}
+
+fn programme_row(r: &ProgrammeRow) -> Vec<Cell> {
+    vec![
+        text(r.kind),
+        text(r.id.clone()),
+        text(r.title.clone()),
+        Cell::Filled(r.status.to_string(), state_fill(r.status)),
+        opt(&r.last_audit),
+        opt(&r.last_audited),
+        opt(&r.next_audit),
+        opt(&r.next_planned),
+        list(&r.audits),
+    ]
+}
+
+fn audit_row(a: &AuditEntry) -> Vec<Cell> {
+    vec![
+        text(a.id.clone()),
+        opt(&a.title),
+        Cell::Filled(a.status.to_string(), state_fill(a.status)),
+        opt(&a.planned),
+        opt(&a.performed),
+        opt(&a.lead),
+        list(&a.auditors),
+        list(&a.covers),
+        opt(&a.criteria),
+        list(&a.findings),
+        opt(&a.report_file),
+    ]
+}
+
+fn nc_row(n: &NonconformityEntry) -> Vec<Cell> {
+    let severity = n.severity.unwrap_or_default();
+    let fill = match severity {
+        "major" => RED,
+        "minor" => YELLOW,
+        _ => GREY,
+    };
+    vec![
+        text(n.id.clone()),
+        opt(&n.title),
+        Cell::Filled(severity.to_string(), fill),
+        Cell::Filled(n.state.to_string(), state_fill(n.state)),
+        opt(&n.source),
+        opt(&n.raised),
+        list(&n.against),
+        opt(&n.owner),
+        opt(&n.description),
+        opt(&n.correction),
+        opt(&n.root_cause),
+        text(
+            n.actions
+                .iter()
+                .map(csv::action)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        opt(&n.verified_by),
+        opt(&n.verified_on),
+        opt(&n.effectiveness),
+        list(&n.risks),
+    ]
+}
+
+fn review_rows(doc: &ManagementReviewsDoc) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for r in &doc.reviews {
+        let head = |item: String, topic: String, minutes: Cell| {
+            vec![
+                text(r.id.clone()),
+                opt(&r.held),
+                opt(&r.chair),
+                text(item),
+                text(topic),
+                minutes,
+            ]
+        };
+        for i in &r.inputs {
+            let minutes = match &i.text {
+                Some(t) => text(t.clone()),
+                None if r.status == "held" => Cell::Filled("not recorded".into(), RED),
+                None => text(""),
+            };
+            rows.push(head(i.item.to_string(), i.input.to_string(), minutes));
+        }
+        for d in &r.decisions {
+            rows.push(head("9.3.3".into(), "Decision".into(), text(d.clone())));
+        }
+        for a in &r.actions {
+            rows.push(head(
+                "9.3.3".into(),
+                "Action".into(),
+                Cell::Filled(csv::action(a), state_fill(a.status)),
+            ));
+        }
+    }
+    rows
 }
 
 fn coverage_row(r: &CoverageRequirement) -> Vec<Cell> {
@@ -400,15 +585,17 @@ fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, Xls
         .unwrap_or(fixed);
     let mut title = "Statement of Applicability".to_string();
     if let Some(org) = &soa.organization {
-        title.push_str(&format!(" — {org}"));
+        title.push_str(&format!(" — {}", visible(org)));
     }
     let mut props = DocProperties::new()
         .set_title(title)
-        .set_subject(soa.standard_title.as_deref().unwrap_or(&soa.standard))
+        .set_subject(visible(
+            soa.standard_title.as_deref().unwrap_or(&soa.standard),
+        ))
         .set_author("ismsc")
         .set_creation_datetime(&created);
     if let Some(org) = &soa.organization {
-        props = props.set_company(org);
+        props = props.set_company(visible(org));
     }
     if let Some(t) = &options.timestamp {
         props = props.set_comment(format!("Generated {t}"));
@@ -416,14 +603,20 @@ fn properties(soa: &SoaDoc, options: &BuildOptions) -> Result<DocProperties, Xls
     Ok(props)
 }
 
+/// The documents of the workbook.
+struct Sheets<'a> {
+    soa: &'a SoaDoc,
+    risks: &'a RiskRegisterDoc,
+    plan: &'a TreatmentPlanDoc,
+    programme: &'a AuditProgrammeDoc,
+    nonconformities: &'a NonconformityRegisterDoc,
+    reviews: &'a ManagementReviewsDoc,
+    coverage: &'a [CoverageDoc],
+}
+
 /// The bytes of `soa.xlsx`.
-fn workbook(
-    soa: &SoaDoc,
-    risks: &RiskRegisterDoc,
-    plan: &TreatmentPlanDoc,
-    coverage: &[CoverageDoc],
-    options: &BuildOptions,
-) -> Result<Vec<u8>, XlsxError> {
+fn workbook(d: &Sheets<'_>, options: &BuildOptions) -> Result<Vec<u8>, XlsxError> {
+    let (soa, risks, plan) = (d.soa, d.risks, d.plan);
     let mut wb = Workbook::new();
     wb.set_properties(&properties(soa, options)?);
     let rows: Vec<Vec<Cell>> = soa.controls.iter().map(soa_row).collect();
@@ -440,12 +633,40 @@ fn workbook(
         &PLAN_COLUMNS,
         &rows,
     )?;
+    let rows: Vec<Vec<Cell>> = d.programme.coverage.iter().map(programme_row).collect();
+    table(
+        wb.add_worksheet().set_name(PROGRAMME_SHEET)?,
+        &PROGRAMME_COLUMNS,
+        &rows,
+    )?;
+    let rows: Vec<Vec<Cell>> = d.programme.audits.iter().map(audit_row).collect();
+    table(
+        wb.add_worksheet().set_name(AUDITS_SHEET)?,
+        &AUDITS_COLUMNS,
+        &rows,
+    )?;
+    let rows: Vec<Vec<Cell>> = d
+        .nonconformities
+        .nonconformities
+        .iter()
+        .map(nc_row)
+        .collect();
+    table(wb.add_worksheet().set_name(NC_SHEET)?, &NC_COLUMNS, &rows)?;
+    table(
+        wb.add_worksheet().set_name(REVIEW_SHEET)?,
+        &REVIEW_COLUMNS,
+        &review_rows(d.reviews),
+    )?;
     let mut taken = vec![
         SOA_SHEET.to_string(),
         RISK_SHEET.to_string(),
         PLAN_SHEET.to_string(),
+        PROGRAMME_SHEET.to_string(),
+        AUDITS_SHEET.to_string(),
+        NC_SHEET.to_string(),
+        REVIEW_SHEET.to_string(),
     ];
-    for doc in coverage {
+    for doc in d.coverage {
         let rows: Vec<Vec<Cell>> = doc.requirements.iter().map(coverage_row).collect();
         let name = coverage_sheet_name(doc, &mut taken);
         table(wb.add_worksheet().set_name(name)?, &COVERAGE_COLUMNS, &rows)?;
@@ -453,15 +674,24 @@ fn workbook(
     wb.save_to_buffer()
 }
 
-/// `soa.xlsx` of the project: the SoA, the risk register and the treatment plan sheets, and a
-/// coverage sheet per framework the project opts into. Empty when the project
-/// has no known standard (and so no SoA), or when the workbook cannot be written (more risks
-/// than a sheet has rows, 1,048,575).
+/// `soa.xlsx` of the project: the SoA, the risk register, the treatment plan and the check
+/// and act sheets, and a coverage sheet per framework the project opts into. Empty when the
+/// project has no known standard (and so no SoA), or when the workbook cannot be written (more
+/// risks than a sheet has rows, 1,048,575).
 pub fn files(docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let Some(soa) = &docs.soa else {
         return Vec::new();
     };
-    match workbook(soa, &docs.register, &docs.plan, &docs.coverage, options) {
+    let sheets = Sheets {
+        soa,
+        risks: &docs.register,
+        plan: &docs.plan,
+        programme: &docs.programme,
+        nonconformities: &docs.nonconformities,
+        reviews: &docs.reviews,
+        coverage: &docs.coverage,
+    };
+    match workbook(&sheets, options) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),
             content,

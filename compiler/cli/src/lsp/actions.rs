@@ -316,7 +316,15 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
     };
     match ty {
         Ty::Str | Ty::Text => "\"\"".into(),
-        Ty::Strs | Ty::Refs(_) | Ty::Reqs | Ty::Pairs(_) | Ty::Frameworks => "[]".into(),
+        Ty::Strs | Ty::Refs(_) | Ty::Reqs | Ty::Pairs(_) | Ty::Frameworks | Ty::Subjects(_) => {
+            "[]".into()
+        }
+        Ty::Bool => "false".into(),
+        Ty::Source => ismsc_core::model::SourceKind::WORDS
+            .first()
+            .copied()
+            .unwrap_or("incident")
+            .into(),
         Ty::Date => today.into(),
         Ty::Duration => "12mo".into(),
         Ty::Int => "0".into(),
@@ -329,7 +337,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
                     .classification
                     .levels
                     .iter()
-                    .map(|w| w.text.clone())
+                    .map(|w| w.text.to_string())
                     .collect(),
                 (_, "likelihood") => m
                     .risk_method
@@ -338,7 +346,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
                         r.likelihood
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -349,7 +357,7 @@ fn placeholder(m: &Model, ty: Ty, today: &str, path: &[&str], field: &str) -> St
                         r.impact
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),

@@ -135,6 +135,9 @@ fn kind_icon(k: Kind) -> lsp::CompletionItemKind {
         Kind::Policy => lsp::CompletionItemKind::MODULE,
         Kind::Obligation => lsp::CompletionItemKind::INTERFACE,
         Kind::Objective => lsp::CompletionItemKind::CONSTANT,
+        Kind::Audit | Kind::Review => lsp::CompletionItemKind::EVENT,
+        Kind::Nonconformity => lsp::CompletionItemKind::ENUM_MEMBER,
+        Kind::Role | Kind::Competence => lsp::CompletionItemKind::PROPERTY,
     }
 }
 
@@ -224,7 +227,9 @@ fn field_names(items: &mut Items<'_>, path: &[String], offset: usize) {
                 .entries
                 .iter()
                 .filter_map(|e| match e {
-                    Entry::Field(f) if !f.name.span.contains(offset) => Some(f.name.text.clone()),
+                    Entry::Field(f) if !f.name.span.contains(offset) => {
+                        Some(f.name.text.to_string())
+                    }
                     _ => None,
                 })
                 .collect()
@@ -406,8 +411,8 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                                     continue;
                                 }
                                 match &el.kind {
-                                    ValueKind::Ref(n) => taken.push(n.text.clone()),
-                                    ValueKind::Pair(p) => taken.push(p.key.text.clone()),
+                                    ValueKind::Ref(n) => taken.push(n.text.to_string()),
+                                    ValueKind::Pair(p) => taken.push(p.key.text.to_string()),
                                     ValueKind::Qualified(q) => {
                                         taken.push(format!("{}/{}", q.framework.key, q.id.text))
                                     }
@@ -435,7 +440,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                     .classification
                     .levels
                     .iter()
-                    .map(|w| w.text.clone())
+                    .map(|w| w.text.to_string())
                     .collect(),
                 (Some("risk"), "likelihood") => m
                     .risk_method
@@ -444,7 +449,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                         r.likelihood
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -455,7 +460,7 @@ fn values(items: &mut Items<'_>, path: &[String], field: &str, list: bool, offse
                         r.impact
                             .levels
                             .iter()
-                            .map(|(w, _)| w.text.clone())
+                            .map(|(w, _)| w.text.to_string())
                             .collect()
                     })
                     .unwrap_or_default(),

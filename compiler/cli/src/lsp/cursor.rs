@@ -38,7 +38,7 @@ pub fn hit(cx: &Ctx<'_>, offset: usize) -> Option<Hit> {
         let target = match to {
             Node::Entity(e) => Target::Entity(e),
             Node::Requirement(q) => Target::Requirement(q),
-            Node::Site(_) => return None,
+            Node::Site(_) | Node::Clause(_) => return None,
         };
         return Some(Hit {
             target,
@@ -216,7 +216,7 @@ pub fn place(cx: &Ctx<'_>, offset: usize) -> (Place, usize) {
         return (Place::Nothing, start);
     }
     let chain = cx.tree.map(|t| enclosing(t, offset)).unwrap_or_default();
-    let path: Vec<String> = chain.iter().map(|i| i.keyword.text.clone()).collect();
+    let path: Vec<String> = chain.iter().map(|i| i.keyword.text.to_string()).collect();
     let before = before_on_line.trim();
     if path.is_empty() {
         let place = if before.is_empty() {
@@ -249,7 +249,7 @@ pub fn place(cx: &Ctx<'_>, offset: usize) -> (Place, usize) {
                         return (
                             Place::Value {
                                 path,
-                                field: f.name.text.clone(),
+                                field: f.name.text.to_string(),
                                 list,
                             },
                             start,

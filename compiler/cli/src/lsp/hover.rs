@@ -212,7 +212,7 @@ fn entity(cx: &Ctx<'_>, e: EntityId) -> Option<String> {
             );
             field("owner", link_name(m, asset.owner.as_ref()));
             if let Some(c) = &asset.classification {
-                field("classification", c.text.clone());
+                field("classification", c.text.to_string());
             }
         }
         Data::Risk(r) => {
@@ -224,7 +224,7 @@ fn entity(cx: &Ctx<'_>, e: EntityId) -> Option<String> {
             let assessed = a.facts.register.risks.iter().find(|x| x.risk == e);
             let level = |l: &Option<ismsc_core::model::Word>| {
                 l.as_ref()
-                    .map(|w| w.text.clone())
+                    .map(|w| w.text.to_string())
                     .unwrap_or_else(|| "?".into())
             };
             let inherent = format!(
@@ -319,6 +319,65 @@ fn entity(cx: &Ctx<'_>, e: EntityId) -> Option<String> {
             }
             if let Some(d) = o.due {
                 field("due", d.to_string());
+            }
+        }
+        Data::Audit(au) => {
+            if let Some(d) = au.planned {
+                field("planned", d.to_string());
+            }
+            match au.performed {
+                Some(d) => field("performed", d.to_string()),
+                None => field("performed", "not yet".into()),
+            }
+            field("lead", link_name(m, au.lead.as_ref()));
+            if !au.covers.is_empty() {
+                field(
+                    "covers",
+                    format!("{} clauses, controls or items", au.covers.len()),
+                );
+            }
+        }
+        Data::Nonconformity(n) => {
+            field(
+                "severity",
+                n.severity.map(|s| s.value.as_str()).unwrap_or("—").into(),
+            );
+            field(
+                "status",
+                n.status.map(|s| s.value.as_str()).unwrap_or("—").into(),
+            );
+            field("owner", link_name(m, n.owner.as_ref()));
+            if let Some(d) = n.raised {
+                field("raised", d.to_string());
+            }
+            if !n.actions.is_empty() {
+                field("actions", n.actions.len().to_string());
+            }
+            if let Some(v) = &n.verified {
+                field("verified", format!("by `{}` on {}", v.who.name, v.date));
+            }
+        }
+        Data::Review(r) => {
+            if let Some(d) = r.held {
+                field("held", d.to_string());
+            }
+            field("chair", link_name(m, r.chair.as_ref()));
+            if !r.decisions.is_empty() {
+                field("decisions", r.decisions.len().to_string());
+            }
+            if !r.actions.is_empty() {
+                field("actions", r.actions.len().to_string());
+            }
+        }
+        Data::Role(r) => {
+            let holders: Vec<EntityId> = r.holders.iter().filter_map(|l| l.target).collect();
+            field("holders", names(m, &holders));
+            let requires: Vec<EntityId> = r.requires.iter().filter_map(|l| l.target).collect();
+            field("requires", names(m, &requires));
+        }
+        Data::Competence(c) => {
+            if let Some(d) = &c.description {
+                field("description", d.clone());
             }
         }
     }

@@ -22,7 +22,7 @@ fn spans_of(cx: &Ctx<'_>, node: Node, definition: bool, catalogue: bool) -> Vec<
         match node {
             Node::Entity(e) => out.extend(a.model.entity(e).map(|e| e.id_span)),
             Node::Requirement(r) => out.extend(a.model.requirement(r).map(|r| r.span)),
-            Node::Site(_) => {}
+            Node::Site(_) | Node::Clause(_) => {}
         }
     }
     for (_, r) in a.facts.index.referrers(node) {

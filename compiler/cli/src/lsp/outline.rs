@@ -28,11 +28,17 @@ fn symbol_kind(keyword: &str) -> lsp::SymbolKind {
         Some(Kind::Policy) => S::FILE,
         Some(Kind::Obligation) => S::KEY,
         Some(Kind::Objective) => S::CONSTANT,
+        Some(Kind::Audit | Kind::Review) => S::EVENT,
+        Some(Kind::Nonconformity) => S::OBJECT,
+        Some(Kind::Role) => S::CLASS,
+        Some(Kind::Competence) => S::PROPERTY,
         None => match keyword {
             "isms" => S::MODULE,
             "framework" | "mapping" | "clauses" => S::PACKAGE,
             "requirement" | "clause" => S::ENUM_MEMBER,
-            "evidence" | "residual" | "matrix" | "documented" => S::FIELD,
+            "evidence" | "residual" | "matrix" | "documented" | "result" | "action" | "inputs" => {
+                S::FIELD
+            }
             _ => S::NAMESPACE,
         },
     }
@@ -40,7 +46,7 @@ fn symbol_kind(keyword: &str) -> lsp::SymbolKind {
 
 fn head_text(item: &Item) -> Option<String> {
     match &item.name {
-        Some(HeadName::Id(n)) => Some(n.text.clone()),
+        Some(HeadName::Id(n)) => Some(n.text.to_string()),
         Some(HeadName::Framework(f)) => Some(f.key.clone()),
         Some(HeadName::Mapping(a, b)) => Some(format!("{} → {}", a.key, b.key)),
         None => None,
@@ -62,13 +68,13 @@ fn symbol(cx: &Ctx<'_>, item: &Item) -> Option<lsp::DocumentSymbol> {
             id,
             Some(match &title {
                 Some(t) => format!("{} · {t}", item.keyword.text),
-                None => item.keyword.text.clone(),
+                None => item.keyword.text.to_string(),
             }),
         ),
         None => (
             match &title {
                 Some(t) => format!("{} \"{t}\"", item.keyword.text),
-                None => item.keyword.text.clone(),
+                None => item.keyword.text.to_string(),
             },
             None,
         ),
@@ -83,11 +89,11 @@ fn symbol(cx: &Ctx<'_>, item: &Item) -> Option<lsp::DocumentSymbol> {
                 };
                 let name = match &s.framework {
                     Some(f) => format!("{}/{}", f.key, s.subject.text),
-                    None => s.subject.text.clone(),
+                    None => s.subject.text.to_string(),
                 };
                 children.push(lsp::DocumentSymbol {
                     name,
-                    detail: Some(s.verb.text.clone()),
+                    detail: Some(s.verb.text.to_string()),
                     kind: lsp::SymbolKind::ENUM_MEMBER,
                     tags: None,
                     deprecated: None,
@@ -371,6 +377,11 @@ const TOKEN_MODIFIERS: &[&str] = &[
     "policy",
     "obligation",
     "objective",
+    "audit",
+    "nonconformity",
+    "review",
+    "role",
+    "competence",
 ];
 
 /// The legend advertised at initialisation.
@@ -401,6 +412,9 @@ fn kind_token(k: Kind) -> (u32, u32) {
         Kind::Policy => 12,
         Kind::Obligation => 13,
         Kind::Objective => 14,
+        Kind::Audit | Kind::Review | Kind::Nonconformity => 10,
+        Kind::Role => 7,
+        Kind::Competence => 1,
     };
     (ty, 1 << (2 + k as u32))
 }
@@ -685,7 +699,7 @@ pub fn inlay_hints(cx: &Ctx<'_>, range: lsp::Range) -> Option<Vec<lsp::InlayHint
         let Some(HeadName::Id(id)) = &item.name else {
             continue;
         };
-        let Some(&eid) = m.index.get(&id.text) else {
+        let Some(&eid) = m.index.get(id.text.as_str()) else {
             continue;
         };
         let Some(entity) = m.entity(eid) else {

@@ -2,7 +2,7 @@
 //! which document comes from the standard library (`documented … { expressed_by = … }`).
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{Documented, Kind, Model};
+use crate::model::{Data, Documented, Kind, Model};
 use crate::source::{Origin, SourceMap, Span};
 
 /// The documented information that applies to the project: its standard's, or the 2022
@@ -37,6 +37,12 @@ fn present(model: &Model, kind: &str) -> bool {
         "applicability" => {
             !model.decisions.is_empty() || model.of_kind(Kind::Control).next().is_some()
         }
+        // Measurement results are blocks of objectives and controls.
+        "result" => model.entities.iter().any(|e| match &e.data {
+            Data::Objective(o) => !o.results.is_empty(),
+            Data::Control(c) => !c.results.is_empty(),
+            _ => false,
+        }),
         other => Kind::from_keyword(other).is_some_and(|k| model.of_kind(k).next().is_some()),
     }
 }
@@ -143,12 +149,15 @@ pub(super) fn check(sources: &SourceMap, model: &Model, diags: &mut Diagnostics)
     }
 }
 
-/// The documented information the language does not express yet, for `check --readiness`:
-/// `(clause, name)` pairs an auditor will ask for outside the `.isms` files.
+/// The documented information the `.isms` files do not hold, for `check --readiness`:
+/// `(clause, name)` pairs an auditor will ask for outside them. That is what the language
+/// does not express, and the records it does (`recorded_by`: audits, reviews, results …) that
+/// the project does not keep yet.
 pub fn readiness(model: &Model) -> Vec<(String, String)> {
     applicable(model)
         .into_iter()
         .filter(|d| d.expressed_by.is_none())
+        .filter(|d| !d.recorded_by.as_deref().is_some_and(|k| present(model, k)))
         .map(|d| (d.clause.clone(), d.title.clone()))
         .collect()
 }

@@ -2,10 +2,11 @@
 //!
 //! Codes are stable: once published a code is never renumbered or reused. `E` codes default
 //! to errors and `W` codes to warnings; a project may change the severity per code (or slug)
-//! in `isms.toml`. Ranges: `00xx` syntax and literals, `01xx` items and names, `02xx` fields
-//! and values, `03xx` graph structure, `04xx` Annex A coverage, `05xx` risk, `06xx` findings
-//! that time brings, `07xx` documented information. Every code has a page
-//! `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
+//! in `isms.toml`. Ranges: `00xx` syntax, literals, the manifest and reading files, `01xx`
+//! items and names, `02xx` fields and values, `03xx` graph structure, `04xx` Annex A
+//! coverage, `05xx` risk, `06xx` findings that time brings, `07xx` documented information,
+//! `08xx` check and act: monitoring, audits, reviews, corrective action. Every code has a
+//! page `docs/diagnostics/CODE.md`, compiled into the binary for `ismsc explain`.
 
 use super::Severity;
 
@@ -60,7 +61,12 @@ codes! {
     E0003 "invalid-date"            Error "a date that does not exist in the calendar";
     E0004 "invalid-literal"         Error "a number, duration or date that is malformed";
     E0005 "invalid-escape"          Error "an unknown escape sequence in a string";
+    W0006 "text-direction-codepoint" Warning "a bidirectional control character that makes text look different from what is read";
     E0010 "invalid-manifest"        Error "the `isms.toml` manifest is missing, malformed or incomplete";
+    E0011 "unreadable-file"         Error "a file or folder of the project that cannot be read";
+    E0012 "invalid-utf8"            Error "a file that is not UTF-8 text";
+    E0013 "file-too-large"          Error "a file larger than its size limit";
+    E0014 "link-outside-project"    Error "a link in the project that leads outside it";
     W0020 "invalid-suppression"     Warning "an `ismsc-allow` comment that cannot silence anything: no reason, an unknown code or a mistake of the language";
     W0021 "unused-suppression"      Warning "an `ismsc-allow` comment that silences nothing";
     E0101 "duplicate-id"            Error "two definitions share one id";
@@ -104,6 +110,19 @@ codes! {
     W0605 "acceptance-expired"      Warning "a risk acceptance past its `until` date";
     E0701 "documented-information-missing" Error "documented information that a clause requires is missing";
     W0702 "climate-change-undetermined" Warning "no determination on climate change (ISO/IEC 27001:2022/Amd 1:2024)";
+    E0801 "audit-programme-incomplete" Error "a clause or an applicable Annex A control that no audit of the current audit cycle covers";
+    E0802 "auditor-not-independent"  Error "an auditor who audits their own work";
+    E0803 "audit-without-report"    Error "a performed audit without a report";
+    E0804 "nonconformity-not-analysed" Error "a nonconformity without a root cause or a corrective action";
+    E0805 "closed-without-verification" Error "a closed nonconformity whose effectiveness nobody verified";
+    E0806 "review-incomplete"       Error "a management review without an input of clause 9.3.2 or without decisions";
+    E0807 "competence-without-evidence" Error "a person who holds a role without evidence of a competence it requires";
+    W0808 "audit-overdue"           Warning "a planned audit past its date and not performed";
+    W0809 "action-overdue"          Warning "a corrective or review action past its due date";
+    W0810 "review-overdue"          Warning "a last management review older than the review interval";
+    W0811 "objective-without-result" Warning "an objective past its due date without a measurement result";
+    W0812 "objective-not-met"       Warning "an objective past its due date whose latest result misses its target";
+    W0813 "competence-expired"      Warning "evidence of a required competence that has expired";
 }
 
 impl Code {
@@ -116,6 +135,12 @@ impl Code {
             || s.get(1..)
                 .and_then(|n| n.parse::<u32>().ok())
                 .is_some_and(|n| n >= 300)
+    }
+
+    /// Whether the code reports a file that could not be read (E0011–E0014): the command line
+    /// exits with 2, an I/O failure, whenever one is reported.
+    pub fn is_io(self) -> bool {
+        matches!(self, Code::E0011 | Code::E0012 | Code::E0013 | Code::E0014)
     }
 
     /// Whether this is a mistake of the language itself (`E0001`–`E0299`: syntax, names,

@@ -10,6 +10,7 @@ mod github;
 pub mod group;
 mod junit;
 mod sarif;
+mod snippet;
 
 pub use github::github;
 pub use junit::junit;
@@ -17,14 +18,13 @@ pub use sarif::{sarif, SrcRoot};
 
 use std::fmt;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde_json::{json, Value};
 
+use self::snippet::View;
 use super::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, SourceMap};
+use crate::text::{visible, visible_line};
 
 /// Labels within this many lines of the primary label share its snippet; farther ones get a
 /// snippet of their own.
@@ -94,10 +94,10 @@ pub fn short(diags: &[Diagnostic], sources: &SourceMap) -> String {
             "{} {} {}:{}:{} {}\n",
             d.code,
             d.severity.as_str(),
-            file,
+            visible_line(&file),
             line,
             col,
-            d.message
+            visible_line(&d.message)
         ));
     }
     out
@@ -176,34 +176,7 @@ pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
             "suppressed": silenced.len(),
         },
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// A file's text with its name, without copying it.
-struct FileSource<'a> {
-    name: &'a str,
-    text: &'a str,
-}
-
-impl SourceCode for FileSource<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
+    crate::emit::json::to_json(&doc)
 }
 
 /// The adapter that shows one [`Diagnostic`] (or one file's part of it) through miette.
@@ -213,7 +186,7 @@ struct Report<'a> {
     message: String,
     help: Option<String>,
     labels: Vec<&'a Label>,
-    source: Option<FileSource<'a>>,
+    source: Option<View<'a>>,
     related: Vec<Report<'a>>,
 }
 
@@ -241,10 +214,10 @@ impl<'a> Report<'a> {
             Report {
                 code: None,
                 severity: miette::Severity::Advice,
-                message,
+                message: visible_line(&message).into_owned(),
                 help: None,
+                source: source(sources, file, &labels),
                 labels,
-                source: source(sources, file),
                 related: Vec::new(),
             }
         };
@@ -270,6 +243,7 @@ impl<'a> Report<'a> {
                 _ => clusters.push(vec![l]),
             }
         }
+        let labels: Vec<&Label> = std::iter::once(&d.primary).chain(near).collect();
         let mut related: Vec<Report> = clusters
             .into_iter()
             .map(|labels| related_report(labels, file))
@@ -288,20 +262,21 @@ impl<'a> Report<'a> {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             },
-            message: d.message.clone(),
-            help: Some(help),
-            labels: std::iter::once(&d.primary).chain(near).collect(),
-            source: source(sources, file),
+            message: visible_line(&d.message).into_owned(),
+            help: Some(visible(&help).into_owned()),
+            source: source(sources, file, &labels),
+            labels,
             related,
         }
     }
 }
 
-fn source(sources: &SourceMap, file: FileId) -> Option<FileSource<'_>> {
-    sources.get(file).map(|f| FileSource {
-        name: &f.name,
-        text: &f.text,
-    })
+/// What the snippet shows of `file` for `labels` (none for an empty file: the findings about a
+/// file that could not be read name it in their message).
+fn source<'a>(sources: &'a SourceMap, file: FileId, labels: &[&Label]) -> Option<View<'a>> {
+    let f = sources.get(file).filter(|f| !f.text.is_empty())?;
+    let spans: Vec<_> = labels.iter().map(|l| l.span.range()).collect();
+    Some(View::new(f, &spans))
 }
 
 impl fmt::Debug for Report<'_> {
@@ -338,15 +313,14 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let view = self.source.as_ref()?;
         Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
-            let span = SourceSpan::from((
-                l.span.start as usize,
-                l.span.end.saturating_sub(l.span.start) as usize,
-            ));
+            let span = view.span(l.span.start as usize, l.span.end as usize);
+            let message = l.message.as_deref().map(|m| visible_line(m).into_owned());
             if i == 0 && self.code.is_some() {
-                LabeledSpan::new_primary_with_span(l.message.clone(), span)
+                LabeledSpan::new_primary_with_span(message, span)
             } else {
-                LabeledSpan::new_with_span(l.message.clone(), span)
+                LabeledSpan::new_with_span(message, span)
             }
         })))
     }

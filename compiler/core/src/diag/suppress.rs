@@ -21,6 +21,7 @@ pub struct Suppression {
 }
 
 /// One `ismsc-allow` comment and what it covers.
+#[derive(Debug)]
 struct Allow {
     codes: Vec<Code>,
     reason: String,
@@ -31,9 +32,16 @@ struct Allow {
 
 const MARKER: &str = "ismsc-allow";
 
-/// Applies the suppressions written in `files` to `diags`: returns the findings silenced
-/// (each with its [`Suppression`]) and reports malformed and unused suppressions.
-pub fn apply(files: &[std::sync::Arc<File>], diags: &mut Diagnostics) -> Vec<Diagnostic> {
+/// The suppressions written in a project's files, read from their trees (so the trees can be
+/// freed before the findings they apply to are known).
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    allows: Vec<Allow>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Reads the suppressions written in `files` (reporting the malformed ones when applied).
+pub fn collect(files: &[std::sync::Arc<File>]) -> Suppressions {
     let mut allows = Vec::new();
     let mut problems = Vec::new();
     for f in files {
@@ -45,41 +53,59 @@ pub fn apply(files: &[std::sync::Arc<File>], diags: &mut Diagnostics) -> Vec<Dia
             collect_item(item, &mut allows, &mut problems);
         }
     }
-    let mut silenced = Vec::new();
-    if !allows.is_empty() {
-        diags.retain_or_take(
-            |d| {
-                let a = allows.iter_mut().find(|a| {
-                    a.codes.contains(&d.code)
-                        && a.target.file == d.primary.span.file
-                        && a.target.start <= d.primary.span.start
-                        && d.primary.span.end <= a.target.end
-                })?;
-                a.used = true;
-                Some(Suppression {
-                    reason: a.reason.clone(),
-                    at: a.comment,
-                })
-            },
-            &mut silenced,
-        );
+    Suppressions { allows, problems }
+}
+
+/// Applies the suppressions written in `files` to `diags`: returns the findings silenced
+/// (each with its [`Suppression`]) and reports malformed and unused suppressions.
+pub fn apply(files: &[std::sync::Arc<File>], diags: &mut Diagnostics) -> Vec<Diagnostic> {
+    collect(files).apply(diags)
+}
+
+impl Suppressions {
+    /// Applies them to `diags`: returns the findings silenced (each with its
+    /// [`Suppression`]) and reports malformed and unused suppressions.
+    pub fn apply(self, diags: &mut Diagnostics) -> Vec<Diagnostic> {
+        let Suppressions {
+            mut allows,
+            mut problems,
+        } = self;
+        let mut silenced = Vec::new();
+        if !allows.is_empty() {
+            diags.retain_or_take(
+                |d| {
+                    let a = allows.iter_mut().find(|a| {
+                        a.codes.contains(&d.code)
+                            && a.target.file == d.primary.span.file
+                            && a.target.start <= d.primary.span.start
+                            && d.primary.span.end <= a.target.end
+                    })?;
+                    a.used = true;
+                    Some(Suppression {
+                        reason: a.reason.clone(),
+                        at: a.comment,
+                    })
+                },
+                &mut silenced,
+            );
+        }
+        for a in allows.iter().filter(|a| !a.used) {
+            let codes: Vec<&str> = a.codes.iter().map(|c| c.as_str()).collect();
+            problems.push(
+                Diagnostic::new(
+                    Code::W0021,
+                    a.comment,
+                    format!("this suppression of {} silences nothing", list(&codes)),
+                )
+                .primary_label("nothing to silence here")
+                .help("remove it: the finding it was written for is gone, or it is reported outside the item or entry below the comment"),
+            );
+        }
+        for p in problems {
+            diags.push(p);
+        }
+        silenced
     }
-    for a in allows.iter().filter(|a| !a.used) {
-        let codes: Vec<&str> = a.codes.iter().map(|c| c.as_str()).collect();
-        problems.push(
-            Diagnostic::new(
-                Code::W0021,
-                a.comment,
-                format!("this suppression of {} silences nothing", list(&codes)),
-            )
-            .primary_label("nothing to silence here")
-            .help("remove it: the finding it was written for is gone, or it is reported outside the item or entry below the comment"),
-        );
-    }
-    for p in problems {
-        diags.push(p);
-    }
-    silenced
 }
 
 fn list(codes: &[&str]) -> String {
@@ -88,16 +114,21 @@ fn list(codes: &[&str]) -> String {
 }
 
 fn collect_item(item: &Item, allows: &mut Vec<Allow>, problems: &mut Vec<Diagnostic>) {
-    collect(&item.trivia, item.span, allows, problems);
+    collect_trivia(&item.trivia, item.span, allows, problems);
     for e in &item.body.entries {
         match e {
             Entry::Block(b) => collect_item(b, allows, problems),
-            other => collect(other.trivia(), other.span(), allows, problems),
+            other => collect_trivia(other.trivia(), other.span(), allows, problems),
         }
     }
 }
 
-fn collect(trivia: &Trivia, target: Span, allows: &mut Vec<Allow>, problems: &mut Vec<Diagnostic>) {
+fn collect_trivia(
+    trivia: &Trivia,
+    target: Span,
+    allows: &mut Vec<Allow>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for c in trivia.leading() {
         if let Some(a) = parse(c, target, problems) {
             allows.push(a);

@@ -180,6 +180,50 @@ fn reqs(rs: &[ReqLink]) -> Value {
     list(v.into_iter())
 }
 
+fn date(d: Option<crate::syntax::ast::Date>) -> Value {
+    d.map_or(Value::Null, |d| Value::String(d.to_string()))
+}
+
+/// A text's content (a `file(...)` by its content, so an edit of the file is a change).
+fn text(t: Option<&crate::model::Text>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(t.content.clone()))
+}
+
+/// What an audit covers or a nonconformity is against, as written, sorted.
+fn subjects(model: &Model, list: &[crate::model::Subject]) -> Value {
+    let mut v: Vec<String> = list
+        .iter()
+        .map(|s| match s {
+            crate::model::Subject::Clause(c) => c.id.clone(),
+            crate::model::Subject::Requirement(r) => r.written(),
+            crate::model::Subject::Entity(l) => link_name(model, l),
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    list_of(v)
+}
+
+fn list_of(v: Vec<String>) -> Value {
+    Value::Array(v.into_iter().map(Value::String).collect())
+}
+
+/// Corrective or review actions, in written order.
+fn actions(model: &Model, list: &[crate::model::Action]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|a| {
+                json!({
+                    "title": a.title,
+                    "owner": a.owner.as_ref().map(|l| link_name(model, l)),
+                    "due": a.due.map(|d| d.to_string()),
+                    "done": a.done.map(|d| d.to_string()),
+                })
+            })
+            .collect(),
+    )
+}
+
 fn sign_off(model: &Model, s: Option<&SignOff>) -> Value {
     s.map_or(Value::Null, |s| {
         json!({
@@ -299,6 +343,69 @@ fn entity(model: &Model, e: &Entity) -> Option<Record> {
             put(&mut f, "due", opt(&o.due.map(|d| d.to_string())));
             put(&mut f, "controls", links(model, &o.controls));
             Section::Objective
+        }
+        Data::Audit(a) => {
+            put(&mut f, "planned", date(a.planned));
+            put(&mut f, "performed", date(a.performed));
+            put(&mut f, "lead", link_opt(model, a.lead.as_ref()));
+            put(&mut f, "auditors", links(model, &a.auditors));
+            put(&mut f, "covers", subjects(model, &a.covers));
+            put(&mut f, "criteria", opt(&a.criteria));
+            put(&mut f, "report", text(a.report.as_ref()));
+            put(&mut f, "description", opt(&a.description));
+            Section::Audit
+        }
+        Data::Nonconformity(n) => {
+            let source = n.source.as_ref().map(|s| match s {
+                crate::model::Source::Record(l) => link_name(model, l),
+                crate::model::Source::Kind(k) => k.value.as_str().to_string(),
+            });
+            put(&mut f, "source", opt(&source));
+            put(&mut f, "raised", date(n.raised));
+            put(
+                &mut f,
+                "severity",
+                opt(&n.severity.map(|s| s.value.as_str().to_string())),
+            );
+            put(&mut f, "against", subjects(model, &n.against));
+            put(&mut f, "owner", link_opt(model, n.owner.as_ref()));
+            put(&mut f, "description", opt(&n.description));
+            put(&mut f, "correction", opt(&n.correction));
+            put(&mut f, "root_cause", opt(&n.root_cause));
+            put(&mut f, "actions", actions(model, &n.actions));
+            put(
+                &mut f,
+                "status",
+                opt(&n.status.map(|s| s.value.as_str().to_string())),
+            );
+            put(&mut f, "verified", sign_off(model, n.verified.as_ref()));
+            put(&mut f, "effectiveness", opt(&n.effectiveness));
+            Section::Nonconformity
+        }
+        Data::Review(r) => {
+            put(&mut f, "held", date(r.held));
+            put(&mut f, "chair", link_opt(model, r.chair.as_ref()));
+            put(&mut f, "attendees", links(model, &r.attendees));
+            if let Some(inputs) = &r.inputs {
+                for (name, t) in &inputs.given {
+                    put(&mut f, &format!("inputs.{name}"), text(Some(t)));
+                }
+            }
+            put(&mut f, "decisions", list(r.decisions.iter().cloned()));
+            put(&mut f, "actions", actions(model, &r.actions));
+            put(&mut f, "minutes", text(r.minutes.as_ref()));
+            put(&mut f, "description", opt(&r.description));
+            Section::Review
+        }
+        Data::Role(r) => {
+            put(&mut f, "holders", links(model, &r.holders));
+            put(&mut f, "requires", links(model, &r.requires));
+            put(&mut f, "description", opt(&r.description));
+            Section::Role
+        }
+        Data::Competence(c) => {
+            put(&mut f, "description", opt(&c.description));
+            Section::Competence
         }
         Data::Risk(_) => return None,
     };

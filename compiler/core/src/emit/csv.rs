@@ -2,22 +2,29 @@
 //!
 //! The columns come from the DTOs of [`super::dto`]; lists are joined with `"; "`, booleans
 //! are `yes`/`no`, absent values are empty cells. Every cell goes through [`guard`], so no
-//! text a user wrote can be read as a formula by a spreadsheet.
+//! text a user wrote can be read as a formula by a spreadsheet, nor reach a terminal or a
+//! spreadsheet with a control or bidirectional character in it.
 
 use super::dto::{
-    CatalogDoc, CoverageDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
+    ActionEntry, AuditProgrammeDoc, CatalogDoc, CoverageDoc, ManagementReviewsDoc,
+    NonconformityRegisterDoc, RiskEntry, RiskRating, RiskRegisterDoc, SoaControl, SoaDoc,
     TreatmentPlanDoc,
 };
 use crate::driver::Analysis;
 
 /// Protects a cell against formula injection (CSV injection): a cell that starts with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows it
-/// as text instead of evaluating it.
+/// as text instead of evaluating it. Control and bidirectional characters are then shown by
+/// their stand-ins (`crate::text::visible`).
 pub fn guard(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_string()
+    };
+    match crate::text::visible(&guarded) {
+        std::borrow::Cow::Borrowed(_) => guarded,
+        std::borrow::Cow::Owned(shown) => shown,
     }
 }
 
@@ -156,7 +163,7 @@ pub fn soa_csv(analysis: &Analysis) -> Option<String> {
 }
 
 /// The columns of `risk-register.csv`.
-pub const RISK_COLUMNS: [&str; 19] = [
+pub const RISK_COLUMNS: [&str; 20] = [
     "id",
     "title",
     "owner",
@@ -176,6 +183,7 @@ pub const RISK_COLUMNS: [&str; 19] = [
     "accepted_by",
     "accepted_on",
     "accepted_until",
+    "nonconformities",
 ];
 
 fn rating_cells(r: Option<&RiskRating>) -> [String; 3] {
@@ -216,6 +224,7 @@ fn risk_row(r: &RiskEntry) -> Vec<String> {
         by,
         on,
         until,
+        list(&r.nonconformities),
     ]
 }
 
@@ -267,6 +276,149 @@ pub fn treatment_plan_doc_csv(doc: &TreatmentPlanDoc) -> String {
             ]
         })
         .collect();
+    write(&header, &rows)
+}
+
+/// The columns of `audit-programme.csv`: one row per clause and applicable Annex A control.
+pub const PROGRAMME_COLUMNS: [&str; 9] = [
+    "kind",
+    "id",
+    "title",
+    "status",
+    "last_audit",
+    "last_audited",
+    "next_audit",
+    "next_planned",
+    "audits",
+];
+
+/// `audit-programme.csv`: what the programme covers, and how, row by row.
+pub fn audit_programme_doc_csv(doc: &AuditProgrammeDoc) -> String {
+    let header: Vec<String> = PROGRAMME_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = doc
+        .coverage
+        .iter()
+        .map(|r| {
+            vec![
+                r.kind.to_string(),
+                r.id.clone(),
+                r.title.clone(),
+                r.status.to_string(),
+                opt(&r.last_audit),
+                opt(&r.last_audited),
+                opt(&r.next_audit),
+                opt(&r.next_planned),
+                list(&r.audits),
+            ]
+        })
+        .collect();
+    write(&header, &rows)
+}
+
+/// An action in words: `title (owner, due DATE, done DATE | open | overdue)` (shared with
+/// the workbook).
+pub fn action(a: &ActionEntry) -> String {
+    let mut parts = Vec::new();
+    parts.extend(a.owner.clone());
+    if let Some(d) = &a.due {
+        parts.push(format!("due {d}"));
+    }
+    match &a.done {
+        Some(d) => parts.push(format!("done {d}")),
+        None => parts.push(a.status.to_string()),
+    }
+    format!("{} ({})", a.title, parts.join(", "))
+}
+
+/// The columns of `nonconformities.csv`.
+pub const NONCONFORMITY_COLUMNS: [&str; 18] = [
+    "id",
+    "title",
+    "severity",
+    "status",
+    "state",
+    "source",
+    "source_kind",
+    "raised",
+    "against",
+    "owner",
+    "description",
+    "correction",
+    "root_cause",
+    "actions",
+    "verified_by",
+    "verified_on",
+    "effectiveness",
+    "risks",
+];
+
+/// `nonconformities.csv`: one row per nonconformity; its actions in one cell, one per line.
+pub fn nonconformities_doc_csv(doc: &NonconformityRegisterDoc) -> String {
+    let header: Vec<String> = NONCONFORMITY_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = doc
+        .nonconformities
+        .iter()
+        .map(|n| {
+            vec![
+                n.id.clone(),
+                opt(&n.title),
+                n.severity.unwrap_or_default().to_string(),
+                n.status.unwrap_or_default().to_string(),
+                n.state.to_string(),
+                opt(&n.source),
+                n.source_kind.unwrap_or_default().to_string(),
+                opt(&n.raised),
+                list(&n.against),
+                opt(&n.owner),
+                opt(&n.description),
+                opt(&n.correction),
+                opt(&n.root_cause),
+                n.actions.iter().map(action).collect::<Vec<_>>().join("\n"),
+                opt(&n.verified_by),
+                opt(&n.verified_on),
+                opt(&n.effectiveness),
+                list(&n.risks),
+            ]
+        })
+        .collect();
+    write(&header, &rows)
+}
+
+/// The columns of `management-reviews.csv`: the minutes, one row per entry of a review.
+pub const REVIEW_COLUMNS: [&str; 7] = [
+    "review", "held", "chair", "section", "item", "topic", "text",
+];
+
+/// `management-reviews.csv`: per review, one row per input of clause 9.3.2 (`section`
+/// `input`), then per decision and per action.
+pub fn management_reviews_doc_csv(doc: &ManagementReviewsDoc) -> String {
+    let header: Vec<String> = REVIEW_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for r in &doc.reviews {
+        let head = |section: &str, item: &str, topic: &str, text: String| {
+            vec![
+                r.id.clone(),
+                opt(&r.held),
+                opt(&r.chair),
+                section.to_string(),
+                item.to_string(),
+                topic.to_string(),
+                text,
+            ]
+        };
+        for i in &r.inputs {
+            rows.push(head("input", i.item, i.input, opt(&i.text)));
+        }
+        for (n, d) in r.decisions.iter().enumerate() {
+            rows.push(head("decision", &(n + 1).to_string(), "", d.clone()));
+        }
+        for (n, a) in r.actions.iter().enumerate() {
+            rows.push(head("action", &(n + 1).to_string(), "", action(a)));
+        }
+    }
     write(&header, &rows)
 }
 
@@ -351,9 +503,17 @@ mod tests {
 
     #[test]
     fn guard_prefixes_formula_starters() {
-        for bad in ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx"] {
             assert_eq!(guard(bad), format!("'{bad}"));
         }
+        // A carriage return is a line break once guarded.
+        assert_eq!(guard("\rx"), "'\nx");
+    }
+
+    #[test]
+    fn guard_shows_controls_and_bidi() {
+        assert_eq!(guard("a\u{1b}[2Jb"), "a\u{241b}[2Jb");
+        assert_eq!(guard("=\u{202e}1"), "'=<U+202E>1");
     }
 
     #[test]

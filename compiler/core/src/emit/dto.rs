@@ -6,9 +6,13 @@
 //! `snake_case`; every list is in a defined order (catalogue order for requirements, model
 //! order for items) and maps are `BTreeMap`s, so the same model always gives the same bytes.
 
+mod records;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+pub use self::records::*;
 
 use crate::facts::coverage::{Coverage, Grade};
 use crate::facts::soa::{Applicability, Reason, ReasonKind};
@@ -370,6 +374,9 @@ pub struct RiskEntry {
     pub acceptable: bool,
     /// The acceptance of the remaining risk, if recorded.
     pub accepted: Option<RiskAcceptance>,
+    /// Ids of the nonconformities raised against its treating controls (directly or through
+    /// an Annex A control they satisfy), in model order.
+    pub nonconformities: Vec<String>,
     /// The entities behind the ids above, for the emitters that link them (not serialised).
     #[serde(skip)]
     pub refs: RiskRefs,
@@ -386,6 +393,8 @@ pub struct RiskRefs {
     pub accepted_by: Option<EntityId>,
     /// Of `controls`, in their order.
     pub controls: Vec<EntityId>,
+    /// Of `nonconformities`.
+    pub nonconformities: Vec<EntityId>,
 }
 
 impl RiskEntry {
@@ -579,12 +588,24 @@ impl RiskRegisterDoc {
     pub fn new(model: &Model, facts: &Facts) -> RiskRegisterDoc {
         let method = model.risk_method.as_ref();
         let link_id = |l: &crate::model::Link| model.target(l).map(|e| e.id.clone());
+        // The nonconformities against each risk's controls.
+        let mut against: Vec<(EntityId, EntityId)> = Vec::new();
+        for f in &facts.records.findings {
+            for r in records::risks_of(model, facts, f.nc) {
+                against.push((r, f.nc));
+            }
+        }
         let mut risks = Vec::with_capacity(facts.register.risks.len());
         for assessed in &facts.register.risks {
             let Some(e) = model.entity(assessed.risk) else {
                 continue;
             };
             let Data::Risk(r) = &e.data else { continue };
+            let ncs: Vec<EntityId> = against
+                .iter()
+                .filter(|(risk, _)| *risk == assessed.risk)
+                .map(|(_, nc)| *nc)
+                .collect();
             risks.push(RiskEntry {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -613,11 +634,13 @@ impl RiskRegisterDoc {
                         until: a.until.map(|d| d.to_string()),
                     })
                 }),
+                nonconformities: ids(model, &ncs),
                 refs: RiskRefs {
                     risk: assessed.risk,
                     owner: r.owner.as_ref().and_then(|o| o.target),
                     accepted_by: r.accepted.as_ref().and_then(|a| a.who.target),
                     controls: r.controls.iter().filter_map(|l| l.target).collect(),
+                    nonconformities: ncs,
                 },
             });
         }

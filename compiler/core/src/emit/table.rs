@@ -11,12 +11,13 @@ const TITLE: usize = 48;
 const APPLICABLE: usize = 10;
 const STATUS: usize = 15;
 
-/// Cuts `s` to at most `width` characters, ending with `…` when cut; control characters
-/// become spaces so that every row stays on one line.
+/// Cuts `s` to at most `width` characters, ending with `…` when cut; line breaks and tabs
+/// become spaces so that every row stays on one line, and other control and bidirectional
+/// characters are shown by their stand-ins (`crate::text::visible`).
 fn cell(s: &str, width: usize) -> String {
-    let clean: String = s
+    let clean: String = crate::text::visible(s)
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
         .collect();
     if clean.chars().count() <= width {
         return clean;
@@ -113,7 +114,7 @@ pub fn coverage_doc_table(doc: &CoverageDoc) -> String {
         s.total, s.full, s.partial, s.none, s.not_applicable
     );
     for a in &doc.attribution {
-        let _ = writeln!(out, "{a}");
+        let _ = writeln!(out, "{}", crate::text::visible(a));
     }
     out
 }
@@ -172,6 +173,8 @@ mod tests {
         assert_eq!(cell("abcd", 3), "ab…");
         assert_eq!(cell("äöüß", 3), "äö…");
         assert_eq!(cell("a\nb", 5), "a b");
+        assert_eq!(cell("a\u{1b}[2J", 9), "a\u{241b}[2J");
+        assert_eq!(cell("\u{202e}x", 9), "<U+202E>x");
         assert_eq!(pad("ä", 3), "ä  ");
     }
 }

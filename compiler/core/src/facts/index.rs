@@ -1,15 +1,16 @@
 //! The reference index: the resolved ISMS as a petgraph graph, built once per analysis.
 //!
-//! Nodes are every entity, every requirement of every framework, and the places that refer
-//! without being entities (the `isms` and `scope` blocks, each `applicability` decision, each
-//! `mapping`). Each edge is one resolved reference, from where it is written to what it
+//! Nodes are every entity, every requirement of every framework, every management-system
+//! clause, and the places that refer without being entities (the `isms` and `scope` blocks,
+//! each `applicability` decision, each `mapping`). Each edge is one resolved reference, from where it is written to what it
 //! names, with the field that makes it and the span where it is written. So "what satisfies
 //! `A.5.17`", "which risks does `mfa` treat" and "who refers to `ciso`" are lookups of the
 //! edges at one node, never scans of the model; the SoA, the checks, the graph outputs and the
 //! language server all read it.
 //!
 //! Node indices are fixed: entity `i` is node `i`, requirement `j` is node `entities + j`,
-//! then the sites in the order of [`Site`]'s construction. Edges are added in model order,
+//! clause `k` is node `entities + requirements + k`, then the sites in the order of [`Site`]'s
+//! construction. Edges are added in model order,
 //! entity by entity, so every walk is deterministic.
 
 use std::fmt::Write as _;
@@ -20,7 +21,9 @@ use petgraph::Direction;
 
 use std::sync::OnceLock;
 
-use crate::model::{Data, EntityId, Link, Model, ReqId, ReqLink};
+use crate::model::{
+    ClauseId, ClauseLink, Data, EntityId, Link, Model, ReqId, ReqLink, Source, Subject,
+};
 use crate::source::{FileId, Span};
 
 /// A node of the index.
@@ -30,6 +33,8 @@ pub enum Node {
     Entity(EntityId),
     /// A requirement of a framework.
     Requirement(ReqId),
+    /// A management-system clause (`9.2`).
+    Clause(ClauseId),
     /// A place that refers without being an entity.
     Site(Site),
 }
@@ -50,9 +55,10 @@ pub enum Site {
 /// The field that makes a reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
-    /// `owner` of an asset, risk, control, policy, objective or the `isms` block.
+    /// `owner` of an asset, risk, control, policy, objective, nonconformity or the `isms`
+    /// block.
     Owner,
-    /// `lead` of a team.
+    /// `lead` of a team, the lead auditor of an audit.
     Lead,
     /// `members` of a team.
     Member,
@@ -74,8 +80,30 @@ pub enum Field {
     Satisfies,
     /// `approved` of a policy.
     ApprovedBy,
-    /// `covers` of a policy.
+    /// `covers` of a policy or an audit.
     Covers,
+    /// `auditors` of an audit.
+    Auditor,
+    /// `source` of a nonconformity: the audit or review that found it.
+    Source,
+    /// `against` of a nonconformity.
+    Against,
+    /// `owner` of an action of a nonconformity or a review.
+    Assignee,
+    /// `verified` of a nonconformity: who verified the effectiveness of its actions.
+    VerifiedBy,
+    /// `chair` of a review.
+    Chair,
+    /// `attendees` of a review.
+    Attendee,
+    /// `by` of a measurement result.
+    MeasuredBy,
+    /// `holders` of a role.
+    Holder,
+    /// `requires` of a role: the competences it requires.
+    NeedsCompetence,
+    /// `evidence` of a person: the competence it proves.
+    Proves,
     /// `controls` of an obligation: the controls it calls for.
     CallsFor,
     /// `controls` of an objective: the controls that serve it.
@@ -109,6 +137,17 @@ impl Field {
             Field::Satisfies => "satisfies",
             Field::ApprovedBy => "approved_by",
             Field::Covers => "covers",
+            Field::Auditor => "auditor",
+            Field::Source => "found_in",
+            Field::Against => "against",
+            Field::Assignee => "assigned_to",
+            Field::VerifiedBy => "verified_by",
+            Field::Chair => "chair",
+            Field::Attendee => "attendee",
+            Field::MeasuredBy => "measured_by",
+            Field::Holder => "holder",
+            Field::NeedsCompetence => "requires",
+            Field::Proves => "evidence_of",
             Field::CallsFor => "requires",
             Field::ServedBy => "served_by",
             Field::Includes => "includes",
@@ -135,6 +174,7 @@ pub struct RefIndex {
     graph: StableDiGraph<Node, Ref>,
     entities: usize,
     requirements: usize,
+    clauses: usize,
     decisions: usize,
     /// Edges whose source is an entity: the first this many (they are added first).
     entity_edges: usize,
@@ -150,7 +190,7 @@ impl RefIndex {
         sites.extend((0..model.decisions.len() as u32).map(Site::Decision));
         sites.extend((0..model.mappings.len() as u32).map(Site::Mapping));
         let mut graph = StableDiGraph::with_capacity(
-            model.entities.len() + model.requirements.len() + sites.len(),
+            model.entities.len() + model.requirements.len() + model.clauses.len() + sites.len(),
             model.entities.len() * 4,
         );
         for i in 0..model.entities.len() {
@@ -159,6 +199,9 @@ impl RefIndex {
         for j in 0..model.requirements.len() {
             graph.add_node(Node::Requirement(ReqId(j as u32)));
         }
+        for k in 0..model.clauses.len() {
+            graph.add_node(Node::Clause(ClauseId(k as u32)));
+        }
         for s in &sites {
             graph.add_node(Node::Site(*s));
         }
@@ -166,6 +209,7 @@ impl RefIndex {
             graph,
             entities: model.entities.len(),
             requirements: model.requirements.len(),
+            clauses: model.clauses.len(),
             decisions: model.decisions.len(),
             entity_edges: 0,
             by_place: OnceLock::new(),
@@ -174,8 +218,57 @@ impl RefIndex {
             let from = index.entity(EntityId(i as u32));
             let mut links: Vec<(Field, &Link)> = Vec::new();
             let mut reqs: Vec<(Field, &ReqLink)> = Vec::new();
+            let mut clauses: Vec<(Field, &ClauseLink)> = Vec::new();
             match &e.data {
-                Data::Person(_) | Data::Party(_) => {}
+                Data::Party(_) | Data::Competence(_) => {}
+                Data::Person(p) => {
+                    links.extend(p.evidence.iter().map(|q| (Field::Proves, &q.competence)));
+                }
+                Data::Audit(a) => {
+                    links.extend(a.lead.iter().map(|l| (Field::Lead, l)));
+                    links.extend(a.auditors.iter().map(|l| (Field::Auditor, l)));
+                    subjects(
+                        Field::Covers,
+                        &a.covers,
+                        &mut links,
+                        &mut reqs,
+                        &mut clauses,
+                    );
+                }
+                Data::Nonconformity(n) => {
+                    if let Some(Source::Record(l)) = &n.source {
+                        links.push((Field::Source, l));
+                    }
+                    subjects(
+                        Field::Against,
+                        &n.against,
+                        &mut links,
+                        &mut reqs,
+                        &mut clauses,
+                    );
+                    links.extend(n.owner.iter().map(|l| (Field::Owner, l)));
+                    links.extend(
+                        n.actions
+                            .iter()
+                            .filter_map(|a| a.owner.as_ref())
+                            .map(|l| (Field::Assignee, l)),
+                    );
+                    links.extend(n.verified.iter().map(|s| (Field::VerifiedBy, &s.who)));
+                }
+                Data::Review(r) => {
+                    links.extend(r.chair.iter().map(|l| (Field::Chair, l)));
+                    links.extend(r.attendees.iter().map(|l| (Field::Attendee, l)));
+                    links.extend(
+                        r.actions
+                            .iter()
+                            .filter_map(|a| a.owner.as_ref())
+                            .map(|l| (Field::Assignee, l)),
+                    );
+                }
+                Data::Role(r) => {
+                    links.extend(r.holders.iter().map(|l| (Field::Holder, l)));
+                    links.extend(r.requires.iter().map(|l| (Field::NeedsCompetence, l)));
+                }
                 Data::Team(t) => {
                     links.extend(t.lead.iter().map(|l| (Field::Lead, l)));
                     links.extend(t.members.iter().map(|l| (Field::Member, l)));
@@ -196,6 +289,12 @@ impl RefIndex {
                     links.extend(c.owner.iter().map(|l| (Field::Owner, l)));
                     links.extend(c.policies.iter().map(|l| (Field::Policy, l)));
                     reqs.extend(c.satisfies.iter().map(|r| (Field::Satisfies, r)));
+                    links.extend(
+                        c.results
+                            .iter()
+                            .filter_map(|r| r.by.as_ref())
+                            .map(|l| (Field::MeasuredBy, l)),
+                    );
                 }
                 Data::Policy(p) => {
                     links.extend(p.owner.iter().map(|l| (Field::Owner, l)));
@@ -209,6 +308,12 @@ impl RefIndex {
                 Data::Objective(o) => {
                     links.extend(o.owner.iter().map(|l| (Field::Owner, l)));
                     links.extend(o.controls.iter().map(|l| (Field::ServedBy, l)));
+                    links.extend(
+                        o.results
+                            .iter()
+                            .filter_map(|r| r.by.as_ref())
+                            .map(|l| (Field::MeasuredBy, l)),
+                    );
                 }
             }
             for (field, l) in links {
@@ -216,6 +321,9 @@ impl RefIndex {
             }
             for (field, r) in reqs {
                 index.req_link(from, r, field);
+            }
+            for (field, c) in clauses {
+                index.clause_link(from, c, field);
             }
         }
         index.entity_edges = index.graph.edge_count();
@@ -276,6 +384,24 @@ impl RefIndex {
         }
     }
 
+    fn clause_link(&mut self, from: NodeIndex, c: &ClauseLink, field: Field) {
+        if let Some(t) = c.target {
+            let to = self.clause(t);
+            self.graph.add_edge(
+                from,
+                to,
+                Ref {
+                    field,
+                    span: c.span,
+                },
+            );
+        }
+    }
+
+    fn clause(&self, id: ClauseId) -> NodeIndex {
+        NodeIndex::new(self.entities + self.requirements + id.0 as usize)
+    }
+
     fn entity(&self, id: EntityId) -> NodeIndex {
         NodeIndex::new(id.0 as usize)
     }
@@ -291,7 +417,7 @@ impl RefIndex {
             Site::Decision(i) => 2 + i as usize,
             Site::Mapping(i) => 2 + self.decisions + i as usize,
         };
-        NodeIndex::new(self.entities + self.requirements + at)
+        NodeIndex::new(self.entities + self.requirements + self.clauses + at)
     }
 
     /// The node index of `node`.
@@ -299,6 +425,7 @@ impl RefIndex {
         match node {
             Node::Entity(e) => self.entity(e),
             Node::Requirement(r) => self.requirement(r),
+            Node::Clause(c) => self.clause(c),
             Node::Site(s) => self.site(s),
         }
     }
@@ -410,6 +537,7 @@ impl RefIndex {
             .map(|i| Node::Entity(EntityId(i as u32)))
             .collect();
         let mut seen = vec![false; self.requirements];
+        let mut seen_clauses = vec![false; self.clauses];
         let mut edges = Vec::with_capacity(self.entity_edges);
         for e in (&self.graph).edge_references().take(self.entity_edges) {
             let (Some(a), Some(b)) = (
@@ -418,12 +546,15 @@ impl RefIndex {
             ) else {
                 continue;
             };
-            if let Node::Requirement(r) = b {
-                if let Some(s) = seen.get_mut(r.0 as usize) {
-                    if !*s {
-                        *s = true;
-                        nodes.push(*b);
-                    }
+            let first = match b {
+                Node::Requirement(r) => seen.get_mut(r.0 as usize),
+                Node::Clause(c) => seen_clauses.get_mut(c.0 as usize),
+                _ => None,
+            };
+            if let Some(s) = first {
+                if !*s {
+                    *s = true;
+                    nodes.push(*b);
                 }
             }
             edges.push((*a, *b, e.weight().field));
@@ -454,6 +585,14 @@ impl RefIndex {
                         "requirement",
                     )
                 }
+                None => (String::new(), String::new(), ""),
+            },
+            Node::Clause(id) => match model.clause(id) {
+                Some(c) => (
+                    format!("{}/clause {}", c.framework, c.id),
+                    format!("clause {}\n{}", c.id, c.title),
+                    "clause",
+                ),
                 None => (String::new(), String::new(), ""),
             },
             Node::Site(_) => (String::new(), String::new(), ""),
@@ -512,15 +651,72 @@ impl RefIndex {
     }
 }
 
+/// Sorts the references of a list of subjects by what they name.
+fn subjects<'a>(
+    field: Field,
+    list: &'a [Subject],
+    links: &mut Vec<(Field, &'a Link)>,
+    reqs: &mut Vec<(Field, &'a ReqLink)>,
+    clauses: &mut Vec<(Field, &'a ClauseLink)>,
+) {
+    for s in list {
+        match s {
+            Subject::Clause(c) => clauses.push((field, c)),
+            Subject::Requirement(r) => reqs.push((field, r)),
+            Subject::Entity(l) => links.push((field, l)),
+        }
+    }
+}
+
+/// Text for a quoted DOT string: `\\` and `"` escaped, a line break as `\\n`, control and
+/// bidirectional characters shown by their stand-ins (`crate::text::visible`).
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::text::visible(s)
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
 
+/// Text for a quoted Mermaid label. Mermaid decodes `#name;` and `#123;` entity codes in
+/// labels, so `#` itself is written as an entity first (else `#lt;script#gt;` would become a
+/// tag), then `"`, `<`, `>`, `&` and `;` (which ends a statement) as entities, a line break
+/// as `<br/>`, and control and bidirectional characters by their stand-ins.
 fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace('\n', "<br/>")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in crate::text::visible(s).chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            ';' => out.push_str("#59;"),
+            '`' => out.push_str("#96;"),
+            '\n' => out.push_str("<br/>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mermaid_labels_hold_no_markup() {
+        assert_eq!(
+            mermaid_escape("#lt;script#gt; \"a\"; <b>&`x`"),
+            "#35;lt#59;script#35;gt#59; #quot;a#quot;#59; #lt;b#gt;#amp;#96;x#96;"
+        );
+        assert_eq!(
+            mermaid_escape("a\nb\u{1b}\u{202e}"),
+            "a<br/>b\u{241b}#lt;U+202E#gt;"
+        );
+    }
+
+    #[test]
+    fn dot_strings_hold_no_raw_controls() {
+        assert_eq!(dot_escape("a\"b\\\n\u{7}"), "a\\\"b\\\\\\n\u{2407}");
+    }
 }

@@ -63,7 +63,7 @@ pub(super) fn item(a: &Item, b: &Item) -> Result<(), String> {
     let head = |h: &Option<HeadName>| -> Vec<String> {
         match h {
             None => Vec::new(),
-            Some(HeadName::Id(n)) => vec![n.text.clone()],
+            Some(HeadName::Id(n)) => vec![n.text.to_string()],
             Some(HeadName::Framework(f)) => vec![f.key.clone()],
             Some(HeadName::Mapping(x, y)) => vec![x.key.clone(), "->".into(), y.key.clone()],
         }
@@ -107,8 +107,8 @@ fn entry(a: &Entry, b: &Entry) -> Result<(), String> {
             let words = |s: &crate::syntax::ast::Statement| {
                 (
                     s.framework.as_ref().map(|f| f.key.clone()),
-                    s.subject.text.clone(),
-                    s.verb.text.clone(),
+                    s.subject.text.to_string(),
+                    s.verb.text.to_string(),
                 )
             };
             if words(x) != words(y) {
@@ -122,7 +122,7 @@ fn entry(a: &Entry, b: &Entry) -> Result<(), String> {
         }
         (Entry::Error(x), Entry::Error(y)) => {
             let names = |e: &crate::syntax::ast::ErrorEntry| -> Vec<String> {
-                e.names.iter().map(|n| n.text.clone()).collect()
+                e.names.iter().map(|n| n.text.to_string()).collect()
             };
             if names(x) != names(y) {
                 return Err(differ("broken entry", names(x), names(y)));

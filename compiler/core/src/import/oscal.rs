@@ -104,14 +104,18 @@ fn make_name(s: &str) -> String {
     make_id(s).replace('.', "_")
 }
 
-/// One line, blanks collapsed, control characters dropped.
+/// One line, blanks collapsed, control characters dropped, bidirectional formatting
+/// characters written as their code points (`<U+202E>`), so the `.isms` text shows what it
+/// holds.
 fn one_line(s: &str) -> String {
-    s.split_whitespace()
+    let line: String = s
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
         .filter(|c| !c.is_control())
-        .collect()
+        .collect();
+    crate::text::visible(&line).into_owned()
 }
 
 /// A string literal of the language.

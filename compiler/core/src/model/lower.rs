@@ -8,11 +8,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Asset, AssetType, Classification, Clause, Context, Control, ControlStatus, Data, Decision,
-    Documented, Entity, EntityId, Evidence, Framework, Isms, Kind, KindSet, Link, Mapping,
-    MappingLink, Model, Objective, Obligation, ObligationKind, Party, Person, Policy, Rating,
-    Relation, ReqId, ReqLink, Requirement, Risk, RiskMethod, Scale, Scope, SignOff, Spanned, Team,
-    Text, Treatment, Verdict, Word, OWNER,
+    Action, Asset, AssetType, Audit, Classification, Clause, ClauseId, ClauseLink, Competence,
+    Context, Control, ControlStatus, Data, Decision, Documented, Entity, EntityId, Evidence,
+    EvidenceKind, FindingSeverity, FindingStatus, Framework, Isms, Kind, KindSet, Link, Mapping,
+    MappingLink, Measurement, Model, Nonconformity, Objective, Obligation, ObligationKind, Party,
+    Person, Policy, Qualification, Rating, Relation, ReqId, ReqLink, Requirement, Review,
+    ReviewInputs, Risk, RiskMethod, Role, Scale, Scope, SignOff, Source, SourceKind, Spanned,
+    Subject, Team, Text, Treatment, Verdict, Word, OWNER, REVIEW_INPUTS,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -26,8 +28,27 @@ pub struct AuxFiles {
     pub loaded: HashMap<String, crate::source::FileId>,
     /// Project-relative paths that resolve outside the project (through a link).
     pub outside: HashSet<String>,
-    /// Project-relative paths that exist but cannot be read as text, with the reason.
-    pub unreadable: HashMap<String, String>,
+    /// Project-relative paths that exist but could not be read, with why.
+    pub failed: HashMap<String, AuxError>,
+}
+
+/// Why a file named by `file(...)` that exists was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuxError {
+    /// Not a readable regular file (a folder, a pipe, no permission, …): the reason (E0011).
+    Unreadable(String),
+    /// Larger than the limit, in bytes (E0013).
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8: where the first invalid byte is (E0012).
+    NotUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
 }
 
 /// Why a `file(...)` path is refused before the file system is asked.
@@ -105,7 +126,16 @@ pub enum Ty {
     Pairs(KindSet),
     /// A list of names.
     Words,
+    /// `true` or `false`.
+    Bool,
+    /// Clauses, requirements and items of these kinds, in one list (what an audit covers).
+    Subjects(KindSet),
+    /// Where a nonconformity was found: an audit or a review, or a [`SourceKind`] word.
+    Source,
 }
+
+/// What an audit or a nonconformity's `source` may name.
+const SOURCE_RECORD: KindSet = KindSet::of(&[Kind::Audit, Kind::Review]);
 
 impl Ty {
     /// What it takes, in words ("a person or team id", "one of `planned`, …").
@@ -140,6 +170,21 @@ impl Ty {
             Ty::Scale => "a scale such as `scale { low = 1, high = 2 }`".into(),
             Ty::Pairs(_) => "a list of `id: \"reason\"` pairs".into(),
             Ty::Words => "a list of names".into(),
+            Ty::Bool => "`true` or `false`".into(),
+            Ty::Subjects(k) => format!(
+                "a list of clauses (`8`, `\"9.2\"`), requirements (`A.5.17`) and ids of {}",
+                k.describe()
+                    .trim_start_matches("a ")
+                    .trim_start_matches("an ")
+            ),
+            Ty::Source => format!(
+                "the id of an audit or a review, or one of {}",
+                SourceKind::WORDS
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -175,7 +220,8 @@ impl FieldSpec {
 pub fn body_fields(path: &[&str]) -> Option<(&'static [FieldSpec], &'static [&'static str])> {
     let table: (&'static [FieldSpec], &'static [&'static str]) = match path {
         ["isms"] => (ISMS_FIELDS, &[]),
-        ["person"] => (PERSON_FIELDS, &[]),
+        ["person"] => (PERSON_FIELDS, PERSON_BLOCKS),
+        ["person", "evidence"] => (QUALIFICATION_FIELDS, &[]),
         ["team"] => (TEAM_FIELDS, &[]),
         ["party"] => (PARTY_FIELDS, &[]),
         ["asset"] => (ASSET_FIELDS, &[]),
@@ -186,10 +232,18 @@ pub fn body_fields(path: &[&str]) -> Option<(&'static [FieldSpec], &'static [&'s
         ["risk", "residual"] => (RESIDUAL_FIELDS, &[]),
         ["control"] => (CONTROL_FIELDS, CONTROL_BLOCKS),
         ["control", "evidence"] => (EVIDENCE_FIELDS, &[]),
+        ["control", "result"] | ["objective", "result"] => (RESULT_FIELDS, &[]),
         ["policy"] => (POLICY_FIELDS, &[]),
         ["obligation"] => (OBLIGATION_FIELDS, &[]),
         ["context"] => (CONTEXT_FIELDS, &[]),
-        ["objective"] => (OBJECTIVE_FIELDS, &[]),
+        ["objective"] => (OBJECTIVE_FIELDS, OBJECTIVE_BLOCKS),
+        ["audit"] => (AUDIT_FIELDS, &[]),
+        ["nonconformity"] => (NONCONFORMITY_FIELDS, NONCONFORMITY_BLOCKS),
+        ["nonconformity", "action"] | ["review", "action"] => (ACTION_FIELDS, &[]),
+        ["review"] => (REVIEW_FIELDS, REVIEW_BLOCKS),
+        ["review", "inputs"] => (INPUT_FIELDS, &[]),
+        ["role"] => (ROLE_FIELDS, &[]),
+        ["competence"] => (COMPETENCE_FIELDS, &[]),
         _ => return None,
     };
     Some(table)
@@ -245,6 +299,40 @@ pub fn field_doc(path: &[&str], field: &str) -> &'static str {
         ("control", Some(_), "at") => "Where the evidence is kept (a URL or a place).",
         ("control", Some(_), "collected") => "When the evidence was last collected.",
         ("control", Some(_), "every") => "How often it must be collected (W0603 when older).",
+        (_, Some("result"), "measured") => "When the result was measured (clause 9.1).",
+        (_, Some("result"), "value") => "The value measured.",
+        (_, Some("result"), "met") => "Whether the target was met.",
+        (_, Some("result"), "by") => "Who measured or evaluated it.",
+        ("person", Some(_), "kind") => "What the evidence of competence is: education, training, experience …",
+        ("person", Some(_), "obtained") => "When the competence was obtained.",
+        ("person", Some(_), "expires") => "When it expires (a certificate, a training to renew).",
+        ("person", Some(_), "at") => "Where the evidence is kept.",
+        ("audit", _, "planned") => "When the audit is planned (clause 9.2.2).",
+        ("audit", _, "performed") => "When it was performed; an audit without it is planned.",
+        ("audit", _, "lead") => "The lead auditor.",
+        ("audit", _, "auditors") => "The other auditors.",
+        ("audit", _, "covers") => "The clauses, Annex A controls and project items the audit covers.",
+        ("audit", _, "criteria") => "The audit criteria.",
+        ("audit", _, "report") => "The audit report: a string, a text block or `file(\"…\")`.",
+        ("nonconformity", None, "source") => "Where the finding comes from: an audit or review by id, or certification, incident …",
+        ("nonconformity", None, "raised") => "When it was raised.",
+        ("nonconformity", None, "severity") => "How severe it is: major, minor, observation or opportunity.",
+        ("nonconformity", None, "against") => "What it was raised against: clauses, controls, project items.",
+        ("nonconformity", None, "correction") => "The correction: what was done about the nonconformity itself (10.2 a).",
+        ("nonconformity", None, "root_cause") => "Its cause, as evaluated (10.2 b).",
+        ("nonconformity", None, "status") => "Where it stands: open or closed.",
+        ("nonconformity", None, "verified") => "Who verified the effectiveness of the corrective action, and when (10.2 d).",
+        ("nonconformity", None, "effectiveness") => "What the verification found.",
+        (_, Some("action"), "due") => "When the action is due (overdue actions are reported).",
+        (_, Some("action"), "done") => "When it was done.",
+        ("review", None, "held") => "When the management review was held (clause 9.3).",
+        ("review", None, "chair") => "Who chaired it (top management).",
+        ("review", None, "attendees") => "Who attended.",
+        ("review", None, "decisions") => "Its decisions (9.3.3).",
+        ("review", None, "minutes") => "The minutes: a string, a text block or `file(\"…\")`.",
+        ("review", Some(_), _) => "What the review considered on this input of clause 9.3.2.",
+        ("role", _, "holders") => "The people and teams who hold the role.",
+        ("role", _, "requires") => "The competences the role requires (clause 7.2).",
         ("policy", _, "approved") => "Who approved the policy, and when.",
         ("policy", _, "review") => "The review interval, counted from the approval (W0601 when overdue).",
         ("policy", _, "covers") => "The requirements the policy covers.",
@@ -267,7 +355,15 @@ pub fn field_doc(path: &[&str], field: &str) -> &'static str {
 /// Nested blocks of a risk.
 const RISK_BLOCKS: &[&str] = &["residual"];
 /// Nested blocks of a control.
-const CONTROL_BLOCKS: &[&str] = &["evidence"];
+const CONTROL_BLOCKS: &[&str] = &["evidence", "result"];
+/// Nested blocks of a person: evidence of competence.
+const PERSON_BLOCKS: &[&str] = &["evidence"];
+/// Nested blocks of an objective: its measurement results.
+const OBJECTIVE_BLOCKS: &[&str] = &["result"];
+/// Nested blocks of a nonconformity: its corrective actions.
+const NONCONFORMITY_BLOCKS: &[&str] = &["action"];
+/// Nested blocks of a management review: the inputs of 9.3.2 and the actions decided.
+const REVIEW_BLOCKS: &[&str] = &["inputs", "action"];
 /// Nested blocks of the risk method.
 const RISK_METHOD_BLOCKS: &[&str] = &["matrix"];
 
@@ -293,6 +389,11 @@ const ASSET: KindSet = KindSet::of(&[Kind::Asset]);
 const CONTROL: KindSet = KindSet::of(&[Kind::Control]);
 const POLICY: KindSet = KindSet::of(&[Kind::Policy]);
 const SCOPE_MEMBER: KindSet = KindSet::of(&[Kind::Team, Kind::Party, Kind::Asset]);
+const COMPETENCE: KindSet = KindSet::of(&[Kind::Competence]);
+/// What an audit covers besides clauses and requirements.
+const AUDITED: KindSet = KindSet::of(&[Kind::Control, Kind::Policy]);
+/// What a nonconformity may be against besides clauses and requirements.
+const AGAINST: KindSet = KindSet::of(&[Kind::Control, Kind::Policy, Kind::Objective]);
 
 /// Asset types.
 const FORMS: &[&str] = &["available", "retain", "produce", "determined"];
@@ -355,7 +456,79 @@ const CONTROL_FIELDS: &[FieldSpec] = &[
     f("due", Ty::Date),
     f("policy", Ty::Refs(POLICY)),
     f("description", Ty::Str),
+    f("measure", Ty::Str),
+    f("target", Ty::Str),
 ];
+const RESULT_FIELDS: &[FieldSpec] = &[
+    req("measured", Ty::Date),
+    req("value", Ty::Str),
+    req("met", Ty::Bool),
+    f("by", Ty::Ref(OWNER)),
+    f("description", Ty::Str),
+];
+const QUALIFICATION_FIELDS: &[FieldSpec] = &[
+    f("kind", Ty::Enum(EvidenceKind::WORDS)),
+    f("obtained", Ty::Date),
+    f("expires", Ty::Date),
+    f("at", Ty::Str),
+    f("description", Ty::Str),
+];
+const AUDIT_FIELDS: &[FieldSpec] = &[
+    f("planned", Ty::Date),
+    f("performed", Ty::Date),
+    req("lead", Ty::Ref(PERSON)),
+    f("auditors", Ty::Refs(PERSON)),
+    f("covers", Ty::Subjects(AUDITED)),
+    f("criteria", Ty::Str),
+    f("report", Ty::Text),
+    f("description", Ty::Str),
+];
+const NONCONFORMITY_FIELDS: &[FieldSpec] = &[
+    req("source", Ty::Source),
+    req("raised", Ty::Date),
+    req("severity", Ty::Enum(FindingSeverity::WORDS)),
+    f("against", Ty::Subjects(AGAINST)),
+    req("owner", Ty::Ref(OWNER)),
+    f("description", Ty::Str),
+    f("correction", Ty::Str),
+    f("root_cause", Ty::Str),
+    req("status", Ty::Enum(FindingStatus::WORDS)),
+    f("verified", Ty::SignOff),
+    f("effectiveness", Ty::Str),
+];
+const ACTION_FIELDS: &[FieldSpec] = &[
+    req("owner", Ty::Ref(OWNER)),
+    req("due", Ty::Date),
+    f("done", Ty::Date),
+    f("description", Ty::Str),
+];
+const REVIEW_FIELDS: &[FieldSpec] = &[
+    req("held", Ty::Date),
+    req("chair", Ty::Ref(PERSON)),
+    f("attendees", Ty::Refs(PERSON)),
+    f("decisions", Ty::Strs),
+    f("minutes", Ty::Text),
+    f("description", Ty::Str),
+];
+/// One field per input of [`REVIEW_INPUTS`], in its order.
+const INPUT_FIELDS: &[FieldSpec] = &[
+    f("previous_actions", Ty::Text),
+    f("issues", Ty::Text),
+    f("party_needs", Ty::Text),
+    f("nonconformities", Ty::Text),
+    f("monitoring", Ty::Text),
+    f("audits", Ty::Text),
+    f("objectives", Ty::Text),
+    f("party_feedback", Ty::Text),
+    f("risks", Ty::Text),
+    f("improvement", Ty::Text),
+];
+const ROLE_FIELDS: &[FieldSpec] = &[
+    f("holders", Ty::Refs(OWNER)),
+    f("requires", Ty::Refs(COMPETENCE)),
+    f("description", Ty::Str),
+];
+const COMPETENCE_FIELDS: &[FieldSpec] = &[f("description", Ty::Str)];
 const EVIDENCE_FIELDS: &[FieldSpec] = &[
     f("at", Ty::Str),
     f("collected", Ty::Date),
@@ -396,6 +569,7 @@ const DOCUMENTED_FIELDS: &[FieldSpec] = &[
     f("clause", Ty::Str),
     req("form", Ty::Enum(FORMS)),
     f("expressed_by", Ty::Words),
+    f("recorded_by", Ty::Words),
 ];
 
 /// Item keywords that are not named entities.
@@ -429,6 +603,9 @@ enum FV {
     Scale(Scale),
     Pairs(Vec<(Link, String)>),
     Words(Vec<Word>),
+    Bool(bool),
+    Subjects(Vec<Subject>),
+    Source(Source),
 }
 
 /// The checked fields of one body.
@@ -466,6 +643,9 @@ impl Fields {
     take!(scale, Scale, Scale);
     take!(pairs, Pairs, Vec<(Link, String)>);
     take!(words, Words, Vec<Word>);
+    take!(boolean, Bool, bool);
+    take!(subjects, Subjects, Vec<Subject>);
+    take!(source, Source, Source);
     fn frameworks(&mut self, name: &str) -> Option<Vec<(String, Span)>> {
         match self.take(name)? {
             FV::Frameworks(v) => Some(v),
@@ -498,6 +678,39 @@ pub fn lower(
     for file in files {
         for item in &file.items {
             cx.item(item);
+        }
+    }
+    cx.model
+}
+
+/// [`lower`], consuming the trees: each item is freed once it is lowered, so the trees and the
+/// model never take their full size together (the batch commands' path).
+pub fn lower_owned(
+    sources: &SourceMap,
+    files: Vec<std::sync::Arc<ast::File>>,
+    aux: &AuxFiles,
+    diags: &mut Diagnostics,
+) -> Model {
+    let mut cx = Lower {
+        sources,
+        aux,
+        diags,
+        model: Model::default(),
+        singletons: HashMap::new(),
+        classification_seen: false,
+    };
+    for file in files {
+        match std::sync::Arc::try_unwrap(file) {
+            Ok(file) => {
+                for item in file.items {
+                    cx.item(&item);
+                }
+            }
+            Err(shared) => {
+                for item in &shared.items {
+                    cx.item(item);
+                }
+            }
         }
     }
     cx.model
@@ -756,7 +969,7 @@ impl Lower<'_> {
     fn shadow_name(&mut self, n: &ast::Name) {
         let (framework, id) = match n.text.split_once('/') {
             Some((f, id)) if f.contains(':') => (Some(f.to_string()), id.to_string()),
-            _ => (None, n.text.clone()),
+            _ => (None, n.text.to_string()),
         };
         self.model.shadowed.push(ReqLink {
             framework,
@@ -772,13 +985,13 @@ impl Lower<'_> {
         let mut one = |this: &mut Self, v: &Value| match &v.kind {
             ValueKind::Ref(n) => {
                 this.shadow_name(n);
-                out.push(n.text.clone());
+                out.push(n.text.to_string());
             }
             ValueKind::Qualified(q) => {
                 let (framework, id) = (&q.framework, &q.id);
                 this.model.shadowed.push(ReqLink {
                     framework: Some(framework.key.clone()),
-                    id: id.text.clone(),
+                    id: id.text.to_string(),
                     span: v.span,
                     target: None,
                 });
@@ -903,13 +1116,13 @@ impl Lower<'_> {
                     match &e.kind {
                         ValueKind::Ref(n) => out.push(ReqLink {
                             framework: None,
-                            id: n.text.clone(),
+                            id: n.text.to_string(),
                             span: n.span,
                             target: None,
                         }),
                         ValueKind::Qualified(q) => out.push(ReqLink {
                             framework: Some(q.framework.key.clone()),
-                            id: q.id.text.clone(),
+                            id: q.id.text.to_string(),
                             span: e.span,
                             target: None,
                         }),
@@ -985,6 +1198,55 @@ impl Lower<'_> {
                 }
                 FV::Words(out)
             }
+            (Ty::Bool, ValueKind::Bool(b)) => FV::Bool(*b),
+            (Ty::Subjects(k), _) => {
+                let mut out = Vec::new();
+                for e in as_list(v) {
+                    match &e.kind {
+                        ValueKind::Int(n) => out.push(Subject::Clause(ClauseLink {
+                            id: n.to_string(),
+                            span: e.span,
+                            target: None,
+                        })),
+                        ValueKind::Str(s) if !s.block => out.push(Subject::Clause(ClauseLink {
+                            id: s.value.trim().to_string(),
+                            span: e.span,
+                            target: None,
+                        })),
+                        // Ids of items never hold a `.`; requirement ids of the standard do.
+                        ValueKind::Ref(n) if n.text.contains('.') => {
+                            out.push(Subject::Requirement(ReqLink {
+                                framework: None,
+                                id: n.text.to_string(),
+                                span: n.span,
+                                target: None,
+                            }))
+                        }
+                        ValueKind::Ref(n) => out.push(Subject::Entity(link(n, k))),
+                        ValueKind::Qualified(q) => out.push(Subject::Requirement(ReqLink {
+                            framework: Some(q.framework.key.clone()),
+                            id: q.id.text.to_string(),
+                            span: e.span,
+                            target: None,
+                        })),
+                        _ => self.wrong_type(
+                            &e,
+                            &format!(
+                                "a clause (`8`, `\"9.2\"`), a requirement (`A.5.17`) or {} id",
+                                k.describe()
+                            ),
+                        ),
+                    }
+                }
+                FV::Subjects(out)
+            }
+            (Ty::Source, ValueKind::Ref(n)) => match SourceKind::parse(&n.text) {
+                Some(kind) => FV::Source(Source::Kind(Spanned {
+                    value: kind,
+                    span: n.span,
+                })),
+                None => FV::Source(Source::Record(link(n, SOURCE_RECORD))),
+            },
             _ => {
                 self.wrong_type(v, &spec.ty.describe());
                 return None;
@@ -1013,7 +1275,7 @@ impl Lower<'_> {
                 );
                 continue;
             };
-            if let Some(first) = seen.get(&field.name.text) {
+            if let Some(first) = seen.get(field.name.text.as_str()) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0205,
@@ -1026,7 +1288,7 @@ impl Lower<'_> {
                 );
                 continue;
             }
-            seen.insert(field.name.text.clone(), field.name.span);
+            seen.insert(field.name.text.to_string(), field.name.span);
             match field.value.kind {
                 ValueKind::Int(n) => scale.levels.push((word(&field.name), n)),
                 _ => self.wrong_type(&field.value, "an integer"),
@@ -1061,16 +1323,31 @@ impl Lower<'_> {
                 return None;
             }
         };
-        if let Some(why) = self.aux.unreadable.get(&rel) {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::E0206,
+        if let Some(failure) = self.aux.failed.get(&rel) {
+            let d = match failure {
+                AuxError::Unreadable(why) => Diagnostic::new(
+                    Code::E0011,
                     path.span,
                     format!("file `{rel}` cannot be read: {why}"),
                 )
                 .primary_label("unreadable")
-                .help("`file(...)` reads UTF-8 text files such as markdown"),
-            );
+                .help("`file(...)` reads regular UTF-8 text files inside the project, such as markdown"),
+                AuxError::TooLarge { limit } => Diagnostic::new(
+                    Code::E0013,
+                    path.span,
+                    format!("file `{rel}` is larger than the limit of {}", crate::manifest::size(*limit)),
+                )
+                .primary_label("too large")
+                .help("set a higher limit with `[limits] file = \"…\"` in `isms.toml` (at most 1 GiB), or split the text"),
+                AuxError::NotUtf8 { line, column } => Diagnostic::new(
+                    Code::E0012,
+                    path.span,
+                    format!("file `{rel}` is not UTF-8 text (the first invalid byte is at line {line}, column {column})"),
+                )
+                .primary_label("not UTF-8")
+                .help("save the file as UTF-8; `file(...)` reads text such as markdown, not documents such as PDF or Word files"),
+            };
+            self.diags.push(d);
             return None;
         }
         let Some(id) = self.aux.loaded.get(&rel).copied() else {
@@ -1089,7 +1366,7 @@ impl Lower<'_> {
             content: self
                 .sources
                 .get(id)
-                .map(|f| f.text.clone())
+                .map(|f| f.text.to_string())
                 .unwrap_or_default(),
             path: Some(rel),
             span,
@@ -1134,10 +1411,15 @@ impl Lower<'_> {
         }
         let data = match kind {
             Kind::Person => {
-                let (mut fl, _) = self.read_fields(item, PERSON_FIELDS, &[]);
+                let (mut fl, blocks) = self.read_fields(item, PERSON_FIELDS, PERSON_BLOCKS);
+                let evidence = blocks
+                    .into_iter()
+                    .filter_map(|b| self.qualification(b))
+                    .collect();
                 Data::Person(Person {
                     role: fl.str("role"),
                     email: fl.str("email"),
+                    evidence,
                 })
             }
             Kind::Team => {
@@ -1191,17 +1473,36 @@ impl Lower<'_> {
                 })
             }
             Kind::Objective => {
-                let (mut fl, _) = self.read_fields(item, OBJECTIVE_FIELDS, &[]);
+                let (mut fl, blocks) = self.read_fields(item, OBJECTIVE_FIELDS, OBJECTIVE_BLOCKS);
+                let results = blocks.into_iter().map(|b| self.result(b)).collect();
                 Data::Objective(Objective {
                     owner: fl.link("owner"),
                     measure: fl.str("measure"),
                     target: fl.str("target"),
                     due: fl.date("due"),
                     controls: fl.links("controls").unwrap_or_default(),
+                    results,
+                })
+            }
+            Kind::Audit => Data::Audit(Box::new(self.audit(item))),
+            Kind::Nonconformity => Data::Nonconformity(Box::new(self.nonconformity(item))),
+            Kind::Review => Data::Review(Box::new(self.review(item))),
+            Kind::Role => {
+                let (mut fl, _) = self.read_fields(item, ROLE_FIELDS, &[]);
+                Data::Role(Role {
+                    holders: fl.links("holders").unwrap_or_default(),
+                    requires: fl.links("requires").unwrap_or_default(),
+                    description: fl.str("description"),
+                })
+            }
+            Kind::Competence => {
+                let (mut fl, _) = self.read_fields(item, COMPETENCE_FIELDS, &[]);
+                Data::Competence(Competence {
+                    description: fl.str("description"),
                 })
             }
         };
-        if let Some(&first) = self.model.index.get(&id.text) {
+        if let Some(&first) = self.model.index.get(id.text.as_str()) {
             let prev = &self.model.entities[first.0 as usize];
             self.diags.push(
                 Diagnostic::new(
@@ -1216,10 +1517,10 @@ impl Lower<'_> {
             return;
         }
         let eid = EntityId(self.model.entities.len() as u32);
-        self.model.index.insert(id.text.clone(), eid);
+        self.model.index.insert(id.text.to_string(), eid);
         self.model.entities.push(Entity {
             kind,
-            id: id.text.clone(),
+            id: id.text.to_string(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             id_span: id.span,
             span: item.span,
@@ -1282,7 +1583,12 @@ impl Lower<'_> {
     fn control(&mut self, item: &Item) -> Control {
         let (mut fl, blocks) = self.read_fields(item, CONTROL_FIELDS, CONTROL_BLOCKS);
         let mut evidence = Vec::new();
+        let mut results = Vec::new();
         for b in blocks {
+            if b.keyword.text == "result" {
+                results.push(self.result(b));
+                continue;
+            }
             if let Some(n) = &b.name {
                 self.diags.push(
                     Diagnostic::new(Code::E0108, n.span(), "`evidence` takes a title, not an id")
@@ -1318,6 +1624,199 @@ impl Lower<'_> {
             policies: fl.links("policy").unwrap_or_default(),
             description: fl.str("description"),
             evidence,
+            measure: fl.str("measure"),
+            target: fl.str("target"),
+            results,
+        }
+    }
+
+    /// A block that takes an optional title and no id (`result "Q3 2026" { … }`): reports an
+    /// id, and a missing title when `title_required`.
+    fn titled_block(&mut self, b: &Item, title_required: bool, example: &str) -> Option<String> {
+        let kw = &b.keyword.text;
+        if let Some(n) = &b.name {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    n.span(),
+                    format!("`{kw}` takes a title, not an id"),
+                )
+                .primary_label("unexpected id")
+                .help(format!("write `{example}`")),
+            );
+        }
+        let title = b.title.as_ref().map(|t| t.value.clone());
+        if title.is_none() && title_required {
+            self.diags.push(
+                Diagnostic::new(Code::E0108, b.keyword.span, format!("`{kw}` needs a title"))
+                    .primary_label("expected a title string")
+                    .help(format!("write `{example}`")),
+            );
+        }
+        title
+    }
+
+    /// `result "Title"? { measured = … value = … met = … }` (clause 9.1).
+    fn result(&mut self, b: &Item) -> Measurement {
+        let title = self.titled_block(
+            b,
+            false,
+            "result \"Q3 2026\" { measured = 2026-09-30  value = \"97%\"  met = true }",
+        );
+        let (mut fl, _) = self.read_fields(b, RESULT_FIELDS, &[]);
+        Measurement {
+            title,
+            measured: fl.date("measured"),
+            value: fl.str("value"),
+            met: fl.boolean("met"),
+            by: fl.link("by"),
+            description: fl.str("description"),
+            span: b.span,
+        }
+    }
+
+    /// `action "Title" { owner = … due = … done = … }`.
+    fn action(&mut self, b: &Item) -> Option<Action> {
+        let title = self.titled_block(
+            b,
+            true,
+            "action \"What is to be done\" { owner = ciso  due = 2026-06-30 }",
+        )?;
+        let (mut fl, _) = self.read_fields(b, ACTION_FIELDS, &[]);
+        Some(Action {
+            title,
+            owner: fl.link("owner"),
+            due: fl.date("due"),
+            done: fl.date("done"),
+            description: fl.str("description"),
+            span: b.span,
+        })
+    }
+
+    /// `evidence COMPETENCE "Title"? { … }` in a person (clause 7.2 d).
+    fn qualification(&mut self, b: &Item) -> Option<Qualification> {
+        let Some(HeadName::Id(id)) = &b.name else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    b.name.as_ref().map(|n| n.span()).unwrap_or(b.keyword.span),
+                    "a person's `evidence` names the competence it proves",
+                )
+                .primary_label("expected the id of a competence")
+                .help("write `evidence risk-assessment \"ISO/IEC 27005 Risk Manager certificate\" { obtained = 2025-03-14 }`"),
+            );
+            return None;
+        };
+        let (mut fl, _) = self.read_fields(b, QUALIFICATION_FIELDS, &[]);
+        Some(Qualification {
+            competence: link(id, COMPETENCE),
+            title: b.title.as_ref().map(|t| t.value.clone()),
+            kind: fl.word("kind").and_then(vocab(EvidenceKind::parse)),
+            obtained: fl.date("obtained"),
+            expires: fl.date("expires"),
+            at: fl.str("at"),
+            description: fl.str("description"),
+            span: b.span,
+        })
+    }
+
+    fn audit(&mut self, item: &Item) -> Audit {
+        let (mut fl, _) = self.read_fields(item, AUDIT_FIELDS, &[]);
+        let audit = Audit {
+            planned: fl.date("planned"),
+            performed: fl.date("performed"),
+            lead: fl.link("lead"),
+            auditors: fl.links("auditors").unwrap_or_default(),
+            covers: fl.subjects("covers").unwrap_or_default(),
+            criteria: fl.str("criteria"),
+            report: fl.text("report"),
+            description: fl.str("description"),
+        };
+        let written = |name: &str| {
+            item.body
+                .entries
+                .iter()
+                .any(|e| matches!(e, Entry::Field(f) if f.name.text == name))
+        };
+        if !item.recovered && !written("planned") && !written("performed") {
+            let at = item
+                .name
+                .as_ref()
+                .map(|n| n.span())
+                .unwrap_or(item.keyword.span);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0202,
+                    at,
+                    format!("{} has neither `planned` nor `performed`", describe_item(item)),
+                )
+                .primary_label("no date in the programme")
+                .help("add `planned = 2026-03-09` for an audit of the programme, and `performed = …` once it is done"),
+            );
+        }
+        audit
+    }
+
+    fn nonconformity(&mut self, item: &Item) -> Nonconformity {
+        let (mut fl, blocks) = self.read_fields(item, NONCONFORMITY_FIELDS, NONCONFORMITY_BLOCKS);
+        let actions = blocks.into_iter().filter_map(|b| self.action(b)).collect();
+        Nonconformity {
+            source: fl.source("source"),
+            raised: fl.date("raised"),
+            severity: fl.word("severity").and_then(vocab(FindingSeverity::parse)),
+            against: fl.subjects("against").unwrap_or_default(),
+            owner: fl.link("owner"),
+            description: fl.str("description"),
+            correction: fl.str("correction"),
+            root_cause: fl.str("root_cause"),
+            actions,
+            status: fl.word("status").and_then(vocab(FindingStatus::parse)),
+            verified: fl.sign_off("verified"),
+            effectiveness: fl.str("effectiveness"),
+        }
+    }
+
+    fn review(&mut self, item: &Item) -> Review {
+        let (mut fl, blocks) = self.read_fields(item, REVIEW_FIELDS, REVIEW_BLOCKS);
+        let mut inputs: Option<ReviewInputs> = None;
+        let mut actions = Vec::new();
+        for b in blocks {
+            if b.keyword.text == "action" {
+                actions.extend(self.action(b));
+                continue;
+            }
+            self.header_bare(b, false);
+            let (mut inf, _) = self.read_fields(b, INPUT_FIELDS, &[]);
+            let given = REVIEW_INPUTS
+                .iter()
+                .filter_map(|(name, _, _)| Some((*name, inf.text(name)?)))
+                .collect();
+            if inputs.is_some() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0205,
+                        b.keyword.span,
+                        "`inputs` is given twice in the review",
+                    )
+                    .primary_label("given again here")
+                    .help("write every input of the review in one `inputs` block"),
+                );
+            } else {
+                inputs = Some(ReviewInputs {
+                    given,
+                    span: b.keyword.span,
+                });
+            }
+        }
+        Review {
+            held: fl.date("held"),
+            chair: fl.link("chair"),
+            attendees: fl.links("attendees").unwrap_or_default(),
+            inputs,
+            decisions: fl.strs("decisions").unwrap_or_default(),
+            actions,
+            minutes: fl.text("minutes"),
+            description: fl.str("description"),
         }
     }
 
@@ -1508,7 +2007,7 @@ impl Lower<'_> {
             self.model.decisions.push(Decision {
                 req: ReqLink {
                     framework: s.framework.as_ref().map(|f| f.key.clone()),
-                    id: s.subject.text.clone(),
+                    id: s.subject.text.to_string(),
                     span: s.subject.span,
                     target: None,
                 },
@@ -1631,7 +2130,7 @@ impl Lower<'_> {
             };
             match b.keyword.text.as_str() {
                 "group" => {
-                    groups.push((id.text.clone(), title));
+                    groups.push((id.text.to_string(), title));
                     self.framework_body(b, fw, key, groups);
                     groups.pop();
                 }
@@ -1663,7 +2162,7 @@ impl Lower<'_> {
                     self.model.req_index.insert(key, &id.text, rid);
                     self.model.requirements.push(Requirement {
                         framework: fw,
-                        id: id.text.clone(),
+                        id: id.text.to_string(),
                         title,
                         groups: groups.clone(),
                         attributes,
@@ -1725,14 +2224,14 @@ impl Lower<'_> {
             let mut values = Vec::new();
             for v in &items {
                 match &v.kind {
-                    ValueKind::Ref(n) => values.push(n.text.clone()),
+                    ValueKind::Ref(n) => values.push(n.text.to_string()),
                     ValueKind::Str(s) => values.push(s.value.clone()),
                     ValueKind::Bool(x) => values.push(x.to_string()),
                     ValueKind::Int(x) => values.push(x.to_string()),
                     _ => self.wrong_type(v, "a name, a string, a boolean or an integer"),
                 }
             }
-            out.push((field.name.text.clone(), values));
+            out.push((field.name.text.to_string(), values));
         }
         out
     }
@@ -1832,14 +2331,14 @@ impl Lower<'_> {
             links.push(MappingLink {
                 from: ReqLink {
                     framework: Some(from.key.clone()),
-                    id: s.subject.text.clone(),
+                    id: s.subject.text.to_string(),
                     span: s.subject.span,
                     target: None,
                 },
                 relation,
                 to: ReqLink {
                     framework: Some(to.key.clone()),
-                    id: target.text.clone(),
+                    id: target.text.to_string(),
                     span: target.span,
                     target: None,
                 },
@@ -1875,7 +2374,7 @@ impl Lower<'_> {
         self.clause_body(item, &key.key, None);
     }
 
-    fn clause_body(&mut self, item: &Item, key: &str, parent: Option<&str>) {
+    fn clause_body(&mut self, item: &Item, key: &str, parent: Option<(&str, ClauseId)>) {
         for entry in &item.body.entries {
             if let Entry::Error(e) = entry {
                 self.shadow(e);
@@ -1905,27 +2404,38 @@ impl Lower<'_> {
             };
             match b.keyword.text.as_str() {
                 "clause" => {
+                    let this = ClauseId(self.model.clauses.len() as u32);
+                    let top = parent
+                        .and_then(|(_, p)| self.model.clause(p))
+                        .map(|p| p.top)
+                        .unwrap_or(this);
                     self.model.clauses.push(Clause {
                         framework: key.to_string(),
-                        id: id.text.clone(),
+                        id: id.text.to_string(),
                         title: title.value.clone(),
-                        parent: parent.map(str::to_string),
+                        parent: parent.map(|(p, _)| p.to_string()),
+                        top,
+                        span: id.span,
                     });
-                    self.clause_body(b, key, Some(&id.text));
+                    self.clause_body(b, key, Some((&id.text, this)));
                 }
                 "documented" => {
                     let (mut fl, _) = self.read_fields(b, DOCUMENTED_FIELDS, &[]);
                     self.model.documented.push(Documented {
                         framework: key.to_string(),
-                        key: id.text.clone(),
+                        key: id.text.to_string(),
                         title: title.value.clone(),
                         clause: fl
                             .str("clause")
-                            .or_else(|| parent.map(str::to_string))
+                            .or_else(|| parent.map(|(p, _)| p.to_string()))
                             .unwrap_or_default(),
                         form: fl.word("form").map(|w| w.text).unwrap_or_default(),
                         expressed_by: fl
                             .words("expressed_by")
+                            .and_then(|w| w.into_iter().next())
+                            .map(|w| w.text),
+                        recorded_by: fl
+                            .words("recorded_by")
                             .and_then(|w| w.into_iter().next())
                             .map(|w| w.text),
                         span: id.span,
@@ -1949,7 +2459,7 @@ impl Lower<'_> {
 
 fn link(n: &ast::Name, expects: KindSet) -> Link {
     Link {
-        name: n.text.clone(),
+        name: n.text.to_string(),
         span: n.span,
         expects,
         target: None,
@@ -1958,7 +2468,7 @@ fn link(n: &ast::Name, expects: KindSet) -> Link {
 
 fn word(n: &ast::Name) -> Word {
     Word {
-        text: n.text.clone(),
+        text: n.text.to_string(),
         span: n.span,
     }
 }

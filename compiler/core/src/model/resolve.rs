@@ -2,7 +2,9 @@
 //! (E0102 unknown reference, E0103 wrong kind, E0104 unknown requirement, E0105 unknown
 //! framework, E0204 unknown level).
 
-use super::{Data, EntityId, Kind, Link, Model, ReqLink, Word};
+use super::{
+    ClauseId, ClauseLink, Data, EntityId, Kind, Link, Model, ReqLink, Source, Subject, Word,
+};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::suggest::did_you_mean;
 
@@ -53,12 +55,58 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             .collect(),
     };
 
+    // The clauses that apply to the project, by number.
+    let clauses_key = model.clauses_key().map(str::to_string);
+    let clauses: Vec<(String, ClauseId)> = model
+        .clauses_in_use()
+        .map(|(id, c)| (c.id.clone(), id))
+        .collect();
+
     let mut req_links: Vec<&mut ReqLink> = Vec::new();
     let mut links: Vec<&mut Link> = Vec::new();
+    let mut clause_links: Vec<&mut ClauseLink> = Vec::new();
     let mut levels: Vec<(LevelKind, &mut Word)> = Vec::new();
     for e in &mut model.entities {
         match &mut e.data {
-            Data::Person(_) | Data::Party(_) => {}
+            Data::Party(_) | Data::Competence(_) => {}
+            Data::Person(p) => {
+                links.extend(p.evidence.iter_mut().map(|q| &mut q.competence));
+            }
+            Data::Audit(a) => {
+                links.extend(a.lead.as_mut());
+                links.extend(a.auditors.iter_mut());
+                for s in a.covers.iter_mut() {
+                    match s {
+                        Subject::Clause(c) => clause_links.push(c),
+                        Subject::Requirement(r) => req_links.push(r),
+                        Subject::Entity(l) => links.push(l),
+                    }
+                }
+            }
+            Data::Nonconformity(n) => {
+                if let Some(Source::Record(l)) = n.source.as_mut() {
+                    links.push(l);
+                }
+                for s in n.against.iter_mut() {
+                    match s {
+                        Subject::Clause(c) => clause_links.push(c),
+                        Subject::Requirement(r) => req_links.push(r),
+                        Subject::Entity(l) => links.push(l),
+                    }
+                }
+                links.extend(n.owner.as_mut());
+                links.extend(n.actions.iter_mut().filter_map(|a| a.owner.as_mut()));
+                links.extend(n.verified.as_mut().map(|s| &mut s.who));
+            }
+            Data::Review(r) => {
+                links.extend(r.chair.as_mut());
+                links.extend(r.attendees.iter_mut());
+                links.extend(r.actions.iter_mut().filter_map(|a| a.owner.as_mut()));
+            }
+            Data::Role(r) => {
+                links.extend(r.holders.iter_mut());
+                links.extend(r.requires.iter_mut());
+            }
             Data::Team(t) => {
                 links.extend(t.lead.as_mut());
                 links.extend(t.members.iter_mut());
@@ -95,6 +143,7 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
                 links.extend(c.owner.as_mut());
                 links.extend(c.policies.iter_mut());
                 req_links.extend(c.satisfies.iter_mut());
+                links.extend(c.results.iter_mut().filter_map(|r| r.by.as_mut()));
             }
             Data::Policy(p) => {
                 links.extend(p.owner.as_mut());
@@ -111,6 +160,7 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             Data::Objective(o) => {
                 links.extend(o.owner.as_mut());
                 links.extend(o.controls.iter_mut());
+                links.extend(o.results.iter_mut().filter_map(|r| r.by.as_mut()));
             }
         }
     }
@@ -127,6 +177,9 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
 
     for link in links {
         names.resolve(link, diags);
+    }
+    for c in clause_links {
+        resolve_clause(c, &clauses, clauses_key.as_deref(), diags);
     }
     if standard.is_some() || req_links.iter().any(|r| r.framework.is_some()) {
         for r in req_links {
@@ -221,6 +274,36 @@ pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
             diags.push(d);
         }
     }
+}
+
+/// Resolves a clause number against the clauses of the project (E0104 when it has none such).
+fn resolve_clause(
+    c: &mut ClauseLink,
+    clauses: &[(String, ClauseId)],
+    key: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    let Some(key) = key else {
+        return;
+    };
+    if let Some((_, id)) = clauses.iter().find(|(n, _)| *n == c.id) {
+        c.target = Some(*id);
+        return;
+    }
+    let numbers = clauses.iter().map(|(n, _)| n.as_str());
+    let mut d = Diagnostic::new(
+        Code::E0104,
+        c.span,
+        format!("`{}` is not a clause of `{key}`", c.id),
+    )
+    .primary_label(format!("unknown in `{key}`"));
+    d = match crate::suggest::nearest_number(&c.id, numbers.clone())
+        .or_else(|| did_you_mean(&c.id, numbers))
+    {
+        Some(s) => d.help(format!("did you mean `{s}`? a clause is written as its number, `8` or `\"9.2\"`")),
+        None => d.help("a clause is written as its number, `8` or `\"9.2\"`, such as the top-level clauses of the standard and their subclauses"),
+    };
+    diags.push(d);
 }
 
 #[derive(Clone, Copy)]

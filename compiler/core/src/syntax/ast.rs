@@ -4,6 +4,8 @@
 //! the file back and the language server can find what is under the cursor. Nothing here
 //! knows which keywords or fields exist; lowering to the model decides that.
 
+use compact_str::CompactString;
+
 use crate::source::{FileId, Span};
 
 /// One parsed file.
@@ -117,8 +119,8 @@ impl Trivia {
 /// A word with its span: a keyword, a field name, an id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
-    /// The text.
-    pub text: String,
+    /// The text (inline when short, as nearly every id and keyword is).
+    pub text: CompactString,
     /// Where it is.
     pub span: Span,
 }
@@ -398,6 +400,25 @@ pub struct Duration {
     pub amount: u32,
     /// Which unit.
     pub unit: DurationUnit,
+}
+
+impl Duration {
+    /// Parses `90d`, `2w`, `12mo` or `1y` (as in the language; `None` for anything else).
+    pub fn parse(s: &str) -> Option<Duration> {
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        let (num, unit) = s.split_at(digits);
+        let unit = match unit {
+            "d" => DurationUnit::Days,
+            "w" => DurationUnit::Weeks,
+            "mo" => DurationUnit::Months,
+            "y" => DurationUnit::Years,
+            _ => return None,
+        };
+        Some(Duration {
+            amount: num.parse().ok()?,
+            unit,
+        })
+    }
 }
 
 impl std::fmt::Display for Duration {

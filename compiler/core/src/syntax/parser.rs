@@ -235,7 +235,7 @@ impl<'a> Parser<'a> {
 
     fn name(&self, t: &Token) -> Name {
         Name {
-            text: self.str_of(t).to_string(),
+            text: self.str_of(t).into(),
             span: self.tspan(t),
         }
     }
@@ -1178,7 +1178,7 @@ impl<'a> Parser<'a> {
                 .text
                 .get(t.mid as usize + 1..t.end as usize)
                 .unwrap_or("")
-                .to_string(),
+                .into(),
             span: self.span(t.mid + 1, t.end),
         };
         (fw, id)
@@ -1286,6 +1286,17 @@ impl<'a> Parser<'a> {
                 self.error(
                     self.span(self.prev_end, self.prev_end),
                     format!("expected a value, found the next field `{s}`"),
+                    "expected a value here",
+                    "write the value after `=`, or remove the field",
+                );
+                None
+            }
+            Tok::Word if t.line_start && self.block_shape(0) => {
+                // A nested block on the next line (`evidence x "…" {`): this field has no
+                // value, and the block stays a block.
+                self.error(
+                    self.span(self.prev_end, self.prev_end),
+                    format!("expected a value, found the nested block `{s}`"),
                     "expected a value here",
                     "write the value after `=`, or remove the field",
                 );
@@ -1806,6 +1817,11 @@ fn is_item_keyword(s: &str) -> bool {
             | "obligation"
             | "context"
             | "objective"
+            | "audit"
+            | "nonconformity"
+            | "review"
+            | "role"
+            | "competence"
             | "applicability"
             | "framework"
             | "mapping"

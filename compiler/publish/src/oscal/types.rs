@@ -795,3 +795,195 @@ pub struct GapSummary {
     /// The controls.
     pub unmapped_controls: Vec<SelectControls>,
 }
+
+// ----- assessment plan and results ------------------------------------------------------
+
+/// `assessment-plan.json`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentPlanDoc {
+    /// The plan.
+    pub assessment_plan: AssessmentPlan,
+}
+
+/// `assessment-plan`: the audit programme.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentPlan {
+    /// Its UUID.
+    pub uuid: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// The SSP the plan is about.
+    pub import_ssp: Href,
+    /// The controls the programme covers.
+    pub reviewed_controls: ReviewedControls,
+    /// One task per audit.
+    #[serde(skip_serializing_if = "empty")]
+    pub tasks: Vec<Task>,
+}
+
+/// `reviewed-controls`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ReviewedControls {
+    /// What was reviewed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The selections (at least one).
+    pub control_selections: Vec<ControlSelection>,
+}
+
+/// One `control-selections` entry: either `include-all` (less `exclude-controls`) or
+/// `include-controls`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ControlSelection {
+    /// What is selected, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Properties (the clauses covered).
+    #[serde(skip_serializing_if = "empty")]
+    pub props: Vec<Prop>,
+    /// Every control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_all: Option<IncludeAll>,
+    /// The selected controls.
+    #[serde(skip_serializing_if = "empty")]
+    pub include_controls: Vec<ControlById>,
+    /// The controls left out of `include-all`.
+    #[serde(skip_serializing_if = "empty")]
+    pub exclude_controls: Vec<ControlById>,
+}
+
+/// `select-control-by-id` of the assessment models.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ControlById {
+    /// The control id of the catalog.
+    pub control_id: String,
+}
+
+/// `task`: one audit of the programme.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Task {
+    /// Its UUID.
+    pub uuid: String,
+    /// `action`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its title.
+    pub title: String,
+    /// What it covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Properties (id, status, lead auditor).
+    #[serde(skip_serializing_if = "empty")]
+    pub props: Vec<Prop>,
+    /// When.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+}
+
+/// `timing` of a task.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Timing {
+    /// The date.
+    pub on_date: OnDate,
+}
+
+/// `on-date`.
+#[derive(Clone, Debug, Serialize)]
+pub struct OnDate {
+    /// A date-time with time zone.
+    pub date: String,
+}
+
+/// `assessment-results.json`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentResultsDoc {
+    /// The results.
+    pub assessment_results: AssessmentResults,
+}
+
+/// `assessment-results`: the audits performed and their findings.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentResults {
+    /// Its UUID.
+    pub uuid: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// The plan the results are of.
+    pub import_ap: Href,
+    /// One result per audit performed (at least one).
+    pub results: Vec<AuditResult>,
+}
+
+/// `result`: one audit performed.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AuditResult {
+    /// Its UUID.
+    pub uuid: String,
+    /// The audit's title.
+    pub title: String,
+    /// Its report, or what it covered.
+    pub description: String,
+    /// When it was performed.
+    pub start: String,
+    /// Properties (id, lead auditor, clauses).
+    #[serde(skip_serializing_if = "empty")]
+    pub props: Vec<Prop>,
+    /// The controls it covered.
+    pub reviewed_controls: ReviewedControls,
+    /// Its findings.
+    #[serde(skip_serializing_if = "empty")]
+    pub findings: Vec<Finding>,
+}
+
+/// `finding`: a nonconformity found in an audit.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Finding {
+    /// Its UUID.
+    pub uuid: String,
+    /// Its title.
+    pub title: String,
+    /// What was found.
+    pub description: String,
+    /// Properties (id, severity, status, raised).
+    #[serde(skip_serializing_if = "empty")]
+    pub props: Vec<Prop>,
+    /// What it is about.
+    pub target: FindingTarget,
+    /// Free text: root cause, correction, actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+}
+
+/// `target` of a finding.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FindingTarget {
+    /// `objective-id`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The control id (or a token of the clause or item).
+    pub target_id: String,
+    /// Satisfied or not.
+    pub status: ObjectiveStatus,
+}
+
+/// `status` of a finding target.
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectiveStatus {
+    /// `satisfied` or `not-satisfied`.
+    pub state: &'static str,
+    /// `fail` or `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+}

@@ -12,8 +12,11 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Par
 /// backslash escape (typst reads `\c` as the character `c` for any non-space `c`), so no
 /// markup syntax (`#`, `$`, `*`, `_`, `=`, `-`, `+`, `/`, `@`, `<`, `[`, `` ` ``, `\`, `~`,
 /// quotes, `http://` links, shorthands like `--` or `...`) can start. Line breaks and tabs
-/// become spaces and other control characters are dropped, so the text stays one inline run.
+/// become spaces and other control and bidirectional characters are shown by their
+/// stand-ins (`ismsc_core::text::visible`), so the text stays one inline run and shows what
+/// it holds.
 pub fn escape(text: &str) -> String {
+    let text = ismsc_core::text::visible(text);
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     for c in text.chars() {
         match c {
@@ -29,8 +32,10 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// User text as a typst string literal, quotes included (for `raw(...)`, links and metadata).
+/// User text as a typst string literal, quotes included (for `raw(...)`, links and metadata);
+/// control and bidirectional characters are shown by their stand-ins.
 pub fn string(text: &str) -> String {
+    let text = ismsc_core::text::visible(text);
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

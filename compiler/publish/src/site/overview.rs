@@ -258,21 +258,69 @@ pub(super) fn index(s: &Site) -> OutputFile {
         &policies.to_string(),
         "approved, versioned and reviewed",
     );
+    let programme = &s.programme.summary;
+    if programme.audits > 0 {
+        card(
+            &mut h,
+            "audits.html",
+            if programme.items_missing + programme.items_overdue + programme.overdue > 0 {
+                " warn"
+            } else {
+                ""
+            },
+            "Audit programme",
+            &format!(
+                "{}<small>/{}</small>",
+                programme.items_audited, programme.items
+            ),
+            &format!(
+                "audited this cycle · {} planned, {} overdue, {} not covered",
+                programme.items_planned, programme.items_overdue, programme.items_missing
+            ),
+        );
+    }
+    let ncs = &s.nonconformities.summary;
+    if ncs.total > 0 {
+        card(
+            &mut h,
+            "nonconformities.html",
+            if ncs.overdue > 0 { " warn" } else { "" },
+            "Nonconformities",
+            &ncs.open.to_string(),
+            &format!(
+                "open, {} with an overdue action · {} closed",
+                ncs.overdue, ncs.closed
+            ),
+        );
+    }
+    let (open_actions, overdue_actions) = open_actions(s);
+    let attention = if open_actions > 0 {
+        format!(
+            "{} · {} open actions, {} overdue",
+            if s.warnings.is_empty() {
+                "no warnings"
+            } else {
+                "warnings from the checks"
+            },
+            open_actions,
+            overdue_actions
+        )
+    } else if s.warnings.is_empty() {
+        "no warnings".to_string()
+    } else {
+        "warnings from the checks".to_string()
+    };
     card(
         &mut h,
         "#attention",
-        if s.warnings.is_empty() {
+        if s.warnings.is_empty() && overdue_actions == 0 {
             " ok"
         } else {
             " warn"
         },
         "Needs attention",
         &s.warnings.len().to_string(),
-        if s.warnings.is_empty() {
-            "no warnings"
-        } else {
-            "warnings from the checks"
-        },
+        &attention,
     );
     h.push_str("</section>\n");
 
@@ -449,19 +497,25 @@ pub(super) fn index(s: &Site) -> OutputFile {
         }
         h.push_str("</ul>\n");
     }
+    if open_actions > 0 {
+        h.push_str(&format!(
+            "<p class=\"callout{}\">Actions of nonconformities and management reviews not done yet: <strong>{open_actions}</strong>, of which <strong>{overdue_actions}</strong> past their due date. See <a href=\"nonconformities.html\">nonconformities</a> and <a href=\"reviews.html\">management reviews</a>.</p>\n",
+            if overdue_actions > 0 { " warn" } else { "" }
+        ));
+    }
     acceptances(&mut h, s, root, risks);
     h.push_str("</section>\n");
 
     // Objectives.
     let objectives: Vec<_> = m.of_kind(Kind::Objective).collect();
     if !objectives.is_empty() {
-        h.push_str("<section class=\"panel\" id=\"objectives\">\n<h2>Information security objectives</h2>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Objective</th><th>Owner</th><th>Measure</th><th>Target</th><th>Due</th><th>Controls</th></tr></thead>\n<tbody>\n");
+        h.push_str("<section class=\"panel\" id=\"objectives\">\n<h2>Information security objectives</h2>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Objective</th><th>Owner</th><th>Measure</th><th>Target</th><th>Due</th><th>Latest result</th><th>Controls</th></tr></thead>\n<tbody>\n");
         for (_, e) in objectives {
             let Data::Objective(o) = &e.data else {
                 continue;
             };
             h.push_str(&format!(
-                "<tr id=\"objective-{}\"><td data-label=\"Objective\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div></td><td data-label=\"Owner\">{}</td><td data-label=\"Measure\">{}</td><td data-label=\"Target\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td><td data-label=\"Controls\">{}</td></tr>\n",
+                "<tr id=\"objective-{}\"><td data-label=\"Objective\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div></td><td data-label=\"Owner\">{}</td><td data-label=\"Measure\">{}</td><td data-label=\"Target\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td><td data-label=\"Latest result\">{}</td><td data-label=\"Controls\">{}</td></tr>\n",
                 escape(&slug(&e.id)),
                 escape(e.display()),
                 escape(&e.id),
@@ -469,6 +523,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
                 escape(o.measure.as_deref().unwrap_or("—")),
                 escape(o.target.as_deref().unwrap_or("—")),
                 o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                latest_result(&o.results),
                 chips_or_dash(o.controls.iter().map(|l| s.link_id(root, l)).collect()),
             ));
         }
@@ -495,6 +550,43 @@ pub(super) fn index(s: &Site) -> OutputFile {
     }
 
     s.page("index.html", Nav::Overview, &s.name, &h)
+}
+
+/// The latest measurement result: its value, whether it met the target, and when.
+pub(super) fn latest_result(results: &[ismsc_core::model::Measurement]) -> String {
+    match ismsc_core::model::latest(results) {
+        Some(r) => format!(
+            "{} {}<div class=\"muted nowrap\">{}</div>",
+            escape(r.value.as_deref().unwrap_or("—")),
+            super::records::state_badge(match r.met {
+                Some(true) => "met",
+                Some(false) => "not-met",
+                None => "",
+            }),
+            r.measured.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        None => "<span class=\"none\">—</span>".to_string(),
+    }
+}
+
+/// The actions of open nonconformities and of management reviews not done yet, and how
+/// many of them are overdue.
+fn open_actions(s: &Site) -> (usize, usize) {
+    let ncs = &s.nonconformities.summary;
+    let (mut open, mut overdue) = (ncs.actions_open, ncs.actions_overdue);
+    for r in &s.reviews.reviews {
+        for a in &r.actions {
+            match a.status {
+                "open" => open += 1,
+                "overdue" => {
+                    open += 1;
+                    overdue += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    (open, overdue)
 }
 
 /// The legend of the coverage chart: only the categories that occur.
@@ -562,6 +654,11 @@ pub(super) fn scope(s: &Site) -> OutputFile {
                             Kind::Risk => "Risks",
                             Kind::Obligation => "Obligations",
                             Kind::Objective => "Objectives",
+                            Kind::Audit => "Audits",
+                            Kind::Nonconformity => "Nonconformities",
+                            Kind::Review => "Management reviews",
+                            Kind::Role => "Roles",
+                            Kind::Competence => "Competences",
                         },
                         items.join("")
                     ));
@@ -678,18 +775,101 @@ pub(super) fn scope(s: &Site) -> OutputFile {
             h.push_str("</tbody></table></div>\n");
         }
         if !people.is_empty() {
-            h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Person</th><th>Role</th></tr></thead>\n<tbody>\n");
+            h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Person</th><th>Role</th><th>Evidence of competence</th></tr></thead>\n<tbody>\n");
             for (_, e) in people {
                 let Data::Person(p) = &e.data else { continue };
+                let evidence: Vec<String> = p
+                    .evidence
+                    .iter()
+                    .map(|q| {
+                        let mut when = Vec::new();
+                        if let Some(k) = q.kind {
+                            when.push(k.value.as_str().to_string());
+                        }
+                        if let Some(d) = q.obtained {
+                            when.push(format!("obtained {d}"));
+                        }
+                        if let Some(d) = q.expires {
+                            when.push(format!("expires {d}"));
+                        }
+                        format!(
+                            "<li>{} {}<div class=\"muted\">{}</div></li>",
+                            s.link_id(root, &q.competence),
+                            escape(q.title.as_deref().unwrap_or("")),
+                            escape(&when.join(", "))
+                        )
+                    })
+                    .collect();
                 h.push_str(&format!(
-                    "<tr id=\"who-{}\"><td data-label=\"Person\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div></td><td data-label=\"Role\">{}</td></tr>\n",
+                    "<tr id=\"who-{}\"><td data-label=\"Person\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div></td><td data-label=\"Role\">{}</td><td data-label=\"Evidence of competence\">{}</td></tr>\n",
                     escape(&slug(&e.id)),
                     escape(e.display()),
                     escape(&e.id),
                     escape(p.role.as_deref().unwrap_or("—")),
+                    if evidence.is_empty() {
+                        "<span class=\"none\">—</span>".to_string()
+                    } else {
+                        format!("<ul class=\"plain\">{}</ul>", evidence.join(""))
+                    },
                 ));
             }
             h.push_str("</tbody></table></div>\n");
+        }
+        h.push_str("</section>\n");
+    }
+
+    let roles: Vec<_> = m.of_kind(Kind::Role).collect();
+    let competences: Vec<_> = m.of_kind(Kind::Competence).collect();
+    if !roles.is_empty() || !competences.is_empty() {
+        toc.push(("competence", "Competence"));
+        h.push_str("<section class=\"panel\" id=\"competence\">\n<h2>Roles and competence <span class=\"muted\">(clause 7.2)</span></h2>\n");
+        if !roles.is_empty() {
+            h.push_str("<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Role</th><th>Holders</th><th>Requires</th></tr></thead>\n<tbody>\n");
+            for (_, e) in roles {
+                let Data::Role(r) = &e.data else { continue };
+                let holders: Vec<String> = r.holders.iter().map(|l| s.link_name(root, l)).collect();
+                let mut cell = format!(
+                    "<strong>{}</strong><div class=\"id\">{}</div>",
+                    escape(e.display()),
+                    escape(&e.id)
+                );
+                if let Some(d) = &r.description {
+                    cell.push_str(&format!("<div class=\"desc\">{}</div>", prose(d)));
+                }
+                for w in s.warnings_in(e.span) {
+                    cell.push_str(&format!(
+                        "<div class=\"inline-warn\"><span class=\"code-tag\">{}</span> {}</div>",
+                        escape(w.diag.code.as_str()),
+                        message(&w.diag.message)
+                    ));
+                }
+                h.push_str(&format!(
+                    "<tr id=\"role-{}\"><td data-label=\"Role\" class=\"main-cell\">{cell}</td><td data-label=\"Holders\">{}</td><td data-label=\"Requires\">{}</td></tr>\n",
+                    escape(&slug(&e.id)),
+                    if holders.is_empty() { "—".to_string() } else { holders.join(", ") },
+                    chips_or_dash(r.requires.iter().map(|l| s.link_id(root, l)).collect()),
+                ));
+            }
+            h.push_str("</tbody></table></div>\n");
+        }
+        if !competences.is_empty() {
+            h.push_str("<h3>Competences</h3>\n<dl class=\"groups\">\n");
+            for (_, e) in competences {
+                let Data::Competence(c) = &e.data else {
+                    continue;
+                };
+                h.push_str(&format!(
+                    "<div id=\"competence-{}\"><dt><code>{}</code></dt><dd>{}{}</dd></div>\n",
+                    escape(&slug(&e.id)),
+                    escape(&e.id),
+                    escape(e.display()),
+                    c.description
+                        .as_deref()
+                        .map(|d| format!("<div class=\"muted\">{}</div>", escape(d)))
+                        .unwrap_or_default()
+                ));
+            }
+            h.push_str("</dl>\n");
         }
         h.push_str("</section>\n");
     }

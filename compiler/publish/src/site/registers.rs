@@ -126,6 +126,17 @@ pub(super) fn controls(s: &Site) -> OutputFile {
         if let (Some(due), true) = (c.due, status != "implemented") {
             cell.push_str(&format!("<div class=\"due\">Due {due}</div>"));
         }
+        if c.measure.is_some() || !c.results.is_empty() {
+            cell.push_str(&format!(
+                "<div class=\"measure\"><span class=\"k\">Measure</span> {}{} <span class=\"k\">Latest</span> {}</div>",
+                escape(c.measure.as_deref().unwrap_or("—")),
+                c.target
+                    .as_deref()
+                    .map(|t| format!(" <span class=\"k\">Target</span> {}", escape(t)))
+                    .unwrap_or_default(),
+                super::overview::latest_result(&c.results),
+            ));
+        }
         let obligations = called.get(id).map(Vec::as_slice).unwrap_or(&[]);
         if !obligations.is_empty() {
             let chips: Vec<String> = obligations.iter().map(|o| s.ref_id(root, *o)).collect();
@@ -369,6 +380,12 @@ pub(super) fn risks(s: &Site) -> OutputFile {
             details.push(format!(
                 "<div><span class=\"k\">Assets</span> {}</div>",
                 chips.join(" ")
+            ));
+        }
+        if !r.refs.nonconformities.is_empty() {
+            details.push(format!(
+                "<div><span class=\"k\">Nonconformities</span> {}</div>",
+                s.entity_chips(root, &r.refs.nonconformities)
             ));
         }
         if !details.is_empty() {

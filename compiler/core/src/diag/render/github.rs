@@ -4,7 +4,7 @@
 //! One line per finding: `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=E0102::…`
 //! (`::warning` for warnings). The message, help and notes are the data of the command,
 //! escaped as GitHub's runner unescapes them (`%`, CR and LF); property values also escape
-//! `:` and `,`. A finding in the embedded standard library has no file of the repository,
+//! `:` and `,`. Control and bidirectional characters are shown by their stand-ins first. A finding in the embedded standard library has no file of the repository,
 //! so it is annotated without one. GitHub shows only ten annotations of each level per step,
 //! so the undecided Annex A controls are one annotation listing them (`group`). The last line
 //! is the summary, as plain log text.
@@ -52,9 +52,12 @@ pub fn github(diags: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
-/// Escapes the data of a workflow command (after `::`).
+/// Escapes the data of a workflow command (after `::`): control and bidirectional
+/// characters are shown by their stand-ins (`crate::text::visible`), so nothing reaches the
+/// log that a terminal would interpret, then `%` and line breaks as the runner unescapes them.
 pub(crate) fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    crate::text::visible(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -70,7 +73,8 @@ mod tests {
 
     #[test]
     fn escapes_follow_the_runner() {
-        assert_eq!(data("100% a\r\nb"), "100%25 a%0D%0Ab");
+        assert_eq!(data("100% a\nb"), "100%25 a%0Ab");
+        assert_eq!(data("a\r\nb\u{1b}]0;x\u{7}"), "a%0Ab\u{241b}]0;x\u{2407}");
         assert_eq!(property("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(data("a:b,c"), "a:b,c");
     }

@@ -68,6 +68,18 @@ fn folded(first: &Diagnostic, subjects: &[&(String, String)]) -> Diagnostic {
             ),
             "undecided:",
         ),
+        Code::E0801 => (
+            format!("{n} clauses and Annex A controls are covered by no audit of the current audit cycle"),
+            "the audit programme".to_string(),
+            "plan audits in the cycle that cover them (`covers = [8, A.5.7, a-control]`); the programme covers every clause and every applicable Annex A control within `[audit] cycle` of isms.toml (3 years by default)".to_string(),
+            "not covered:",
+        ),
+        Code::E0806 => (
+            format!("{n} inputs of clause 9.3.2 are missing from the management review"),
+            format!("{n} inputs missing"),
+            "write what was presented on each input in the `inputs` block, even to say there was nothing to report".to_string(),
+            "missing:",
+        ),
         code => (
             format!("{n} findings: {}", code.summary()),
             format!("{n} findings here"),
@@ -88,7 +100,11 @@ fn folded(first: &Diagnostic, subjects: &[&(String, String)]) -> Diagnostic {
     let mut d = Diagnostic::new(first.code, first.primary.span, message).primary_label(label);
     d.severity = first.severity;
     d.help = help;
-    d.notes = first.notes.clone();
+    // A note of the first finding is about its subject alone (when E0801's item was last
+    // audited): not kept for the list.
+    if first.code != Code::E0801 {
+        d.notes = first.notes.clone();
+    }
     d.notes.push(list);
     d
 }

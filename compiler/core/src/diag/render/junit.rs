@@ -84,10 +84,10 @@ fn legal(c: char) -> char {
     }
 }
 
-/// Escapes text content.
+/// Escapes text content (control and bidirectional characters shown by their stand-ins).
 fn text_node(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().map(legal) {
+    for c in crate::text::visible(s).chars().map(legal) {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -99,10 +99,11 @@ fn text_node(s: &str) -> String {
     out
 }
 
-/// Escapes an attribute value (in double quotes), keeping line breaks and tabs.
+/// Escapes an attribute value (in double quotes), keeping line breaks and tabs (control and
+/// bidirectional characters shown by their stand-ins).
 fn attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().map(legal) {
+    for c in crate::text::visible(s).chars().map(legal) {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -128,6 +129,7 @@ mod tests {
             attr("a<\"b\">&'\n"),
             "a&lt;&quot;b&quot;&gt;&amp;&apos;&#10;"
         );
-        assert_eq!(text_node("a<b>&\u{1}"), "a&lt;b&gt;&amp;\u{FFFD}");
+        assert_eq!(text_node("a<b>&\u{1}"), "a&lt;b&gt;&amp;\u{2401}");
+        assert_eq!(attr("\u{202e}x"), "&lt;U+202E&gt;x");
     }
 }

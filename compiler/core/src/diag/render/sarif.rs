@@ -149,9 +149,7 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap, root: &SrcRoot) -> Strin
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::emit::json::to_json(&doc)
 }
 
 fn level(s: Severity) -> &'static str {
