@@ -53,6 +53,7 @@ fn build(analysis: &Analysis, outputs: Vec<Output>) -> BTreeMap<String, Vec<u8>>
     let options = BuildOptions {
         outputs,
         timestamp: None,
+        history: None,
     };
     ismsc_publish::build(analysis, &options)
         .expect("the build has files")

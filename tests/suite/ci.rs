@@ -411,8 +411,8 @@ impl Xsd {
 }
 
 // ---------------------------------------------------------------------------------------
-// action.yml, run as GitHub would, with `cargo` and `ismsc` replaced by recorders whose
-// calls are then replayed through the real command line.
+// action.yml, run as GitHub would, with `cargo`, `ismsc` and `gh` replaced by recorders whose
+// `ismsc` calls are then replayed through the real command line.
 
 /// What a run of the action did.
 #[derive(Debug, Default)]
@@ -421,6 +421,8 @@ struct ActionRun {
     cargo: Vec<Vec<String>>,
     /// Each `ismsc` call: (working folder, arguments).
     ismsc: Vec<(PathBuf, Vec<String>)>,
+    /// Each `gh` call's arguments.
+    gh: Vec<Vec<String>>,
     /// Each `uses:` step that ran: (action, evaluated `with`).
     uses: Vec<(String, BTreeMap<String, String>)>,
     /// What the steps added to the PATH.
@@ -462,8 +464,19 @@ fn evaluate(expr: &str, ctx: &BTreeMap<String, String>) -> String {
     value(expr)
 }
 
-/// Runs the steps of `action.yml` in `workspace` with `inputs`.
+/// Runs the steps of `action.yml` in `workspace` with `inputs`, on a push.
 fn run_action(workspace: &Path, inputs: &[(&str, &str)], scratch_dir: &Path) -> ActionRun {
+    run_action_on(workspace, inputs, &[], scratch_dir)
+}
+
+/// Runs the steps of `action.yml` in `workspace` with `inputs` and these values of the
+/// `github` context (by default a push: no pull request).
+fn run_action_on(
+    workspace: &Path,
+    inputs: &[(&str, &str)],
+    github: &[(&str, &str)],
+    scratch_dir: &Path,
+) -> ActionRun {
     let text = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
     let action: Yaml = serde_yaml::from_str(&text).expect("action.yml is YAML");
     assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
@@ -488,10 +501,15 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)], scratch_dir: &Path) -> 
         );
         ctx.insert(format!("inputs.{k}"), (*v).to_string());
     }
+    ctx.insert("github.token".into(), "a-token".into());
+    ctx.insert("github.event.pull_request.number".into(), String::new());
+    for (k, v) in github {
+        ctx.insert(format!("github.{k}"), (*v).to_string());
+    }
     let bin = scratch_dir.join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir bin");
     let log = scratch_dir.join("calls.log");
-    for tool in ["cargo", "ismsc"] {
+    for tool in ["cargo", "ismsc", "gh"] {
         let shim = bin.join(tool);
         std::fs::write(
             &shim,
@@ -574,7 +592,10 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)], scratch_dir: &Path) -> 
             .env("GITHUB_ACTION_PATH", repo())
             .env("GITHUB_WORKSPACE", workspace)
             .env("GITHUB_OUTPUT", &output)
-            .env("GITHUB_PATH", &path_file);
+            .env("GITHUB_PATH", &path_file)
+            .env("GITHUB_REPOSITORY", "acme/isms")
+            .env("GITHUB_STEP_SUMMARY", scratch_dir.join("summary.md"))
+            .env("RUNNER_TEMP", scratch_dir);
         if let Some(env) = step["env"].as_mapping() {
             for (k, v) in env {
                 let v = v.as_str().unwrap_or("");
@@ -605,6 +626,7 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)], scratch_dir: &Path) -> 
         let args: Vec<String> = parts.collect();
         match tool.as_str() {
             "cargo" => run.cargo.push(args),
+            "gh" => run.gh.push(args),
             _ => run.ismsc.push((cwd, args)),
         }
     }
@@ -614,9 +636,13 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)], scratch_dir: &Path) -> 
 /// Replays an `ismsc` call through the real command line, from its working folder.
 fn replay(cwd: &Path, args: &[String]) -> (u8, String, String) {
     let mut args: Vec<String> = args.to_vec();
-    // The project argument is relative to the working folder of the step.
-    if let Some(p) = args.get_mut(1) {
-        if !p.starts_with('-') && Path::new(p.as_str()).is_relative() {
+    // The project argument is relative to the working folder of the step (after `--since
+    // REV` for `ismsc diff`).
+    for p in args.iter_mut().skip(1) {
+        if !p.starts_with('-')
+            && Path::new(p.as_str()).is_relative()
+            && cwd.join(p.as_str()).exists()
+        {
             *p = path_str(&cwd.join(p.as_str()));
         }
     }
@@ -716,6 +742,15 @@ fn the_action_runs_as_written() {
     for (event, builds) in [("pull_request", false), ("push", true)] {
         let mut ctx = BTreeMap::new();
         ctx.insert("github.event_name".to_string(), event.to_string());
+        let base = if event == "pull_request" {
+            "0123abc"
+        } else {
+            ""
+        };
+        ctx.insert(
+            "github.event.pull_request.base.sha".to_string(),
+            base.to_string(),
+        );
         let inputs: Vec<(String, String)> = step["with"]
             .as_mapping()
             .expect("with")
@@ -738,7 +773,14 @@ fn the_action_runs_as_written() {
             builds,
             "{event}"
         );
-        let (cwd, args) = &run.ismsc[0];
+        // A pull request is compared with its base first; the check follows.
+        let diffs = run.ismsc.iter().filter(|(_, a)| a[0] == "diff").count();
+        assert_eq!(diffs, usize::from(event == "pull_request"), "{event}");
+        let (cwd, args) = run
+            .ismsc
+            .iter()
+            .find(|(_, a)| a[0] == "check")
+            .expect("a check");
         let (code, out, _) = replay(cwd, args);
         assert_eq!(code, 1);
         assert!(
@@ -750,6 +792,99 @@ fn the_action_runs_as_written() {
             "{out}"
         );
     }
+}
+
+/// On a pull request with `diff-base`, the action compares the project with the base commit,
+/// puts the markdown in the job summary and posts it as the one comment of the pull request
+/// (found by its marker, so later runs update it); the `ismsc diff` call works as written.
+#[cfg(unix)]
+#[test]
+fn the_action_comments_what_changed() {
+    use crate::harness::{git, have_git};
+    if !have_git("the_action_comments_what_changed") {
+        return;
+    }
+    let workspace = scratch("action-diff");
+    let project = workspace.join("compliance/isms");
+    copy_dir(&repo().join("examples/startup"), &project);
+    assert!(git(&workspace, &["init", "-q"]));
+    assert!(git(&workspace, &["add", "-A"]));
+    assert!(git(&workspace, &["commit", "-q", "-m", "Baseline"]));
+    let risks = project.join("risks.isms");
+    let text = std::fs::read_to_string(&risks).expect("read");
+    std::fs::write(
+        &risks,
+        text.replacen(
+            "residual      { likelihood = possible  impact = minor }",
+            "residual      { likelihood = unlikely  impact = minor }",
+            1,
+        ),
+    )
+    .expect("write");
+    assert!(git(
+        &workspace,
+        &["commit", "-q", "-am", "Lower a residual risk"]
+    ));
+    let tmp = scratch("action-diff-run");
+    let run = run_action_on(
+        &workspace,
+        &[
+            ("project", "compliance/isms"),
+            ("diff-base", "HEAD~1"),
+            ("today", "2026-11-22"),
+        ],
+        &[
+            ("event_name", "pull_request"),
+            ("event.pull_request.number", "7"),
+        ],
+        &tmp,
+    );
+    let calls: Vec<&Vec<String>> = run.ismsc.iter().map(|(_, a)| a).collect();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(
+        calls[0][..6],
+        [
+            "diff",
+            "--since",
+            "HEAD~1",
+            "compliance/isms",
+            "--format",
+            "markdown"
+        ]
+    );
+    assert_eq!(calls[1][0], "check");
+    let (cwd, args) = &run.ismsc[0];
+    let (code, out, err) = replay(cwd, args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("<!-- ismsc diff -->\n"), "{out}");
+    assert!(out.contains("Risks: 1 residual down"), "{out}");
+    // The comment: looked for by its marker, then posted (no earlier comment here).
+    assert_eq!(run.gh.len(), 2, "{:?}", run.gh);
+    assert_eq!(run.gh[0][..2], ["api", "repos/acme/isms/issues/7/comments"]);
+    assert!(run.gh[0].iter().any(|a| a.contains("<!-- ismsc diff -->")));
+    assert_eq!(
+        run.gh[1][..4],
+        [
+            "api",
+            "--method",
+            "POST",
+            "repos/acme/isms/issues/7/comments"
+        ]
+    );
+    // With `comment: false`, or on a push, nothing is posted.
+    let tmp = scratch("action-diff-run-2");
+    let run = run_action_on(
+        &workspace,
+        &[
+            ("project", "compliance/isms"),
+            ("diff-base", "HEAD~1"),
+            ("comment", "false"),
+        ],
+        &[("event.pull_request.number", "7")],
+        &tmp,
+    );
+    assert!(run.gh.is_empty(), "{:?}", run.gh);
+    assert_eq!(run.ismsc[0].1[0], "diff");
 }
 
 /// Splits a command line of a hook or a doc into words (no quoting beyond '…' and "…").

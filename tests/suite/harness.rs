@@ -147,3 +147,46 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 pub fn repo_root_of(dir: &Path) -> Option<PathBuf> {
     ismsc_core::driver::repository_root(dir)
 }
+
+/// Whether `git` can be run; prints why a test is skipped when not.
+pub fn have_git(test: &str) -> bool {
+    let ok = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        println!("skipped {test}: `git` is not installed");
+    }
+    ok
+}
+
+/// Runs `git ARGS` in `dir` as Dana Weber on 2026-11-01, whatever the user's configuration;
+/// whether it succeeded.
+pub fn git(dir: &Path, args: &[&str]) -> bool {
+    git_as(dir, args, "Dana Weber", "2026-11-01T10:00:00Z")
+}
+
+/// Runs `git ARGS` in `dir` as `author` at `date` (commits are then the same on every run).
+pub fn git_as(dir: &Path, args: &[&str], author: &str, date: &str) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            &format!("user.name={author}"),
+            "-c",
+            "user.email=isms@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}

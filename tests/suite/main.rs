@@ -23,6 +23,11 @@
 //!   with every line end and encoding.
 //! - `lsp`: `ismsc lsp` driven in-process as an editor drives it, every feature over the
 //!   examples.
+//! - `diff`: `ismsc diff`: one change of each class, a project against itself, the reports,
+//!   `--fail-on`, `--since` on a git repository built in the test.
+//! - `migrate`: `ismsc migrate` from 2013 to 2022: the transition example and the merges,
+//!   splits and dropped exclusions of a fixture.
+//! - `history`: the revision tables of the documents from a git repository built in the test.
 //! - `publish`: a full `ismsc build` of acme has every output, byte-identical; a hostile
 //!   project is harmless in every output.
 //! - `auditor`: what an auditor checks in the outputs: a drafted project published as drafts,
@@ -37,6 +42,7 @@ mod ci;
 mod cli;
 mod codes;
 mod coverage;
+mod diff;
 mod editors;
 mod emit;
 mod examples;
@@ -45,9 +51,11 @@ mod frameworks;
 mod fuzz;
 mod grammar;
 mod harness;
+mod history;
 mod hostile;
 mod init;
 mod lsp;
+mod migrate;
 mod oscal;
 mod pdf;
 mod positions;

@@ -12,6 +12,7 @@ fn pdf_options() -> BuildOptions {
     BuildOptions {
         outputs: vec![Output::Pdf],
         timestamp: None,
+        history: None,
     }
 }
 
@@ -29,7 +30,7 @@ fn pdfs(analysis: &Analysis) -> BTreeMap<String, Vec<u8>> {
 
 /// The text of a PDF, with all white space removed (line breaks and justification make the
 /// extracted spacing unreliable).
-fn text_of(name: &str, pdf: &[u8]) -> String {
+pub fn text_of(name: &str, pdf: &[u8]) -> String {
     assert!(pdf.starts_with(b"%PDF-"), "{name} is not a PDF");
     let text = pdf_extract::extract_text_from_mem(pdf)
         .unwrap_or_else(|e| panic!("{name}: no text extracted: {e}"));

@@ -17,6 +17,7 @@ fn site_of(analysis: &Analysis, timestamp: Option<&str>) -> BTreeMap<String, Str
     let options = BuildOptions {
         outputs: vec![Output::Site],
         timestamp: timestamp.map(String::from),
+        history: None,
     };
     ismsc_publish::build(analysis, &options)
         .expect("the build has files")
@@ -502,6 +503,7 @@ fn the_full_build_links_the_data_files() {
     let options = BuildOptions {
         outputs: vec![Output::Data, Output::Site],
         timestamp: None,
+        history: None,
     };
     let files: BTreeMap<String, String> = ismsc_publish::build(&analysis, &options)
         .expect("files")

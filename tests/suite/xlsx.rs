@@ -21,6 +21,7 @@ fn options(timestamp: Option<&str>) -> BuildOptions {
     BuildOptions {
         outputs: vec![Output::Xlsx],
         timestamp: timestamp.map(String::from),
+        history: None,
     }
 }
 

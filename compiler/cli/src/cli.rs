@@ -143,6 +143,54 @@ enum Command {
         /// Print this time stamp in the documents (default: none, so builds are byte-identical).
         #[arg(long)]
         timestamp: Option<String>,
+        /// Leave out the revision tables that the policies, the SoA and the risk register get
+        /// from git when the project is in a git work tree.
+        #[arg(long)]
+        no_history: bool,
+        /// At most this many revisions in each revision table.
+        #[arg(long, value_name = "N", default_value_t = ismsc_core::history::DEFAULT_LIMIT)]
+        history_limit: usize,
+    },
+    /// Show what changed between two versions of a project: the rows of the Statement of
+    /// Applicability, the risk register and treatment plan, controls, policies and the rest,
+    /// compared as derived, never as text.
+    Diff {
+        /// The old and the new project folders; with `--since`, the one project folder
+        /// (default: the current folder).
+        #[arg(value_name = "PROJECT")]
+        projects: Vec<PathBuf>,
+        /// Compare the project as committed at this git revision (a branch, a tag such as
+        /// `audit-2026`, `HEAD~1`) with its working tree.
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Exit with 1 when a change of one of these classes (e.g. `newly-excluded`) or levels
+        /// (`warning`, `notice`, `info`) is present; repeatable or comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "CLASS")]
+        fail_on: Vec<String>,
+        /// The date that decides which risk acceptances are expiring (YYYY-MM-DD; default:
+        /// today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
+    /// Move a project to another edition of its standard (ISO/IEC 27001:2013 to 2022) through
+    /// the catalogue's mapping: prints the changes and every decision, or writes them.
+    Migrate {
+        /// The project folder (with `isms.toml`).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// The edition to move to.
+        #[arg(long, value_name = "STANDARD", default_value = "iso27001:2022")]
+        to: String,
+        /// Change the files in place (atomically, keeping every comment); without it nothing
+        /// is written and the changes are printed as a unified diff.
+        #[arg(long)]
+        write: bool,
+        /// The date the check after the migration judges against (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
     },
     /// Format `.isms` files in the canonical layout (docs/language.md, "Layout"), keeping
     /// every comment; only files that change are written.
@@ -258,6 +306,16 @@ enum Format {
     Github,
     /// A JUnit XML report, for the test reports of GitLab and Jenkins.
     Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Terraform-plan style `+ ~ -` lines and a one-line summary.
+    Human,
+    /// A pull-request comment: summary, warnings, one table per section.
+    Markdown,
+    /// One JSON object with a sorted `changes` array.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -584,6 +642,8 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             out,
             format,
             timestamp,
+            no_history,
+            history_limit,
         } => {
             let mut outputs: Vec<publish::Output> = format.into_iter().map(Into::into).collect();
             if outputs.is_empty() {
@@ -591,8 +651,16 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             }
             outputs.sort();
             outputs.dedup();
-            let options = publish::BuildOptions { outputs, timestamp };
-            build(&project, &common, out, &options, io)
+            let options = publish::BuildOptions {
+                outputs,
+                timestamp,
+                history: None,
+            };
+            let history =
+                (!no_history && history_limit > 0).then_some(ismsc_core::history::Options {
+                    limit: history_limit,
+                });
+            build(&project, &common, out, options, history, io)
         }
         Command::Import {
             what:
@@ -602,6 +670,26 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
                     out,
                 },
         } => import_oscal_catalog(&file, framework, out.as_deref(), io),
+        Command::Diff {
+            projects,
+            since,
+            format,
+            fail_on,
+            today: date,
+        } => diff(
+            &projects,
+            since.as_deref(),
+            format,
+            &fail_on,
+            date.unwrap_or_else(today),
+            io,
+        ),
+        Command::Migrate {
+            project,
+            to,
+            write,
+            today: date,
+        } => migrate(&project, &to, write, date.unwrap_or_else(today), io),
         Command::Fmt {
             paths,
             check,
@@ -1178,7 +1266,8 @@ fn build(
     project: &Path,
     common: &Common,
     out: Option<PathBuf>,
-    options: &publish::BuildOptions,
+    mut options: publish::BuildOptions,
+    history: Option<ismsc_core::history::Options>,
     io: &mut Io<'_>,
 ) -> Result<u8, u8> {
     let mut analysis = load(project, common);
@@ -1187,8 +1276,16 @@ fn build(
     if analysis.has_errors() {
         return Ok(failure(&analysis));
     }
+    // The revision tables of the site and the PDFs, from git; none outside a work tree.
+    let documents = options
+        .outputs
+        .iter()
+        .any(|o| matches!(o, publish::Output::Site | publish::Output::Pdf));
+    if let (Some(h), true) = (history, documents) {
+        options.history = ismsc_core::history::of_project(project, &analysis, h);
+    }
     let progress = TerminalProgress::new(io.err_is_terminal);
-    let built = publish::build_with_progress(&analysis, options, &progress);
+    let built = publish::build_with_progress(&analysis, &options, &progress);
     progress.finish();
     let Some(publish::Built { files, failed }) = built else {
         return Ok(no_standard(io));
@@ -1335,6 +1432,222 @@ fn import_oscal_catalog(
             io.eprint(&format!("{summary}\n"));
         }
     }
+    Ok(0)
+}
+
+/// A project folder as the input of a diff side.
+fn read_project(p: &Path) -> Result<Input, String> {
+    Ok(Input::from_dir(p))
+}
+
+/// One side of a diff: analysed, with the name it goes by in the report.
+fn diff_side(
+    input: Result<Input, String>,
+    label: &str,
+    today: Date,
+    io: &mut Io<'_>,
+) -> Result<Analysis, u8> {
+    let input = input.map_err(|e| {
+        io.eprint(&format!("error: {e}\n"));
+        2u8
+    })?;
+    let options = Options {
+        today,
+        deny_warnings: false,
+    };
+    let analysis = analyze(input, &options);
+    // What could not be read is an I/O failure (exit 2), told with the files and reasons.
+    let code = if analysis.io_failed() { 2 } else { 1 };
+    let language: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !d.code.configurable())
+        .cloned()
+        .collect();
+    if !language.is_empty() {
+        let style = io.style();
+        io.eprint(&render::human(&language, &analysis.sources, style));
+        io.eprint(&format!(
+            "error: {label} has errors in its `.isms` files, so it cannot be compared; `ismsc check` lists them\n"
+        ));
+        return Err(code);
+    }
+    Ok(analysis)
+}
+
+/// `ismsc diff OLD NEW` and `ismsc diff --since REV [PROJECT]`: both versions analysed the
+/// same way and their derived documents compared. Exit 0, or 1 when a `--fail-on` class is
+/// present (or a version has errors of the language), 2 on usage or I/O failure.
+fn diff(
+    projects: &[PathBuf],
+    since: Option<&str>,
+    format: DiffFormat,
+    fail_on: &[String],
+    today: Date,
+    io: &mut Io<'_>,
+) -> Result<u8, u8> {
+    use ismsc_core::diff::{self as d, classes};
+    for f in fail_on {
+        let level = classes::Level::ALL.iter().any(|l| l.as_str() == f);
+        if classes::by_id(f).is_none() && !level {
+            let ids: Vec<&str> = classes::ALL.iter().map(|c| c.id).collect();
+            io.eprint(&format!(
+                "error: `--fail-on {f}`: there is no such class of change; the classes are {}, and the levels `info`, `notice`, `warning`\n",
+                ids.join(", ")
+            ));
+            return Err(2);
+        }
+    }
+    // Each side is read and analysed in turn, so a bad revision fails before the work tree
+    // is read.
+    let (old, new, old_label, new_label) = match (since, projects) {
+        (Some(rev), [] | [_]) => {
+            let project = projects
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            let old_label = rev.to_string();
+            let old = ismsc_core::git::project_at(&project, rev)
+                .map(Input::from_memory)
+                .map_err(|e| format!("cannot read `{}` at `{rev}`: {e}", project.display()));
+            let old = diff_side(old, &format!("the old version (`{rev}`)"), today, io)?;
+            let new = diff_side(read_project(&project), "the working tree", today, io)?;
+            (old, new, old_label, "working tree".to_string())
+        }
+        (Some(_), _) => {
+            io.eprint("error: with `--since REV`, name one project folder (the new version is its working tree)\n");
+            return Err(2);
+        }
+        (None, [old_dir, new_dir]) => {
+            let (old_label, new_label) =
+                (old_dir.display().to_string(), new_dir.display().to_string());
+            let old = diff_side(
+                read_project(old_dir),
+                &format!("the old version (`{old_label}`)"),
+                today,
+                io,
+            )?;
+            let new = diff_side(
+                read_project(new_dir),
+                &format!("the new version (`{new_label}`)"),
+                today,
+                io,
+            )?;
+            (old, new, old_label, new_label)
+        }
+        (None, _) => {
+            io.eprint("error: name the old and the new project folders (`ismsc diff OLD NEW`), or a git revision to compare the working tree with (`ismsc diff --since REV [PROJECT]`)\n");
+            return Err(2);
+        }
+    };
+    let changes = d::Diff::new(&old, &new, today);
+    let text = match format {
+        DiffFormat::Human => d::render::human(&changes, &old_label, &new_label),
+        DiffFormat::Markdown => d::render::markdown(
+            &changes,
+            &old_label,
+            &new_label,
+            d::render::GITHUB_COMMENT_LIMIT,
+        ),
+        DiffFormat::Json => d::render::json(&changes, &old_label, &new_label),
+    };
+    io.print(&text)?;
+    release(old);
+    release(new);
+    let hit = changes.changes.iter().any(|c| {
+        fail_on
+            .iter()
+            .any(|f| f == c.class.id || f == c.class.level.as_str())
+    });
+    Ok(u8::from(hit))
+}
+
+/// `ismsc migrate`: the project moved to another edition. Without `--write`, a unified diff on
+/// standard output and the decisions on standard error; with it, the files written in place.
+/// Exit 0, 1 when the project has errors of the language, 2 on usage or I/O failure.
+fn migrate(project: &Path, to: &str, write: bool, today: Date, io: &mut Io<'_>) -> Result<u8, u8> {
+    let common = Common {
+        today: Some(today),
+        deny_warnings: false,
+        path_base: None,
+    };
+    let mut analysis = load(project, &common);
+    let language_errors = analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && !d.code.configurable());
+    if language_errors {
+        report(&mut analysis, project, &common, io)?;
+        if analysis.io_failed() {
+            return Ok(failure(&analysis));
+        }
+        io.eprint("error: the project has errors in its `.isms` files; fix them before migrating (`ismsc check` lists them)\n");
+        return Ok(1);
+    }
+    let options = Options {
+        today,
+        deny_warnings: false,
+    };
+    let plan = match ismsc_core::migrate::migrate(&analysis, to, &options) {
+        Ok(plan) => plan,
+        Err(e) => {
+            io.eprint(&format!("error: {e}\n"));
+            return Err(2);
+        }
+    };
+    let mut text = format!(
+        "Migration of `{}` from {} to {}:\n",
+        project.display(),
+        plan.from,
+        plan.to
+    );
+    for n in &plan.notes {
+        if n.line > 0 {
+            text.push_str(&format!("  {}:{}: {}\n", n.file, n.line, n.text));
+        } else {
+            text.push_str(&format!("  {}: {}\n", n.file, n.text));
+        }
+    }
+    let after: Vec<String> = plan
+        .findings_after
+        .iter()
+        .map(|(code, n)| format!("{n} × {code}"))
+        .collect();
+    text.push_str(&format!(
+        "After the migration, `ismsc check` reports {}.\n",
+        if after.is_empty() {
+            "no problems".to_string()
+        } else {
+            after.join(", ")
+        }
+    ));
+    if write {
+        for f in &plan.files {
+            let path = project.join(&f.name);
+            if let Err(e) = emit::write::write_atomic(&path, f.new.as_bytes()) {
+                io.eprint(&text);
+                io.eprint(&format!("error: {e}\n"));
+                return Err(2);
+            }
+        }
+        text.push_str(&format!(
+            "Wrote {} of `{}`.\n",
+            plural(plan.files.len(), "file"),
+            project.display()
+        ));
+        io.eprint(&text);
+    } else {
+        for f in &plan.files {
+            io.print(&unified_diff(&f.name, &f.old, &f.new))?;
+        }
+        text.push_str(&format!(
+            "Nothing was written: `ismsc migrate {} --write` changes {}.\n",
+            project.display(),
+            plural(plan.files.len(), "file")
+        ));
+        io.eprint(&text);
+    }
+    release(analysis);
     Ok(0)
 }
 

@@ -61,6 +61,35 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The syntax trees of the project's own `.isms` files: those [`analyze_cached`] kept, or,
+    /// after [`analyze`] freed them, parsed again from the sources (for the tools that edit or
+    /// read the text item by item: `migrate`, the document history).
+    pub fn project_trees(&self) -> Vec<Arc<ast::File>> {
+        let project = |id: FileId| {
+            self.sources
+                .get(id)
+                .is_some_and(|f| f.origin == Origin::Project && f.name.ends_with(".isms"))
+        };
+        if !self.asts.is_empty() {
+            return self
+                .asts
+                .iter()
+                .filter(|t| project(t.file))
+                .cloned()
+                .collect();
+        }
+        let files: Vec<FileId> = self
+            .sources
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| project(*id))
+            .collect();
+        syntax::parse_files(&self.sources, &files)
+            .into_iter()
+            .map(|(tree, _)| Arc::new(tree))
+            .collect()
+    }
+
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics

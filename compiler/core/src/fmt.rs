@@ -103,6 +103,12 @@ pub fn is_syntax_error(code: Code) -> bool {
     )
 }
 
+/// Whether two items say the same, whatever their layout: the same keyword, name, title,
+/// entries and values in the same order (spans, comments and line breaks ignored).
+pub fn same_item(a: &syntax::ast::Item, b: &syntax::ast::Item) -> bool {
+    same::item(a, b).is_ok()
+}
+
 /// Formats a text in the canonical layout, after checking the result (see the module
 /// documentation).
 pub fn format(text: &str) -> Result<String, FmtError> {

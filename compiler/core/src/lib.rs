@@ -5,13 +5,17 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod driver;
 pub mod emit;
 pub mod facts;
 pub mod fmt;
+pub mod git;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod manifest;
+pub mod migrate;
 pub mod model;
 pub mod par;
 pub mod source;

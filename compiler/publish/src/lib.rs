@@ -83,6 +83,9 @@ pub struct BuildOptions {
     /// A time stamp to print in the documents (`--timestamp`); `None` keeps builds
     /// byte-identical.
     pub timestamp: Option<String>,
+    /// The revisions of the documents from git, for their revision tables (`None`: no
+    /// tables, as outside a git work tree or with `--no-history`).
+    pub history: Option<ismsc_core::history::History>,
 }
 
 impl Default for BuildOptions {
@@ -90,6 +93,7 @@ impl Default for BuildOptions {
         BuildOptions {
             outputs: Output::ALL.to_vec(),
             timestamp: None,
+            history: None,
         }
     }
 }

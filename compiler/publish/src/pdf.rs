@@ -27,6 +27,7 @@ use ismsc_core::emit::dto::{
 };
 use ismsc_core::emit::{Docs, OutputFile};
 use ismsc_core::facts::control::{Controlled, State};
+use ismsc_core::history::Revision;
 use ismsc_core::model::{Data, Entity, Kind, Link, Model, Policy};
 use ismsc_core::syntax::ast::{Duration, DurationUnit};
 
@@ -62,26 +63,37 @@ pub(crate) fn sources(
 ) -> Vec<(String, String)> {
     let model = &analysis.model;
     let stamp = options.timestamp.as_deref();
+    let history = options.history.as_ref();
+    let limit = history.map_or(0, |h| h.limit);
     let mut docs = Vec::new();
     for (_, e) in model.of_kind(Kind::Policy) {
         let Data::Policy(p) = &e.data else { continue };
         let state = analysis.facts.control.policy(p);
-        docs.push((
-            format!("{DIR}/{}.pdf", e.id),
-            policy_source(model, e, p, state, stamp),
-        ));
+        let mut src = policy_source(model, e, p, state, stamp);
+        if let Some(h) = history {
+            src.push_str(&revision_table(h.policy(&e.id), limit, true));
+        }
+        docs.push((format!("{DIR}/{}.pdf", e.id), src));
     }
     if let Some(soa) = &made.soa {
-        docs.push((format!("{DIR}/soa.pdf"), soa_source(model, soa, stamp)));
+        let mut src = soa_source(model, soa, stamp);
+        if let Some(h) = history {
+            src.push_str(&revision_table(&h.soa, limit, false));
+        }
+        docs.push((format!("{DIR}/soa.pdf"), src));
     }
-    docs.push((
-        format!("{DIR}/risk-register.pdf"),
-        risk_register_source(&made.register, stamp),
-    ));
-    docs.push((
-        format!("{DIR}/risk-treatment-plan.pdf"),
-        treatment_plan_source(&made.plan, &made.register, stamp),
-    ));
+    // The register and the treatment plan both derive from the risks: the register's
+    // revisions are theirs.
+    let mut src = risk_register_source(&made.register, stamp);
+    if let Some(h) = history {
+        src.push_str(&revision_table(&h.register, limit, false));
+    }
+    docs.push((format!("{DIR}/risk-register.pdf"), src));
+    let mut src = treatment_plan_source(&made.plan, &made.register, stamp);
+    if let Some(h) = history {
+        src.push_str(&revision_table(&h.register, limit, false));
+    }
+    docs.push((format!("{DIR}/risk-treatment-plan.pdf"), src));
     if !made.programme.audits.is_empty() {
         docs.push((
             format!("{DIR}/audit-programme.pdf"),
@@ -259,6 +271,48 @@ fn duration_words(d: Duration) -> String {
         DurationUnit::Years => ("year", "years"),
     };
     format!("{} {}", d.amount, if d.amount == 1 { one } else { many })
+}
+
+/// The revision table at the end of a document: the commits that changed its sources, newest
+/// first (with the document's version for a policy); nothing without revisions.
+pub fn revision_table(revisions: &[Revision], limit: usize, with_version: bool) -> String {
+    if revisions.is_empty() {
+        return String::new();
+    }
+    let mut src = String::from("\n#heading(level: 2)[Revision history]\n");
+    src.push_str(&format!(
+        "#note[The changes of this document's sources in the version control of the ISMS (git), newest first{}.]\n",
+        if revisions.len() >= limit {
+            format!("; the last {limit}")
+        } else {
+            String::new()
+        }
+    ));
+    if with_version {
+        src.push_str(
+            "#table(columns: (1.6cm, 2.1cm, 3.4cm, 1.7cm, 1fr),\n  table.header([Version], [Date], [Author], [Commit], [Summary]),\n",
+        );
+    } else {
+        src.push_str(
+            "#table(columns: (2.4cm, 5cm, 2.2cm, 1fr),\n  table.header([Date], [Author], [Commit], [Summary]),\n",
+        );
+    }
+    for r in revisions {
+        let version = if with_version {
+            format!("[{}], ", or_missing(r.version.clone()))
+        } else {
+            String::new()
+        };
+        src.push_str(&format!(
+            "  {version}[{}], [{}], [#raw({})], [{}],\n",
+            escape(&r.date),
+            escape(&r.author),
+            string(&r.commit),
+            escape(&r.summary),
+        ));
+    }
+    src.push_str(")\n");
+    src
 }
 
 fn or_missing(value: Option<String>) -> String {

@@ -43,6 +43,7 @@ use ismsc_core::emit::dto::{
 use ismsc_core::emit::Docs;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::register as risk;
+use ismsc_core::history::{History, Revision};
 use ismsc_core::model::{Data, EntityId, Kind, Link, Model, ReqId, RiskMethod, Word};
 use ismsc_core::source::Span;
 use ismsc_core::syntax::ast::{Duration, DurationUnit};
@@ -752,6 +753,61 @@ pub(super) fn interval(d: Duration) -> String {
     } else {
         format!("every {} {unit}", d.amount)
     }
+}
+
+/// The revision history of a document from git: a card with a list (`card`, beside a
+/// policy) or a panel with a table (below the SoA and the register); nothing without
+/// revisions.
+fn revisions(history: Option<&History>, revs: &[Revision], card: bool) -> String {
+    let Some(h) = history else {
+        return String::new();
+    };
+    if revs.is_empty() {
+        return String::new();
+    }
+    let note = format!(
+        "The changes of the sources in the version control of the ISMS (git), newest first{}.",
+        if revs.len() >= h.limit {
+            format!("; the last {}", h.limit)
+        } else {
+            String::new()
+        }
+    );
+    if card {
+        let mut out = String::from(
+            "<section class=\"meta-card\" id=\"history\"><h2>Revision history</h2><ul class=\"plain revisions\">",
+        );
+        for r in revs {
+            let version = r
+                .version
+                .as_deref()
+                .map(|v| format!("<strong>{}</strong> · ", escape(v)))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "<li>{version}{} · {} · <code>{}</code><div class=\"muted\">{}</div></li>",
+                escape(&r.date),
+                escape(&r.author),
+                escape(&r.commit),
+                escape(&r.summary)
+            ));
+        }
+        out.push_str(&format!("</ul><p class=\"muted\">{note}</p></section>\n"));
+        return out;
+    }
+    let mut out = format!(
+        "<section class=\"panel\" id=\"history\">\n<h2>Revision history</h2>\n<p>{note}</p>\n<div class=\"table-wrap\"><table class=\"reflow revisions\">\n<thead><tr><th>Date</th><th>Author</th><th>Commit</th><th>Summary</th></tr></thead>\n<tbody>\n"
+    );
+    for r in revs {
+        out.push_str(&format!(
+            "<tr><td data-label=\"Date\" class=\"nowrap\">{}</td><td data-label=\"Author\">{}</td><td data-label=\"Commit\"><code>{}</code></td><td data-label=\"Summary\">{}</td></tr>\n",
+            escape(&r.date),
+            escape(&r.author),
+            escape(&r.commit),
+            escape(&r.summary)
+        ));
+    }
+    out.push_str("</tbody></table></div>\n</section>\n");
+    out
 }
 
 /// Chips separated by spaces, or an em dash.

@@ -1429,3 +1429,72 @@ fn list_or_none(items: &[&str]) -> String {
         items.join(", ")
     }
 }
+
+/// The version of `ismsc diff --format json`, read as terraform reads its `format_version`:
+/// a new minor version only adds keys (ignore the keys you do not know), a new major version
+/// changes or removes some.
+pub const DIFF_FORMAT_VERSION: &str = "1.0";
+
+/// `ismsc diff --format json`: every change between two versions of a project.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffDoc {
+    /// [`DIFF_FORMAT_VERSION`].
+    pub format_version: &'static str,
+    /// The old version, as named on the command line (a folder or a git revision).
+    pub old: String,
+    /// The new version, as named on the command line.
+    pub new: String,
+    /// Counts of the changes.
+    pub summary: DiffSummary,
+    /// The changes, sorted by kind (in the order of the sections), id (numbers compared as
+    /// numbers) and class (in the order of the class table).
+    pub changes: Vec<DiffChange>,
+}
+
+/// Counts of the changes of a diff.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffSummary {
+    /// The one-line summary people read, e.g. "SoA: 3 rows changed (1 newly excluded) ·
+    /// Risks: 1 added, 1 residual down".
+    pub text: String,
+    /// Changes.
+    pub changes: usize,
+    /// Changes by class id.
+    pub by_class: BTreeMap<String, usize>,
+    /// Changes by level (`info`, `notice`, `warning`).
+    pub by_level: BTreeMap<String, usize>,
+}
+
+/// One change of one class.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffChange {
+    /// `isms`, `soa`, `risk`, `action`, `control`, `policy`, `obligation`, `objective`,
+    /// `asset`, `person`, `team` or `party`.
+    pub kind: &'static str,
+    /// The id: a requirement id for `soa`, `RISK/CONTROL` for `action` (`-` for a risk
+    /// without controls), the (new) entity id otherwise.
+    pub id: String,
+    /// The title.
+    pub title: Option<String>,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// The class id, e.g. `newly-excluded`.
+    pub class: &'static str,
+    /// The class's title.
+    pub class_title: &'static str,
+    /// The clause of ISO/IEC 27001 the class concerns.
+    pub clause: &'static str,
+    /// `info`, `notice` or `warning`.
+    pub level: &'static str,
+    /// The fields behind the change, by name; `null` where absent.
+    pub fields: BTreeMap<String, DiffField>,
+}
+
+/// A field before and after.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffField {
+    /// The value in the old version (`null` when absent).
+    pub before: serde_json::Value,
+    /// The value in the new version (`null` when absent).
+    pub after: serde_json::Value,
+}

@@ -56,7 +56,7 @@ fn differ(what: &str, x: impl std::fmt::Debug, y: impl std::fmt::Debug) -> Strin
     format!(": {what} {x:?} became {y:?}")
 }
 
-fn item(a: &Item, b: &Item) -> Result<(), String> {
+pub(super) fn item(a: &Item, b: &Item) -> Result<(), String> {
     if a.keyword.text != b.keyword.text {
         return Err(differ("keyword", &a.keyword.text, &b.keyword.text));
     }

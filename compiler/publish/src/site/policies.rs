@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::markdown::{self, Links};
 use super::overview::message;
-use super::{chips_or_dash, escape, interval, slug, status_badge, Nav, OutputFile, Site};
+use super::{
+    chips_or_dash, escape, interval, revisions, slug, status_badge, Nav, OutputFile, Site,
+};
 use ismsc_core::facts::control::State;
 use ismsc_core::model::{Data, Entity, EntityId, Kind, Policy};
 use ismsc_core::syntax::ast::Date;
@@ -187,6 +189,7 @@ fn page(s: &Site, id: EntityId, e: &Entity, p: &Policy) -> OutputFile {
                 "main",
                 "document-control",
                 "toc",
+                "history",
                 "covers",
                 "implemented-by",
                 "attention",
@@ -298,6 +301,12 @@ fn page(s: &Site, id: EntityId, e: &Entity, p: &Policy) -> OutputFile {
     let mut control = format!(
         "<section class=\"meta-card\" id=\"document-control\"><h2>Document control</h2><dl class=\"meta\">{dl}</dl></section>\n"
     );
+    let history = s.options.history.as_ref();
+    control.push_str(&revisions(
+        history,
+        history.map_or(&[], |h| h.policy(&e.id)),
+        true,
+    ));
     if let Some(r) = &rendered {
         if r.toc.len() > 1 {
             control.push_str("<nav class=\"meta-card toc\" id=\"toc\" aria-label=\"On this page\"><h2>On this page</h2><ul class=\"plain\">");

@@ -7,7 +7,8 @@ use super::charts::{self, CellRisks};
 use super::markdown::{safe_href, Links};
 use super::overview::{message, per_theme};
 use super::{
-    chips_or_dash, escape, interval, midpoint, prose, slug, status_badge, Nav, OutputFile, Site,
+    chips_or_dash, escape, interval, midpoint, prose, revisions, slug, status_badge, Nav,
+    OutputFile, Site,
 };
 use ismsc_core::model::{Data, EntityId, Kind, Link};
 
@@ -490,6 +491,12 @@ pub(super) fn risks(s: &Site) -> OutputFile {
     }
     h.push_str("</tbody></table></div>\n</section>\n");
     treatment_plan(s, root, &mut h);
+    let history = s.options.history.as_ref();
+    h.push_str(&revisions(
+        history,
+        history.map_or(&[], |h| &h.register),
+        false,
+    ));
     s.page("risks.html", Nav::Risks, "Risks", &h)
 }
 
@@ -762,6 +769,8 @@ pub(super) fn soa(s: &Site) -> OutputFile {
         h.push_str("</tbody></table></div>\n</section>\n");
     }
     h.push_str("</div>\n</div>\n");
+    let history = s.options.history.as_ref();
+    h.push_str(&revisions(history, history.map_or(&[], |h| &h.soa), false));
     s.page("soa.html", Nav::Soa, "Statement of Applicability", &h)
 }
 
