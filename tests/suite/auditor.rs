@@ -388,3 +388,55 @@ fn soa_rows_never_split_across_pages() {
         "the table's header is repeated on {continued} pages"
     );
 }
+
+/// An objective carries its `status`: one past due without a result is reported even when
+/// it claims to be achieved, and one management withdrew is not evaluated.
+#[test]
+fn objectives_have_a_status_and_need_a_result() {
+    let a = crate::harness::compile_text(
+        "main.isms",
+        r#"
+person ciso "Dana Weber" { role = "CISO" }
+
+objective obj-mfa "Every account uses phishing-resistant MFA" {
+  owner   = ciso
+  measure = "Share of accounts with a FIDO2 key"
+  target  = "100%"
+  due     = 2026-06-30
+  status  = achieved
+}
+
+objective obj-old "Certify the old data centre" {
+  owner  = ciso
+  target = "Certified"
+  due    = 2026-03-31
+  status = withdrawn
+}
+
+objective obj-soa "Every control decided" {
+  owner  = ciso
+  target = "All of them"
+  due    = 2027-03-31
+  status = open
+}
+"#,
+    );
+    let w0811: Vec<&ismsc_core::diag::Diagnostic> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "W0811")
+        .collect();
+    assert_eq!(w0811.len(), 1, "{:?}", w0811);
+    assert!(w0811[0].message.contains("obj-mfa"));
+    // `status` is a field of an objective, its words known.
+    assert!(
+        a.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("status") && !d.message.contains("withdrawn")),
+        "{:?}",
+        a.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    let files = build(&a, vec![Output::Site]);
+    let index = utf8(&files, "site/index.html");
+    assert!(index.contains("<td data-label=\"Status\">withdrawn</td>"));
+}

@@ -245,6 +245,20 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
+    /// An objective's `status` (clause 6.2): where it stands, as its owner judges it.
+    ObjectiveStatus {
+        /// `open`: being worked on.
+        Open = "open",
+        /// `achieved`: the target is met.
+        Achieved = "achieved",
+        /// `missed`: the due date passed without meeting the target.
+        Missed = "missed",
+        /// `withdrawn`: no longer pursued, by a decision of management.
+        Withdrawn = "withdrawn",
+    }
+}
+
+vocabulary! {
     /// A control's `status`.
     ControlStatus {
         /// `planned`
@@ -705,6 +719,8 @@ pub struct Objective {
     pub due: Option<Date>,
     /// Controls that serve it.
     pub controls: Vec<Link>,
+    /// Where it stands (`status = achieved`).
+    pub status: Option<Spanned<ObjectiveStatus>>,
     /// Measurement results, in written order (clause 9.1).
     pub results: Vec<Measurement>,
 }

@@ -431,16 +431,25 @@ fn objective(
     if due >= today {
         return;
     }
+    // An objective management withdrew is no longer evaluated.
+    let status = o.status.map(|s| s.value);
+    if status == Some(crate::model::ObjectiveStatus::Withdrawn) {
+        return;
+    }
     let Some(last) = latest(&o.results) else {
-        diags.push(
-            Diagnostic::new(
-                Code::W0811,
-                e.id_span,
-                format!("objective `{}` was due on {due} and has no result", e.id),
-            )
-            .primary_label("no `result`")
-            .help("record what was measured: `result { measured = …  value = \"…\"  met = true }` (clause 9.1, 6.2 e)"),
-        );
+        let mut d = Diagnostic::new(
+            Code::W0811,
+            e.id_span,
+            format!("objective `{}` was due on {due} and has no result", e.id),
+        )
+        .primary_label("no `result`");
+        if let Some(st) = o
+            .status
+            .filter(|s| s.value == crate::model::ObjectiveStatus::Achieved)
+        {
+            d = d.label(st.span, "achieved, by what measurement?");
+        }
+        diags.push(d.help("record what was measured: `result { measured = …  value = \"…\"  met = true }` (clause 9.1, 6.2 e), or `status = withdrawn` if management no longer pursues it"));
         return;
     };
     if last.met != Some(false) {

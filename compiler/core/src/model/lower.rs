@@ -11,10 +11,11 @@ use super::{
     Action, Asset, AssetType, Audit, Classification, Clause, ClauseId, ClauseLink, Competence,
     Context, Control, ControlStatus, Data, Decision, DocKind, Document, Documented, Entity,
     EntityId, Evidence, EvidenceKind, FindingSeverity, FindingStatus, Framework, Isms, Kind,
-    KindSet, Link, Mapping, MappingLink, Measurement, Model, Nonconformity, Objective, Obligation,
-    ObligationKind, Party, Person, Policy, Qualification, Rating, Relation, ReqId, ReqLink,
-    Requirement, Review, ReviewInputs, Risk, RiskMethod, Role, Scale, Scope, SignOff, Source,
-    SourceKind, Spanned, Subject, Team, Text, Treatment, Verdict, Word, OWNER, REVIEW_INPUTS,
+    KindSet, Link, Mapping, MappingLink, Measurement, Model, Nonconformity, Objective,
+    ObjectiveStatus, Obligation, ObligationKind, Party, Person, Policy, Qualification, Rating,
+    Relation, ReqId, ReqLink, Requirement, Review, ReviewInputs, Risk, RiskMethod, Role, Scale,
+    Scope, SignOff, Source, SourceKind, Spanned, Subject, Team, Text, Treatment, Verdict, Word,
+    OWNER, REVIEW_INPUTS,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -298,6 +299,7 @@ pub fn field_doc(path: &[&str], field: &str) -> &'static str {
         ("risk", _, "requires") => "Annex A controls the treatment needs, named directly; excluding one is an error (E0404).",
         ("risk", _, "accepted") => "Who accepted what remains of the risk, when, and until when.",
         ("risk", _, "identified") => "When the risk was identified.",
+        ("objective", None, "status") => "Where the objective stands: open, achieved, missed or withdrawn (a withdrawn one is not checked for results).",
         ("document", _, "approved") => "Who approved the document and when: one sign-off, or a list (the risk owners approving the treatment plan).",
         ("document", _, "review") => "How often the document is reviewed (W0705 when overdue).",
         ("control", None, "satisfies") => "The Annex A controls (or other requirements) it implements.",
@@ -580,6 +582,7 @@ const OBJECTIVE_FIELDS: &[FieldSpec] = &[
     f("target", Ty::Str),
     f("due", Ty::Date),
     f("controls", Ty::Refs(CONTROL)),
+    f("status", Ty::Enum(ObjectiveStatus::WORDS)),
 ];
 const DOCUMENTED_FIELDS: &[FieldSpec] = &[
     f("clause", Ty::Str),
@@ -1516,6 +1519,7 @@ impl Lower<'_> {
                     target: fl.str("target"),
                     due: fl.date("due"),
                     controls: fl.links("controls").unwrap_or_default(),
+                    status: fl.word("status").and_then(vocab(ObjectiveStatus::parse)),
                     results,
                 })
             }

@@ -533,13 +533,13 @@ pub(super) fn index(s: &Site) -> OutputFile {
     // Objectives.
     let objectives: Vec<_> = m.of_kind(Kind::Objective).collect();
     if !objectives.is_empty() {
-        h.push_str("<section class=\"panel\" id=\"objectives\">\n<h2>Information security objectives</h2>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Objective</th><th>Owner</th><th>Measure</th><th>Target</th><th>Due</th><th>Latest result</th><th>Controls</th></tr></thead>\n<tbody>\n");
+        h.push_str("<section class=\"panel\" id=\"objectives\">\n<h2>Information security objectives</h2>\n<div class=\"table-wrap\"><table class=\"reflow\">\n<thead><tr><th>Objective</th><th>Owner</th><th>Measure</th><th>Target</th><th>Due</th><th>Status</th><th>Latest result</th><th>Controls</th></tr></thead>\n<tbody>\n");
         for (_, e) in objectives {
             let Data::Objective(o) = &e.data else {
                 continue;
             };
             h.push_str(&format!(
-                "<tr id=\"objective-{}\"><td data-label=\"Objective\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div></td><td data-label=\"Owner\">{}</td><td data-label=\"Measure\">{}</td><td data-label=\"Target\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td><td data-label=\"Latest result\">{}</td><td data-label=\"Controls\">{}</td></tr>\n",
+                "<tr id=\"objective-{}\"><td data-label=\"Objective\" class=\"main-cell\"><strong>{}</strong><div class=\"id\">{}</div></td><td data-label=\"Owner\">{}</td><td data-label=\"Measure\">{}</td><td data-label=\"Target\">{}</td><td data-label=\"Due\" class=\"nowrap\">{}</td><td data-label=\"Status\">{}</td><td data-label=\"Latest result\">{}</td><td data-label=\"Controls\">{}</td></tr>\n",
                 escape(&slug(&e.id)),
                 escape(e.display()),
                 escape(&e.id),
@@ -547,6 +547,9 @@ pub(super) fn index(s: &Site) -> OutputFile {
                 escape(o.measure.as_deref().unwrap_or("—")),
                 escape(o.target.as_deref().unwrap_or("—")),
                 o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                o.status
+                    .map(|st| st.value.as_str().to_string())
+                    .unwrap_or_else(|| "<span class=\"none\">—</span>".into()),
                 latest_result(&o.results),
                 chips_or_dash(o.controls.iter().map(|l| s.link_id(root, l)).collect()),
             ));
