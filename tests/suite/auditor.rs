@@ -199,6 +199,16 @@ fn a_drafted_project_is_published_as_drafts() {
     );
     let page = utf8(&files, "site/policies/data-handling.html");
     assert!(page.contains("DRAFT"), "the policy page is not marked");
+    let page = utf8(&files, "site/soa.html");
+    assert!(
+        page.contains("<strong>DRAFT</strong>"),
+        "soa.html is not marked"
+    );
+    let page = utf8(&files, "site/policies/infosec-policy.html");
+    assert!(
+        !page.contains("<strong>DRAFT</strong>"),
+        "an approved policy is marked"
+    );
 }
 
 #[test]
