@@ -54,6 +54,11 @@ const ITEMS: &[(&str, &str, bool)] = &[
         "an information security objective (clause 6.2)",
         true,
     ),
+    (
+        "document",
+        "document control of `soa`, `risk-register` or `treatment-plan` (clause 7.5)",
+        true,
+    ),
 ];
 
 struct Items<'a> {
