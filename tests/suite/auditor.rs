@@ -450,3 +450,23 @@ objective obj-soa "Every control decided" {
     let index = utf8(&files, "site/index.html");
     assert!(index.contains("<td data-label=\"Status\">withdrawn</td>"));
 }
+
+/// `ismsc diff` tells a new version or approval of the SoA from the previous one.
+#[test]
+fn diff_shows_a_new_approval_of_the_soa() {
+    let before = analyze_files(project_files(&repo().join("examples/startup")));
+    let after = drafted();
+    let diff = ismsc_core::diff::Diff::new(&before, &after, crate::harness::TODAY);
+    let isms = diff
+        .changes
+        .iter()
+        .find(|c| c.section == ismsc_core::diff::Section::Isms)
+        .expect("a change of the ISMS");
+    let (was, now) = isms.fields.get("soa_approved").expect("soa_approved");
+    assert_eq!(was, &serde_json::json!(["ceo @ 2026-06-03"]));
+    assert_eq!(now, &serde_json::json!([]));
+    assert!(
+        !isms.fields.contains_key("soa_version"),
+        "the version is the same"
+    );
+}

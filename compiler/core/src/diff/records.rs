@@ -80,6 +80,26 @@ pub fn records(analysis: &Analysis) -> Records {
                 ),
             );
         }
+        // The document control of the documents ismsc writes (`document soa { … }`): a new
+        // version or approval of the SoA, the register or the plan is a change of the ISMS.
+        for d in &model.documents {
+            let key = d.kind.as_str();
+            put(&mut f, &format!("{key}_version"), opt(&d.version));
+            put(
+                &mut f,
+                &format!("{key}_approved"),
+                list(
+                    d.approved
+                        .iter()
+                        .map(|a| format!("{} @ {}", link_name(model, &a.who), a.date)),
+                ),
+            );
+            put(
+                &mut f,
+                &format!("{key}_review"),
+                opt(&d.review.map(|r| r.to_string())),
+            );
+        }
         add(Record {
             section: Section::Isms,
             id: "isms".into(),
