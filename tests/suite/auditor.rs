@@ -220,10 +220,25 @@ fn an_overdue_policy_is_published_overdue() {
         "  approved       = ceo @ 2026-03-16\n",
         "  approved       = ceo @ 2024-03-16\n",
     );
+    // The SoA's approval is older than its review interval too.
+    edit(
+        &mut files,
+        "documents.isms",
+        "  approved       = ceo @ 2026-06-03\n  version        = \"1.1\"\n  classification = internal\n",
+        "  approved       = ceo @ 2025-06-03\n  version        = \"1.1\"\n  classification = internal\n",
+    );
     let a = analyze_files(files);
-    let files = build(&a, vec![Output::Pdf]);
+    assert!(a.diagnostics.iter().any(|d| d.code.as_str() == "W0601"));
+    assert!(a.diagnostics.iter().any(|d| d.code.as_str() == "W0705"));
+    let files = build(&a, vec![Output::Pdf, Output::Data]);
     let (_, text) = pdf_text("pdf/data-handling.pdf", &files);
     assert!(text.contains("OVERDUE"), "an overdue policy is not marked");
+    let (_, text) = pdf_text("pdf/soa.pdf", &files);
+    assert!(text.contains("OVERDUE"), "an overdue SoA is not marked");
+    let json: serde_json::Value =
+        serde_json::from_str(&utf8(&files, "soa.json")).expect("soa.json");
+    assert_eq!(json["document"]["status"], "overdue");
+    assert_eq!(json["document"]["next_review"], "2026-06-03");
 }
 
 /// Supporting utilities and cabling security were justified by the risk of unauthorised
