@@ -34,11 +34,11 @@ fn symbol_kind(keyword: &str) -> lsp::SymbolKind {
         Some(Kind::Competence) => S::PROPERTY,
         None => match keyword {
             "isms" => S::MODULE,
+            "document" => S::FILE,
             "framework" | "mapping" | "clauses" => S::PACKAGE,
             "requirement" | "clause" => S::ENUM_MEMBER,
-            "evidence" | "residual" | "matrix" | "documented" | "result" | "action" | "inputs" => {
-                S::FIELD
-            }
+            "evidence" | "residual" | "current" | "matrix" | "documented" | "result" | "action"
+            | "inputs" => S::FIELD,
             _ => S::NAMESPACE,
         },
     }
