@@ -1291,9 +1291,10 @@ impl<'a> Parser<'a> {
                 );
                 None
             }
-            Tok::Word if t.line_start && self.block_shape(0) => {
-                // A nested block on the next line (`evidence x "…" {`): this field has no
-                // value, and the block stays a block.
+            Tok::Word if t.line_start && !self.peek(1).line_start && self.block_shape(0) => {
+                // A nested block on the next line (`evidence x "…" {`, its header on one
+                // line): this field has no value, and the block stays a block. A word alone on
+                // its line is the value, whatever follows on the next ones.
                 self.error(
                     self.span(self.prev_end, self.prev_end),
                     format!("expected a value, found the nested block `{s}`"),
