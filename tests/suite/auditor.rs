@@ -128,9 +128,13 @@ fn a_drafted_project_is_published_as_drafts() {
     // The unapproved policy's PDF says DRAFT; the approved ones do not.
     let (_, draft) = pdf_text("pdf/data-handling.pdf", &files);
     assert!(draft.contains("DRAFT"), "data-handling.pdf is not marked");
-    assert!(!draft.contains("controlleddocument") || draft.contains("DRAFT"));
+    assert!(
+        !draft.contains("Thisisacontrolleddocument"),
+        "a draft calls itself a controlled document"
+    );
     for approved in ["pdf/infosec-policy.pdf", "pdf/acceptable-use.pdf"] {
         let (_, text) = pdf_text(approved, &files);
+        assert!(text.contains("Thisisacontrolleddocument"), "{approved}");
         assert!(!text.contains("DRAFT"), "{approved} is marked DRAFT");
         assert!(!text.contains("OVERDUE"), "{approved} is marked OVERDUE");
     }
