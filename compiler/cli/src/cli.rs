@@ -1287,9 +1287,21 @@ fn build(
     let progress = TerminalProgress::new(io.err_is_terminal);
     let built = publish::build_with_progress(&analysis, &options, &progress);
     progress.finish();
-    let Some(publish::Built { files, failed }) = built else {
+    let Some(publish::Built {
+        files,
+        failed,
+        diagnostics,
+    }) = built
+    else {
         return Ok(no_standard(io));
     };
+    // A font the typesetter cannot read, a template that fails: errors of the project,
+    // shown like the others, and nothing is written.
+    if !diagnostics.is_empty() {
+        analysis.diagnostics = diagnostics;
+        report(&mut analysis, project, common, io)?;
+        return Ok(1);
+    }
     let out = out.unwrap_or_else(|| project.join("dist"));
     if let Err(e) = emit::write::replace_dir(&out, &files) {
         io.eprint(&format!("error: {e}\n"));

@@ -249,7 +249,15 @@ fn run(input: Input, options: &Options, cache: &mut ParseCache, keep_trees: bool
         }
         None => None,
     };
-    let manifest = manifest::read(&sources, manifest_file, &mut diags);
+    let mut manifest = manifest::read(&sources, manifest_file, &mut diags);
+    let file_limit = manifest.limits.file;
+    crate::brand::load(
+        &mut manifest.publish,
+        &mut sources,
+        fs.as_ref(),
+        file_limit,
+        &mut diags,
+    );
 
     let mut asts = Vec::with_capacity(isms_files.len());
     for (ast, found) in cache.parse(&sources, &isms_files) {

@@ -122,6 +122,8 @@ pub struct Manifest {
     pub review_interval: Option<Duration>,
     /// `[limits]`.
     pub limits: Limits,
+    /// `[publish]`: the branding and templates of the published documents.
+    pub publish: crate::brand::Publish,
 }
 
 /// The least coverage a framework's requirements must have (`[coverage]` in `isms.toml`).
@@ -153,13 +155,14 @@ pub fn limits(text: &str) -> Limits {
 }
 
 /// The sections of a manifest and the keys of `[project]`.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
     "project",
     "lints",
     "coverage",
     "limits",
     "audit",
     "management_review",
+    "publish",
 ];
 const PROJECT_KEYS: [&str; 3] = ["name", "description", "version"];
 const LIMIT_KEYS: [&str; 2] = ["isms", "file"];
@@ -201,6 +204,7 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
     let mut limits = None;
     let mut audit = None;
     let mut review = None;
+    let mut publish = None;
     for (key, item) in entries(root) {
         match key.get() {
             "project" => project = Some((key, item)),
@@ -209,6 +213,7 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
             "limits" => limits = Some((key, item)),
             "audit" => audit = Some((key, item)),
             "management_review" => review = Some((key, item)),
+            "publish" => publish = Some((key, item)),
             name => diags.push(
                 Diagnostic::new(
                     Code::E0010,
@@ -272,11 +277,15 @@ pub fn read(sources: &SourceMap, file: Option<FileId>, diags: &mut Diagnostics) 
             diags,
         );
     }
+    if let Some((key, item)) = publish {
+        m.publish =
+            crate::brand::read_section(item, header_span(text, file, key), file, &at, diags);
+    }
     m
 }
 
 /// The keys of a table with their items, in the document's order.
-fn entries(table: &dyn TableLike) -> Vec<(&Key, &Item)> {
+pub(crate) fn entries(table: &dyn TableLike) -> Vec<(&Key, &Item)> {
     table
         .iter()
         .filter_map(|(name, _)| table.get_key_value(name))

@@ -122,6 +122,9 @@ pub struct Built {
     /// The PDFs the typesetter could not make (left out of `files`): a bug of ismsc, never of
     /// the input, reported by the command line.
     pub failed: Vec<pdf::PdfError>,
+    /// What is wrong with the project's branding or templates (E0015): a font the typesetter
+    /// cannot read, a template that fails. Nothing should be written when there is any.
+    pub diagnostics: Vec<ismsc_core::diag::Diagnostic>,
 }
 
 /// Every file of `ismsc build` for the chosen outputs; `None` when the project has no known
@@ -139,8 +142,13 @@ pub fn build_with_progress(
     let wants = |o: Output| options.outputs.contains(&o);
     // The documents are made once, from the analysis's facts, for every output.
     let docs = Docs::new(analysis);
+    let (look, mut diagnostics) = if wants(Output::Pdf) {
+        pdf::brand::Look::new(&analysis.manifest.publish.brand)
+    } else {
+        (None, Vec::new())
+    };
     let pdfs = if wants(Output::Pdf) {
-        pdf::sources(analysis, &docs, options)
+        pdf::sources(analysis, &docs, options, look.as_ref())
     } else {
         Vec::new()
     };
@@ -161,15 +169,20 @@ pub fn build_with_progress(
         progress.step("site/");
     }
     let mut failed = Vec::new();
-    for result in pdf::render(&pdfs, progress) {
+    for result in pdf::render(&pdfs, look.as_ref(), progress) {
         match result {
             Ok(file) => files.push(file),
-            Err(e) => failed.push(e),
+            Err(pdf::Failed::Bug(e)) => failed.push(e),
+            Err(pdf::Failed::Template(d)) => diagnostics.push(d),
         }
     }
     if wants(Output::Oscal) {
         files.extend(oscal::files(analysis, &docs, options));
         progress.step("oscal/");
     }
-    Some(Built { files, failed })
+    Some(Built {
+        files,
+        failed,
+        diagnostics,
+    })
 }

@@ -11,9 +11,11 @@
 //! A document that fails to compile is a bug of this module, not of the user's input; it is
 //! left out of the build, which reports which and why (`emit::Built::failed`).
 
+pub mod brand;
 pub mod engine;
 pub mod markup;
 pub mod records;
+pub mod template;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -51,6 +53,32 @@ impl std::fmt::Display for PdfError {
     }
 }
 
+/// One PDF to make: its file name, its typst source, and, when a template of the project
+/// makes it, the template's data and files.
+pub(crate) struct Job {
+    name: String,
+    source: String,
+    templated: Option<(template::Templated, ismsc_core::brand::TemplateFile)>,
+}
+
+impl Job {
+    fn plain(name: String, source: String) -> Job {
+        Job {
+            name,
+            source,
+            templated: None,
+        }
+    }
+}
+
+/// Why a PDF was not made.
+pub(crate) enum Failed {
+    /// A bug of ismsc: the generated source did not compile.
+    Bug(PdfError),
+    /// A template of the project failed (E0015).
+    Template(ismsc_core::diag::Diagnostic),
+}
+
 /// The typst source of every document, with its file name: `pdf/<policy-id>.pdf` for each
 /// policy in model order, then `pdf/soa.pdf` (when the project has a known standard),
 /// `pdf/risk-register.pdf`, `pdf/risk-treatment-plan.pdf`, and the records the project
@@ -60,27 +88,40 @@ pub(crate) fn sources(
     analysis: &Analysis,
     made: &Docs,
     options: &BuildOptions,
-) -> Vec<(String, String)> {
+    look: Option<&brand::Look>,
+) -> Vec<Job> {
     let model = &analysis.model;
     let stamp = options.timestamp.as_deref();
     let history = options.history.as_ref();
     let limit = history.map_or(0, |h| h.limit);
+    let brand = &analysis.manifest.publish.brand;
+    let policy_template = brand.templates.get(&ismsc_core::brand::Template::Policy);
     let mut docs = Vec::new();
     for (_, e) in model.of_kind(Kind::Policy) {
         let Data::Policy(p) = &e.data else { continue };
         let state = analysis.facts.control.policy(p);
+        let name = format!("{DIR}/{}.pdf", e.id);
+        if let Some(file) = policy_template {
+            let t = template::policy(model, e, p, state, brand, look, file, &analysis.sources);
+            docs.push(Job {
+                name,
+                source: template::main_source(ismsc_core::brand::Template::Policy),
+                templated: Some((t, file.clone())),
+            });
+            continue;
+        }
         let mut src = policy_source(model, e, p, state, stamp);
         if let Some(h) = history {
             src.push_str(&revision_table(h.policy(&e.id), limit, true));
         }
-        docs.push((format!("{DIR}/{}.pdf", e.id), src));
+        docs.push(Job::plain(name, src));
     }
     if let Some(soa) = &made.soa {
         let mut src = soa_source(model, soa, stamp);
         if let Some(h) = history {
             src.push_str(&revision_table(&h.soa, limit, false));
         }
-        docs.push((format!("{DIR}/soa.pdf"), src));
+        docs.push(Job::plain(format!("{DIR}/soa.pdf"), src));
     }
     // The register and the treatment plan both derive from the risks: the register's
     // revisions are theirs.
@@ -88,29 +129,34 @@ pub(crate) fn sources(
     if let Some(h) = history {
         src.push_str(&revision_table(&h.register, limit, false));
     }
-    docs.push((format!("{DIR}/risk-register.pdf"), src));
+    docs.push(Job::plain(format!("{DIR}/risk-register.pdf"), src));
     let mut src = treatment_plan_source(&made.plan, &made.register, stamp);
     if let Some(h) = history {
         src.push_str(&revision_table(&h.register, limit, false));
     }
-    docs.push((format!("{DIR}/risk-treatment-plan.pdf"), src));
+    docs.push(Job::plain(format!("{DIR}/risk-treatment-plan.pdf"), src));
     if !made.programme.audits.is_empty() {
-        docs.push((
+        docs.push(Job::plain(
             format!("{DIR}/audit-programme.pdf"),
             records::audit_programme_source(model, &made.programme, stamp),
         ));
     }
     if !made.nonconformities.nonconformities.is_empty() {
-        docs.push((
+        docs.push(Job::plain(
             format!("{DIR}/nonconformities.pdf"),
             records::nonconformities_source(model, &made.nonconformities, stamp),
         ));
     }
     for r in &made.reviews.reviews {
-        docs.push((
+        docs.push(Job::plain(
             format!("{DIR}/management-review-{}.pdf", r.id),
             records::review_source(model, &made.reviews, r, stamp),
         ));
+    }
+    if let Some(look) = look {
+        for job in docs.iter_mut().filter(|j| j.templated.is_none()) {
+            job.source = look.apply(&job.source);
+        }
     }
     docs
 }
@@ -119,24 +165,38 @@ pub(crate) fn sources(
 /// with panics caught, so a typst failure costs one document and never the build. Each
 /// finished document is a step of `progress`.
 pub(crate) fn render(
-    docs: &[(String, String)],
+    docs: &[Job],
+    look: Option<&brand::Look>,
     progress: &dyn Progress,
-) -> Vec<Result<OutputFile, PdfError>> {
+) -> Vec<Result<OutputFile, Failed>> {
     if docs.is_empty() {
         return Vec::new();
     }
-    let results = ismsc_core::par::map(docs, 64 << 20, |(name, source)| {
+    let results = ismsc_core::par::map(docs, 64 << 20, |job| {
+        let name = &job.name;
+        let extras = match &job.templated {
+            Some((t, _)) => t.extras(look),
+            None => look.map(brand::Look::extras).unwrap_or_default(),
+        };
         let result = catch_unwind(AssertUnwindSafe(|| {
-            engine::compile(source.clone(), &format!("ismsc/{name}"))
+            engine::compile_with(job.source.clone(), &format!("ismsc/{name}"), extras)
         }))
-        .unwrap_or_else(|_| Err("the typesetter panicked".to_string()))
+        .unwrap_or_else(|_| {
+            Err(engine::Failure {
+                message: "the typesetter panicked".to_string(),
+                at: None,
+            })
+        })
         .map(|content| OutputFile {
             name: name.clone(),
             content,
         })
-        .map_err(|message| PdfError {
-            file: name.clone(),
-            message,
+        .map_err(|failure| match &job.templated {
+            Some((_, file)) => Failed::Template(template::diagnostic(file, name, &failure)),
+            None => Failed::Bug(PdfError {
+                file: name.clone(),
+                message: failure.message,
+            }),
         });
         progress.step(name);
         result

@@ -95,6 +95,8 @@ codes! {
     E0012 "invalid-utf8"            Error "a file that is not UTF-8 text";
     E0013 "file-too-large"          Error "a file larger than its size limit";
     E0014 "link-outside-project"    Error "a link in the project that leads outside it";
+    E0015 "invalid-publish-file"    Error "a logo, font or template named in `[publish]` that is missing, unreadable, not of its kind, or a template that fails to typeset";
+    E0016 "invalid-color"           Error "a colour in `[publish]` that is not a hex colour such as \"#0b5fff\"";
     W0020 "invalid-suppression"     Warning "an `ismsc-allow` comment that cannot silence anything: no reason, an unknown code or a mistake of the language";
     W0021 "unused-suppression"      Warning "an `ismsc-allow` comment that silences nothing";
     E0101 "duplicate-id"            Error "two definitions share one id";

@@ -58,6 +58,12 @@ pub trait Fs {
     /// Reads a project-relative path (already normalised, with `/` separators), refusing a
     /// file of more than `limit` bytes.
     fn read(&self, rel: &str, limit: u64) -> Result<String, FsError>;
+
+    /// Reads a project-relative path as bytes (a logo, a font), under the same rules as
+    /// [`Fs::read`] but without asking for UTF-8.
+    fn read_bytes(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
+        self.read(rel, limit).map(String::into_bytes)
+    }
 }
 
 /// Files under a project folder on disk.
@@ -92,9 +98,35 @@ impl Fs for DiskFs {
             }
         }
     }
+
+    fn read_bytes(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
+        let real = self.confined(rel)?;
+        read_raw(&real, limit).map_err(|e| match e {
+            ReadError::NotFound => FsError::NotFound,
+            ReadError::NotRegular(kind) => {
+                FsError::Unreadable(format!("it is {kind}, not a regular file"))
+            }
+            ReadError::TooLarge => FsError::TooLarge { limit },
+            ReadError::Io(why) | ReadError::NotUtf8 { shown: why, .. } => FsError::Unreadable(why),
+        })
+    }
 }
 
 impl DiskFs {
+    /// The real path of `rel` when it lies inside the project.
+    fn confined(&self, rel: &str) -> Result<PathBuf, FsError> {
+        let path = self.root.join(rel);
+        let real = match path.canonicalize() {
+            Ok(real) => real,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(FsError::NotFound),
+            Err(e) => return Err(FsError::Unreadable(reason(&e))),
+        };
+        if !real.starts_with(&self.root) {
+            return Err(FsError::Outside);
+        }
+        Ok(real)
+    }
+
     /// The files under `root` (canonicalised when it can be, so that links are judged against
     /// the real folder).
     pub fn new(root: &Path) -> DiskFs {
@@ -120,6 +152,13 @@ impl Fs for OverlayFs {
             Some(text) if text.len() as u64 > limit => Err(FsError::TooLarge { limit }),
             Some(text) => Ok(text.clone()),
             None => self.disk.read(rel, limit),
+        }
+    }
+
+    fn read_bytes(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
+        match self.buffers.get(rel) {
+            Some(_) => self.read(rel, limit).map(String::into_bytes),
+            None => self.disk.read_bytes(rel, limit),
         }
     }
 }
@@ -610,6 +649,21 @@ enum ReadError {
 /// Reads a regular file of at most `limit` bytes as UTF-8 text (a leading byte order mark is
 /// kept; the lexer skips it).
 fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let bytes = read_raw(path, limit)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let end = bytes
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n' || b == b'\r'))
+            .map_or(bytes.len(), |i| at + i);
+        let shown = String::from_utf8_lossy(bytes.get(..end).unwrap_or(&[])).into_owned();
+        ReadError::NotUtf8 { shown, at }
+    })
+}
+
+/// Reads a regular file of at most `limit` bytes.
+fn read_raw(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = fs::metadata(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => ReadError::NotFound,
         _ => ReadError::Io(reason(&e)),
@@ -634,16 +688,7 @@ fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let end = bytes
-            .get(at..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n' || b == b'\r'))
-            .map_or(bytes.len(), |i| at + i);
-        let shown = String::from_utf8_lossy(bytes.get(..end).unwrap_or(&[])).into_owned();
-        ReadError::NotUtf8 { shown, at }
-    })
+    Ok(bytes)
 }
 
 /// What a non-regular file is, for a message; `None` for a regular file.
