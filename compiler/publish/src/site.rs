@@ -57,10 +57,25 @@ const STYLE: &str = include_str!("site/style.css");
 /// Every file of the site, `site/…`, in a fixed order.
 pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
     let site = Site::new(analysis, docs, options);
+    let brand = &analysis.manifest.publish.brand;
     let mut out = vec![OutputFile::text(
         format!("{DIR}/style.css"),
-        STYLE.to_string(),
+        format!("{STYLE}{}", brand_css(brand)),
     )];
+    if let Some(logo) = &brand.logo {
+        out.push(OutputFile {
+            name: format!("{DIR}/{}", logo_file(logo)),
+            content: logo.asset.bytes.to_vec(),
+        });
+    }
+    for (font, name) in [(&brand.font, "body"), (&brand.heading_font, "heading")] {
+        if let Some(f) = font {
+            out.push(OutputFile {
+                name: format!("{DIR}/brand/{name}.{}", font_extension(f)),
+                content: f.bytes.to_vec(),
+            });
+        }
+    }
     out.push(overview::index(&site));
     out.push(overview::scope(&site));
     out.extend(policies::pages(&site));
@@ -73,6 +88,62 @@ pub fn files(analysis: &Analysis, docs: &Docs, options: &BuildOptions) -> Vec<Ou
     out.push(records::nonconformities(&site));
     out.push(records::reviews(&site));
     out
+}
+
+/// Where the site keeps the logo: `brand/logo.svg` or `brand/logo.png`.
+fn logo_file(logo: &ismsc_core::brand::Logo) -> String {
+    format!("brand/logo.{}", logo.format.extension())
+}
+
+/// `ttf` or `otf`, after the font's own signature.
+fn font_extension(font: &ismsc_core::brand::Asset) -> &'static str {
+    if font.bytes.starts_with(b"OTTO") {
+        "otf"
+    } else {
+        "ttf"
+    }
+}
+
+/// The stylesheet's branded part, after the built-in rules: the accent colour as the CSS
+/// variables, the project's fonts, the logo's frame. Empty for a project without branding.
+fn brand_css(brand: &ismsc_core::brand::Brand) -> String {
+    let mut css = String::new();
+    let mut root = String::new();
+    if let Some(c) = &brand.color {
+        // `parse_color` made it `#rrggbb`: nothing else reaches the stylesheet.
+        root.push_str(&format!("  --accent: {c};\n  --accent-ink: {c};\n"));
+    }
+    for (font, name, var) in [
+        (&brand.font, "body", "--font"),
+        (&brand.heading_font, "heading", "--heading-font"),
+    ] {
+        if let Some(f) = font {
+            let ext = font_extension(f);
+            let format = if ext == "otf" { "opentype" } else { "truetype" };
+            css.push_str(&format!(
+                "@font-face {{ font-family: \"isms-{name}\"; src: url(\"brand/{name}.{ext}\") format(\"{format}\"); }}\n"
+            ));
+            root.push_str(&format!(
+                "  {var}: \"isms-{name}\", -apple-system, BlinkMacSystemFont, \"Segoe UI\", system-ui, Roboto, Arial, sans-serif;\n"
+            ));
+        }
+    }
+    if !root.is_empty() {
+        css.push_str(&format!(":root {{\n{root}}}\n"));
+    }
+    if brand.heading_font.is_some() {
+        css.push_str("h1, h2, h3, h4 { font-family: var(--heading-font); }\n");
+    }
+    if brand.logo.is_some() {
+        css.push_str(".brand-logo { height: 34px; width: auto; max-width: 180px; flex: none; background: #fff; border-radius: 6px; padding: 3px 6px; }\n");
+    }
+    if brand.footer.is_some() {
+        css.push_str(".brand-footer { display: block; margin-bottom: 4px; color: var(--ink); }\n");
+    }
+    if css.is_empty() {
+        return css;
+    }
+    format!("\n/* The project's branding ([publish] in isms.toml). */\n{css}")
 }
 
 /// Escapes text for HTML element content and for quoted attribute values: `&`, `<`, `>`,
@@ -338,6 +409,8 @@ pub(super) struct Site<'a> {
     /// Whether each controlled document is approved, a draft or overdue.
     control: &'a ismsc_core::facts::control::Control,
     options: &'a BuildOptions,
+    /// The project's branding (the default look when it declares none).
+    brand: &'a ismsc_core::brand::Brand,
     soa: Option<&'a SoaDoc>,
     /// The coverage of each framework the project opts into.
     coverage: &'a [CoverageDoc],
@@ -422,6 +495,7 @@ impl<'a> Site<'a> {
             model,
             control: &analysis.facts.control,
             options,
+            brand: &analysis.manifest.publish.brand,
             soa: docs.soa.as_ref(),
             coverage: &docs.coverage,
             register: &docs.register,
@@ -483,7 +557,14 @@ impl<'a> Site<'a> {
         } else {
             format!("{} · {}", escape(title), escape(&self.name))
         };
-        let html = fill(
+        let brand = self.brand;
+        if let Some(line) = &brand.footer {
+            footer = format!(
+                "<span class=\"brand-footer\">{}</span>{footer}",
+                escape(line)
+            );
+        }
+        let mut html = fill(
             LAYOUT,
             &[
                 ("title", &page_title),
@@ -495,6 +576,24 @@ impl<'a> Site<'a> {
                 ("footer", &footer),
             ],
         );
+        if let Some(logo) = &brand.logo {
+            html = html.replacen(
+                "<span class=\"mark\" aria-hidden=\"true\"></span>",
+                &format!(
+                    "<img class=\"brand-logo\" src=\"{root}{}\" alt=\"\">",
+                    logo_file(logo)
+                ),
+                1,
+            );
+        }
+        if brand.font.is_some() || brand.heading_font.is_some() {
+            // The project's fonts are files of the site: allowed, and nothing else.
+            html = html.replacen(
+                "img-src 'self' data:;",
+                "img-src 'self' data:; font-src 'self';",
+                1,
+            );
+        }
         OutputFile::text(format!("{DIR}/{file}"), html)
     }
 
