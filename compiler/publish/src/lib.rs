@@ -161,7 +161,12 @@ pub fn build_with_progress(
         progress.step("data");
     }
     if wants(Output::Xlsx) {
-        files.extend(xlsx::files(&analysis.model, &docs, options));
+        files.extend(xlsx::branded_files(
+            &analysis.model,
+            &docs,
+            options,
+            &analysis.manifest.publish.brand,
+        ));
         progress.step("soa.xlsx");
     }
     if wants(Output::Site) {

@@ -32,13 +32,14 @@
 //! builds of the same project give byte-identical files.
 
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Image, Workbook,
+    Worksheet, XlsxError,
 };
 
 use std::collections::BTreeMap;
 
 use crate::{web_link, BuildOptions};
+use ismsc_core::brand::{Brand, ImageFormat};
 use ismsc_core::emit::csv::{self, guard};
 use ismsc_core::emit::dto::{
     name_and_id, AuditEntry, AuditProgrammeDoc, CoverageDoc, CoverageRequirement, DocumentControl,
@@ -829,8 +830,12 @@ fn cover(
     soa: &SoaDoc,
     docs: [(&DocumentControl, &BTreeMap<String, Who>, &str); 3],
     options: &BuildOptions,
+    brand: &Brand,
 ) -> Result<(), XlsxError> {
-    let title = Format::new().set_bold().set_font_size(16);
+    let mut title = Format::new().set_bold().set_font_size(16);
+    if let Some(c) = brand.color.as_deref().and_then(color) {
+        title = title.set_font_color(Color::RGB(c));
+    }
     let bold = Format::new().set_bold().set_align(FormatAlign::Top);
     let header = Format::new()
         .set_bold()
@@ -946,10 +951,27 @@ fn cover(
         &wrapped,
     )?;
     ws.set_row_height(row, 30)?;
+    if let Some(line) = &brand.footer {
+        row += 2;
+        ws.merge_range(row, 0, row, 6, &cell_text(line), &wrapped)?;
+    }
+    // The logo beside the title: a PNG (the workbook format holds no SVG); one the writer
+    // cannot read is left out rather than costing the workbook.
+    if let Some(logo) = brand.logo.as_ref().filter(|l| l.format == ImageFormat::Png) {
+        if let Ok(image) = Image::new_from_buffer(&logo.asset.bytes) {
+            let image = image.set_scale_to_size(180, 48, true).set_alt_text("Logo");
+            ws.insert_image(0, 6, &image)?;
+        }
+    }
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     print_marks(ws, soa.organization.as_deref(), &soa.document);
     Ok(())
+}
+
+/// `#rrggbb` as a number.
+fn color(hex: &str) -> Option<u32> {
+    u32::from_str_radix(hex.strip_prefix('#')?, 16).ok()
 }
 
 /// The documents of the workbook.
@@ -965,7 +987,7 @@ struct Sheets<'a> {
 }
 
 /// The bytes of `soa.xlsx`.
-fn workbook(d: &Sheets<'_>, options: &BuildOptions) -> Result<Vec<u8>, XlsxError> {
+fn workbook(d: &Sheets<'_>, options: &BuildOptions, brand: &Brand) -> Result<Vec<u8>, XlsxError> {
     let (model, soa, risks, plan) = (d.model, d.soa, d.risks, d.plan);
     let mut wb = Workbook::new();
     wb.set_properties(&properties(soa, options)?);
@@ -979,6 +1001,7 @@ fn workbook(d: &Sheets<'_>, options: &BuildOptions) -> Result<Vec<u8>, XlsxError
             (&plan.document, &plan.people, PLAN_SHEET),
         ],
         options,
+        brand,
     )?;
     let rows: Vec<Vec<Cell>> = soa
         .controls
@@ -1061,6 +1084,17 @@ fn workbook(d: &Sheets<'_>, options: &BuildOptions) -> Result<Vec<u8>, XlsxError
 /// project has no known standard (and so no SoA), or when the workbook cannot be written (more
 /// risks than a sheet has rows, 1,048,575).
 pub fn files(model: &Model, docs: &Docs, options: &BuildOptions) -> Vec<OutputFile> {
+    branded_files(model, docs, options, &Brand::default())
+}
+
+/// [`files`] with the project's branding on the cover sheet: the title in the accent colour,
+/// the footer line, and a PNG logo.
+pub fn branded_files(
+    model: &Model,
+    docs: &Docs,
+    options: &BuildOptions,
+    brand: &Brand,
+) -> Vec<OutputFile> {
     let Some(soa) = &docs.soa else {
         return Vec::new();
     };
@@ -1074,7 +1108,7 @@ pub fn files(model: &Model, docs: &Docs, options: &BuildOptions) -> Vec<OutputFi
         reviews: &docs.reviews,
         coverage: &docs.coverage,
     };
-    match workbook(&sheets, options) {
+    match workbook(&sheets, options, brand) {
         Ok(content) => vec![OutputFile {
             name: FILE.to_string(),
             content,
