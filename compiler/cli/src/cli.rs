@@ -212,6 +212,11 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         stdin_filepath: Option<PathBuf>,
     },
+    /// The built-in document templates, to start a project's own from (docs/templates.md).
+    Template {
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
     /// Explain a diagnostic code, e.g. `ismsc explain E0102`.
     Explain {
         /// A code such as `E0102`, or its slug such as `unknown-reference`.
@@ -707,6 +712,9 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
             what: DebugCommand::Ast { file },
         } => debug_ast(&file, io),
         Command::Lsp { stdio: _ } => Ok(crate::lsp::run_stdio()),
+        Command::Template {
+            action: TemplateAction::Export { kind, out },
+        } => template_export(kind, out.as_deref(), io),
         Command::Explain { code } => match Code::parse(&code) {
             Some(c) => io.print(c.page()).map(|_| 0),
             None => {
@@ -836,6 +844,46 @@ fn report(
     });
     io.eprint_rendered(&text);
     Ok(())
+}
+
+/// What `ismsc template` does.
+#[derive(Subcommand)]
+enum TemplateAction {
+    /// Print a built-in template (or write it with `--out`), e.g.
+    /// `ismsc template export policy --out templates/policy.typ`.
+    Export {
+        /// Which template.
+        kind: TemplateKind,
+        /// Write it to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The templates a project may replace.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TemplateKind {
+    /// The policy PDFs (`[publish] policy_template`).
+    Policy,
+}
+
+fn template_export(kind: TemplateKind, out: Option<&Path>, io: &mut Io<'_>) -> Result<u8, u8> {
+    let text = match kind {
+        TemplateKind::Policy => publish::pdf::template::POLICY,
+    };
+    match out {
+        None => io.print(text).map(|_| 0),
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => {
+                io.eprint(&format!("wrote `{}`\n", path.display()));
+                Ok(0)
+            }
+            Err(e) => {
+                io.eprint(&format!("error: cannot write `{}`: {e}\n", path.display()));
+                Err(2)
+            }
+        },
+    }
 }
 
 fn no_standard(io: &mut Io<'_>) -> u8 {

@@ -178,7 +178,15 @@ pub fn build_with_progress(
         match result {
             Ok(file) => files.push(file),
             Err(pdf::Failed::Bug(e)) => failed.push(e),
-            Err(pdf::Failed::Template(d)) => diagnostics.push(d),
+            // A template's error is the same in each document: shown once.
+            Err(pdf::Failed::Template(d)) => {
+                if !diagnostics
+                    .iter()
+                    .any(|e: &ismsc_core::diag::Diagnostic| e.primary.span == d.primary.span)
+                {
+                    diagnostics.push(d)
+                }
+            }
         }
     }
     if wants(Output::Oscal) {
