@@ -37,6 +37,7 @@
 
 mod architecture;
 mod auditor;
+mod brand;
 mod catalog;
 mod ci;
 mod cli;
