@@ -213,6 +213,24 @@ fn the_exported_template_is_the_fixtures_start() {
     );
 }
 
+#[test]
+fn the_example_of_docs_templates_md_typesets() {
+    let page = std::fs::read_to_string(repo().join("docs/templates.md")).expect("the page");
+    let start = page
+        .find("```typ\n// templates/policy.typ")
+        .expect("the complete example")
+        + "```typ\n".len();
+    let end = start + page[start..].find("```").expect("its end");
+    let dir = variant("docs-example", |t| {
+        format!("{t}policy_template = \"templates/policy.typ\"\n")
+    });
+    std::fs::write(dir.join("templates/policy.typ"), &page[start..end]).expect("write");
+    let files = build(&dir, &[Output::Pdf]);
+    let text = text_of("infosec", &files["pdf/infosec-policy.pdf"]);
+    assert!(text.contains("Controlscovered"), "{text}");
+    assert!(text.contains("RhysLlewellyn"), "{text}");
+}
+
 /// The findings of a build whose template fails.
 fn template_errors(name: &str, template: &str) -> Vec<ismsc_core::diag::Diagnostic> {
     let dir = variant(name, |t| {
