@@ -184,7 +184,7 @@ pub fn build_with_progress(
                     .iter()
                     .any(|e: &ismsc_core::diag::Diagnostic| e.primary.span == d.primary.span)
                 {
-                    diagnostics.push(d)
+                    diagnostics.push(*d)
                 }
             }
         }

@@ -76,7 +76,7 @@ pub(crate) enum Failed {
     /// A bug of ismsc: the generated source did not compile.
     Bug(PdfError),
     /// A template of the project failed (E0015).
-    Template(ismsc_core::diag::Diagnostic),
+    Template(Box<ismsc_core::diag::Diagnostic>),
 }
 
 /// The typst source of every document, with its file name: `pdf/<policy-id>.pdf` for each
@@ -192,7 +192,9 @@ pub(crate) fn render(
             content,
         })
         .map_err(|failure| match &job.templated {
-            Some((_, file)) => Failed::Template(template::diagnostic(file, name, &failure)),
+            Some((_, file)) => {
+                Failed::Template(Box::new(template::diagnostic(file, name, &failure)))
+            }
             None => Failed::Bug(PdfError {
                 file: name.clone(),
                 message: failure.message,
