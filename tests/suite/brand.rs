@@ -231,6 +231,36 @@ fn the_example_of_docs_templates_md_typesets() {
     assert!(text.contains("RhysLlewellyn"), "{text}");
 }
 
+#[test]
+fn soa_and_register_templates_make_those_pdfs() {
+    let page = std::fs::read_to_string(repo().join("docs/templates.md")).expect("the page");
+    let start = page
+        .find("```typ\n// templates/soa.typ")
+        .expect("the SoA example")
+        + "```typ\n".len();
+    let end = start + page[start..].find("```").expect("its end");
+    let dir = variant("soa-template", |t| {
+        format!("{t}soa_template = \"templates/soa.typ\"\nregister_template = \"templates/register.typ\"\n")
+    });
+    std::fs::write(dir.join("templates/soa.typ"), &page[start..end]).expect("write");
+    std::fs::write(
+        dir.join("templates/register.typ"),
+        "#let register(doc) = [Custom register of #doc.organization: #doc.data.risks.len() risks, #doc.control.status. #for r in doc.data.risks [#r.id ]]\n",
+    )
+    .expect("write");
+    let files = build(&dir, &[Output::Pdf]);
+    let soa = text_of("soa", &files["pdf/soa.pdf"]);
+    assert!(soa.contains("A.5.1Policiesforinformationsecurity"), "{soa}");
+    let register = text_of("register", &files["pdf/risk-register.pdf"]);
+    assert!(
+        register.contains("CustomregisterofKilnAnalyticsLtd:9risks"),
+        "{register}"
+    );
+    // The policies keep the built-in template.
+    let policy = text_of("infosec", &files["pdf/infosec-policy.pdf"]);
+    assert!(policy.contains("INFORMATIONSECURITYPOLICY"), "{policy}");
+}
+
 /// The findings of a build whose template fails.
 fn template_errors(name: &str, template: &str) -> Vec<ismsc_core::diag::Diagnostic> {
     let dir = variant(name, |t| {

@@ -116,7 +116,26 @@ pub(crate) fn sources(
         }
         docs.push(Job::plain(name, src));
     }
-    if let Some(soa) = &made.soa {
+    let template_of = |t: ismsc_core::brand::Template| brand.templates.get(&t);
+    let organization = model.isms.as_ref().and_then(|i| i.organization.as_deref());
+    if let (Some(soa), Some(file)) = (&made.soa, template_of(ismsc_core::brand::Template::Soa)) {
+        let t = template::data_document(
+            ismsc_core::brand::Template::Soa,
+            "soa",
+            organization,
+            &soa.document,
+            soa,
+            brand,
+            look,
+            file,
+            &analysis.sources,
+        );
+        docs.push(Job {
+            name: format!("{DIR}/soa.pdf"),
+            source: template::main_source(ismsc_core::brand::Template::Soa),
+            templated: Some((t, file.clone())),
+        });
+    } else if let Some(soa) = &made.soa {
         let mut src = soa_source(model, soa, stamp);
         if let Some(h) = history {
             src.push_str(&revision_table(&h.soa, limit, false));
@@ -125,11 +144,30 @@ pub(crate) fn sources(
     }
     // The register and the treatment plan both derive from the risks: the register's
     // revisions are theirs.
-    let mut src = risk_register_source(&made.register, stamp);
-    if let Some(h) = history {
-        src.push_str(&revision_table(&h.register, limit, false));
+    if let Some(file) = template_of(ismsc_core::brand::Template::Register) {
+        let t = template::data_document(
+            ismsc_core::brand::Template::Register,
+            "risk-register",
+            organization,
+            &made.register.document,
+            &made.register,
+            brand,
+            look,
+            file,
+            &analysis.sources,
+        );
+        docs.push(Job {
+            name: format!("{DIR}/risk-register.pdf"),
+            source: template::main_source(ismsc_core::brand::Template::Register),
+            templated: Some((t, file.clone())),
+        });
+    } else {
+        let mut src = risk_register_source(&made.register, stamp);
+        if let Some(h) = history {
+            src.push_str(&revision_table(&h.register, limit, false));
+        }
+        docs.push(Job::plain(format!("{DIR}/risk-register.pdf"), src));
     }
-    docs.push(Job::plain(format!("{DIR}/risk-register.pdf"), src));
     let mut src = treatment_plan_source(&made.plan, &made.register, stamp);
     if let Some(h) = history {
         src.push_str(&revision_table(&h.register, limit, false));
@@ -192,9 +230,9 @@ pub(crate) fn render(
             content,
         })
         .map_err(|failure| match &job.templated {
-            Some((_, file)) => {
-                Failed::Template(Box::new(template::diagnostic(file, name, &failure)))
-            }
+            Some((t, file)) => Failed::Template(Box::new(template::diagnostic(
+                t.template, file, name, &failure,
+            ))),
             None => Failed::Bug(PdfError {
                 file: name.clone(),
                 message: failure.message,

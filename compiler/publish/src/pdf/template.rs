@@ -169,6 +169,77 @@ pub fn policy(
         ("covers", covers.into_value()),
         ("brand", brand_value(brand, look)),
     ]);
+    made(Template::Policy, document, body, file, sources)
+}
+
+/// A JSON value (of the documents `soa.json`, `risk-register.json`) as typst data: objects
+/// become dictionaries (keys in the JSON's order), arrays arrays, strings strings.
+pub fn from_json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::None,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => text(Some(s.clone())),
+        serde_json::Value::Array(items) => {
+            items.iter().map(from_json).collect::<Array>().into_value()
+        }
+        serde_json::Value::Object(map) => {
+            let mut d = Dict::new();
+            for (k, v) in map {
+                d.insert(Str::from(k.as_str()), from_json(v));
+            }
+            d.into_value()
+        }
+    }
+}
+
+/// The SoA or the risk register as the template's `doc`: `title`, `organization`, `control`
+/// (the document control as in `soa.json`, with `marking`), `brand`, an empty `body`, and
+/// the whole document as in its JSON output under `data`.
+#[allow(clippy::too_many_arguments)]
+pub fn data_document<T: serde::Serialize>(
+    template: Template,
+    id: &str,
+    organization: Option<&str>,
+    control: &ismsc_core::emit::dto::DocumentControl,
+    data: &T,
+    brand: &Brand,
+    look: Option<&Look>,
+    file: &ismsc_core::brand::TemplateFile,
+    sources: &SourceMap,
+) -> Templated {
+    let mut control_value = serde_json::to_value(control).map_or(Value::None, |v| from_json(&v));
+    if let Value::Dict(d) = &mut control_value {
+        d.insert(
+            Str::from("marking"),
+            text(control.marking().map(str::to_string)),
+        );
+    }
+    let data = serde_json::to_value(data).map_or(Value::None, |v| from_json(&v));
+    let document = dict(vec![
+        ("kind", text(Some(template.function().to_string()))),
+        ("id", text(Some(id.to_string()))),
+        ("title", text(Some(control.title.clone()))),
+        ("organization", text(organization.map(str::to_string))),
+        ("control", control_value),
+        ("covers", Array::new().into_value()),
+        ("brand", brand_value(brand, look)),
+        ("data", data),
+    ]);
+    made(template, document, String::new(), file, sources)
+}
+
+/// The inputs and files of a templated document.
+fn made(
+    template: Template,
+    document: Dict,
+    body: String,
+    file: &ismsc_core::brand::TemplateFile,
+    sources: &SourceMap,
+) -> Templated {
     let template_path = format!("/{}", file.setting.path);
     let template_text = sources
         .get(file.file)
@@ -180,7 +251,7 @@ pub fn policy(
         ("body", text(Some(BODY.to_string()))),
     ]);
     Templated {
-        template: Template::Policy,
+        template,
         inputs,
         files: vec![
             (template_path, Bytes::from_string(template_text)),
@@ -191,8 +262,14 @@ pub fn policy(
 
 /// A template's failure as E0015: in the template where typst says so, else at the template's
 /// name in `isms.toml`.
-pub fn diagnostic(file: &ismsc_core::brand::TemplateFile, name: &str, f: &Failure) -> Diagnostic {
-    let key = "policy_template";
+pub fn diagnostic(
+    template: Template,
+    file: &ismsc_core::brand::TemplateFile,
+    name: &str,
+    f: &Failure,
+) -> Diagnostic {
+    let key = template.key();
+    let function = template.function();
     let inside = f.at.as_ref().and_then(|(path, range)| {
         (path.trim_start_matches('/') == file.setting.path)
             .then(|| Span::new(file.file, range.start, range.end))
@@ -206,7 +283,7 @@ pub fn diagnostic(file: &ismsc_core::brand::TemplateFile, name: &str, f: &Failur
         )
         .primary_label("here")
         .help(format!(
-            "fix the template; `ismsc template export policy` prints the built-in one, and docs/templates.md describes what `{key}` receives"
+            "fix the template; docs/templates.md describes what `{key}` receives (`ismsc template export policy` prints the built-in policy template)"
         )),
         None => Diagnostic::new(
             Code::E0015,
@@ -214,6 +291,6 @@ pub fn diagnostic(file: &ismsc_core::brand::TemplateFile, name: &str, f: &Failur
             format!("the template `{}` fails to typeset `{name}`: {message}", file.setting.path),
         )
         .primary_label("this template")
-        .help("a template defines `#let policy(doc) = …` and reads only the files handed to it (the logo, `doc.body`); see docs/templates.md"),
+        .help(format!("a template defines `#let {function}(doc) = …` and reads only the files handed to it (itself, the logo); see docs/templates.md")),
     }
 }
