@@ -32,6 +32,9 @@
 //!   project is harmless in every output.
 //! - `auditor`: what an auditor checks in the outputs: a drafted project published as drafts,
 //!   reasons per Annex A control, the treatment plan, the register's criteria, links, labels.
+//! - `brand`: `[publish]` on the fixture `tests/publish/branded`: the project's font embedded
+//!   and its logo in the PDFs, the workbook and the site, the colour in the CSS, the project's
+//!   policy, SoA and register templates, their errors, confinement, determinism.
 //! - `xlsx`: `soa.xlsx` read back: rows in Annex A order, the risk register, no formulas,
 //!   byte-identical.
 
