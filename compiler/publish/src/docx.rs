@@ -21,6 +21,7 @@ use ismsc_core::driver::Analysis;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::control::{Controlled, State};
 use ismsc_core::model::{Data, Entity, Kind, Link, Model, Policy};
+use ismsc_core::syntax::ast::{Duration, DurationUnit};
 
 /// The folder of the Word documents in the build output.
 pub const DIR: &str = "docx";
@@ -276,7 +277,7 @@ fn document_xml(
         ),
         (
             "Review interval",
-            p.review.map(|d| d.to_string()).unwrap_or_else(dash),
+            p.review.map(duration_words).unwrap_or_else(dash),
         ),
         (
             "Next review",
@@ -363,6 +364,17 @@ fn document_xml(
         links: md.links,
         nums: md.nums,
     }
+}
+
+/// "12 months", "1 year", "90 days".
+fn duration_words(d: Duration) -> String {
+    let (one, many) = match d.unit {
+        DurationUnit::Days => ("day", "days"),
+        DurationUnit::Weeks => ("week", "weeks"),
+        DurationUnit::Months => ("month", "months"),
+        DurationUnit::Years => ("year", "years"),
+    };
+    format!("{} {}", d.amount, if d.amount == 1 { one } else { many })
 }
 
 fn status_word(s: State) -> &'static str {

@@ -1437,12 +1437,19 @@ impl Lower<'_> {
                 Diagnostic::new(
                     Code::E0108,
                     span,
-                    format!("{} needs an id", kind.with_article()),
+                    match WrittenKind::parse(&item.keyword.text) {
+                        // "a procedure", "a standard", "a guideline".
+                        Some(w) if kind == Kind::Policy => format!("a {} needs an id", w.as_str()),
+                        _ => format!("{} needs an id", kind.with_article()),
+                    },
                 )
                 .primary_label("expected an id after the keyword")
                 .help(format!(
                     "write `{} my-id \"Title\" {{ … }}`; ids start with a letter and go on with letters, digits, `-` and `_`",
-                    kind.keyword()
+                    match WrittenKind::parse(&item.keyword.text) {
+                        Some(w) if kind == Kind::Policy => w.as_str(),
+                        _ => kind.keyword(),
+                    }
                 )),
             );
             return;

@@ -91,11 +91,24 @@ fn index(s: &Site) -> OutputFile {
         h.push_str("<p>The project has no policies yet.</p>\n");
         return s.page("policies/index.html", Nav::Policies, "Policies", &h);
     }
-    h.push_str(&format!(
-        "<p>{} {}, with their owner, approval, version and next review. Sub-policies are listed under the policy they belong to.</p>\n",
-        list.len(),
-        if list.len() == 1 { "policy" } else { "policies" }
-    ));
+    let others = list
+        .iter()
+        .filter(|(_, _, _, p)| p.written != WrittenKind::Policy)
+        .count();
+    let policies = list.len() - others;
+    if others == 0 {
+        h.push_str(&format!(
+            "<p>{} {}, with their owner, approval, version and next review. Sub-policies are listed under the policy they belong to.</p>\n",
+            list.len(),
+            if list.len() == 1 { "policy" } else { "policies" }
+        ));
+    } else {
+        h.push_str(&format!(
+            "<p>{policies} {} and {others} other controlled {} (procedures, standards, guidelines), with their owner, approval, version and next review. Each is listed under the policy it belongs to.</p>\n",
+            if policies == 1 { "policy" } else { "policies" },
+            if others == 1 { "document" } else { "documents" }
+        ));
+    }
     h.push_str("<div class=\"table-wrap\"><table class=\"reflow policies\">\n<thead><tr><th>Policy</th><th>Status</th><th>Owner</th><th>Version</th><th>Classification</th><th>Approved</th><th>Next review</th><th>Covers</th></tr></thead>\n<tbody>\n");
     for (depth, id, e, p) in &list {
         let href = s
