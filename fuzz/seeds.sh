@@ -7,6 +7,8 @@
 #
 # Usage: fuzz/seeds.sh [TARGET...]   (default: every target)
 set -euo pipefail
+# The first line of a listing is taken with `sed -n 1p`, never `head -n 1`: head exits after
+# one line, and under pipefail the writer's SIGPIPE would end the script without a word.
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/fuzz/corpus"
 targets=("$@")
@@ -66,7 +68,7 @@ project_seed() {
       entry 0 $index "$f"
       index=$((index + 1))
     done < <(find "$dir" -type f -name '*.isms' | sort)
-    f="$(find "$dir" -type f -name '*.md' | sort | head -n 1)"
+    f="$(find "$dir" -type f -name '*.md' | sort | sed -n 1p)"
     if [ -n "$f" ]; then entry 0 5 "$f"; fi
     if [ -n "$extra" ]; then printf "$extra"; fi
   } | seed project_fs
@@ -84,7 +86,7 @@ for target in "${targets[@]}"; do
       rm -rf "$docs"
       if [ "$target" = check ]; then
         # A manifest line: `#toml` then `[limits]` or `[lints]` settings, `;` for line breaks.
-        first="$(isms_files | head -n 1)"
+        first="$(isms_files | sed -n 1p)"
         { printf '#toml [limits];isms = "1 KiB";file = "10 B"\n'; cat "$first"; } | seed check
         { printf '#toml [lints];W0601 = "deny";E0102 = "allow"\n'; cat "$first"; } | seed check
       fi

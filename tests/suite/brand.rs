@@ -208,7 +208,10 @@ fn the_exported_template_is_the_fixtures_start() {
         .expect("the fixture's template");
     // The fixture's template is the exported one with one line changed.
     assert_eq!(
-        fixture.replace("Northwind policy handbook", "Information security policy"),
+        fixture.replace(
+            "upper(\"Northwind \" + doc.kind + \" handbook\")",
+            "upper(\"Information security \" + doc.kind)"
+        ),
         out
     );
 }

@@ -47,6 +47,7 @@ mod cli;
 mod codes;
 mod coverage;
 mod diff;
+mod docx;
 mod editors;
 mod emit;
 mod examples;

@@ -232,3 +232,47 @@ policy hostile "<script>alert(1)</script>" {
         );
     }
 }
+
+#[test]
+fn a_procedure_is_published_as_a_pdf_and_a_page_that_name_its_kind() {
+    let root = harness::repo().join("examples/acme");
+    let analysis = harness::compile(&root);
+    let files = pdfs(&analysis);
+    let text = text_of(
+        "incident-response-runbook.pdf",
+        &files["pdf/incident-response-runbook.pdf"],
+    );
+    for expected in [
+        "INFORMATIONSECURITYPROCEDURE",
+        "SecurityIncidentResponseProcedure",
+        "ProcedureSecurityIncidentResponseProcedure",
+        "ParentpolicyIncidentManagementPolicy(incident-management)",
+        "2.Triage(within30minutes)",
+    ] {
+        assert!(
+            text.to_uppercase().contains(&expected.to_uppercase()),
+            "the procedure's PDF lacks {expected}: {text}"
+        );
+    }
+    assert!(!text.contains("thispolicy"), "{text}");
+    let site = ismsc_publish::build(
+        &analysis,
+        &BuildOptions {
+            outputs: vec![Output::Site],
+            timestamp: None,
+            history: None,
+        },
+    )
+    .expect("a build");
+    let page = site
+        .iter()
+        .find(|f| f.name == "site/policies/crypto-standard.html")
+        .expect("a page for the standard");
+    let html = String::from_utf8_lossy(&page.content);
+    assert!(
+        html.contains("Standard · <code>crypto-standard</code>"),
+        "{html}"
+    );
+    assert!(html.contains("Cryptographic Standard"));
+    assert!(html.contains("Argon2id"));
+}

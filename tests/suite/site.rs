@@ -162,7 +162,11 @@ fn one_page_per_policy_with_its_text() {
     let analysis = acme();
     let files = site_of(&analysis, None);
     let policies: Vec<_> = analysis.model.of_kind(Kind::Policy).collect();
-    assert_eq!(policies.len(), 12);
+    assert_eq!(
+        policies.len(),
+        14,
+        "12 policies, a procedure and a standard"
+    );
     let pages = files
         .keys()
         .filter(|n| n.starts_with("site/policies/") && !n.ends_with("/index.html"))

@@ -137,7 +137,7 @@ enum Command {
         /// The output folder, replaced as a whole (default: `PROJECT/dist`).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Which outputs to write (default: all), e.g. `--format data,site`.
+        /// Which outputs to write (default: all but docx), e.g. `--format data,site` or `--format docx`.
         #[arg(long, value_enum, value_delimiter = ',')]
         format: Vec<BuildFormat>,
         /// Print this time stamp in the documents (default: none, so builds are byte-identical).
@@ -269,6 +269,8 @@ enum BuildFormat {
     Pdf,
     /// oscal/, the OSCAL document set.
     Oscal,
+    /// docx/, the policies, procedures, standards and guidelines as Word files (not in the default set).
+    Docx,
 }
 
 impl From<BuildFormat> for publish::Output {
@@ -279,6 +281,7 @@ impl From<BuildFormat> for publish::Output {
             BuildFormat::Site => publish::Output::Site,
             BuildFormat::Pdf => publish::Output::Pdf,
             BuildFormat::Oscal => publish::Output::Oscal,
+            BuildFormat::Docx => publish::Output::Docx,
         }
     }
 }
@@ -652,7 +655,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> u8 {
         } => {
             let mut outputs: Vec<publish::Output> = format.into_iter().map(Into::into).collect();
             if outputs.is_empty() {
-                outputs = publish::Output::ALL.to_vec();
+                outputs = publish::Output::DEFAULT.to_vec();
             }
             outputs.sort();
             outputs.dedup();

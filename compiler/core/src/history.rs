@@ -223,7 +223,7 @@ pub fn of_project(project: &Path, analysis: &Analysis, options: Options) -> Opti
     })
 }
 
-/// The policies of a text: id → (the item, its `version`).
+/// The policies (and procedures, standards, guidelines) of a text: id → (the item, its `version`).
 fn policies_in(text: &str) -> BTreeMap<String, (Item, Option<String>)> {
     let mut out = BTreeMap::new();
     if text.is_empty() {
@@ -233,7 +233,7 @@ fn policies_in(text: &str) -> BTreeMap<String, (Item, Option<String>)> {
     for item in file
         .items
         .into_iter()
-        .filter(|i| i.keyword.text == "policy")
+        .filter(|i| crate::model::WrittenKind::parse(&i.keyword.text).is_some())
     {
         let Some(HeadName::Id(name)) = &item.name else {
             continue;

@@ -102,6 +102,12 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.keyword() == s)
     }
 
+    /// The kind of the items an item keyword declares: [`Kind::from_keyword`], and
+    /// [`Kind::Policy`] for `procedure`, `standard` and `guideline`.
+    pub fn of_item_keyword(s: &str) -> Option<Kind> {
+        Kind::from_keyword(s).or_else(|| WrittenKind::parse(s).map(|_| Kind::Policy))
+    }
+
     fn bit(self) -> u32 {
         1 << (self as u32)
     }
@@ -323,6 +329,41 @@ impl DocKind {
 }
 
 vocabulary! {
+    /// Which written document a policy-like item is (clause 7.5): the four are one kind of
+    /// item, [`Kind::Policy`], under the same document control, told apart by their keyword.
+    WrittenKind {
+        /// `policy`
+        Policy = "policy",
+        /// `procedure`: how a task is carried out.
+        Procedure = "procedure",
+        /// `standard`: mandatory rules or settings that implement a policy.
+        Standard = "standard",
+        /// `guideline`: recommended practice.
+        Guideline = "guideline",
+    }
+}
+
+impl WrittenKind {
+    /// "Policy", "Procedure" …: the label the outputs print.
+    pub fn label(self) -> &'static str {
+        match self {
+            WrittenKind::Policy => "Policy",
+            WrittenKind::Procedure => "Procedure",
+            WrittenKind::Standard => "Standard",
+            WrittenKind::Guideline => "Guideline",
+        }
+    }
+}
+
+// The vocabulary macro derives no `Default`; a policy is what an item is unless it says.
+#[allow(clippy::derivable_impls)]
+impl Default for WrittenKind {
+    fn default() -> Self {
+        WrittenKind::Policy
+    }
+}
+
+vocabulary! {
     /// An asset's `type`.
     AssetType {
         /// `information`
@@ -455,6 +496,15 @@ impl Entity {
     /// The title, or the id when there is none.
     pub fn display(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.id)
+    }
+
+    /// How messages name it: its kind's keyword, or for a written document the keyword it
+    /// was written with (`procedure`, `standard`, `guideline`).
+    pub fn noun(&self) -> &'static str {
+        match &self.data {
+            Data::Policy(p) => p.written.as_str(),
+            _ => self.kind.keyword(),
+        }
     }
 }
 
@@ -673,6 +723,8 @@ pub struct Control {
 /// `policy`.
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
+    /// `policy`, `procedure`, `standard` or `guideline`: the keyword it was written with.
+    pub written: WrittenKind,
     /// Owner.
     pub owner: Option<Link>,
     /// Approval.

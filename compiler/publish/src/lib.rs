@@ -4,6 +4,7 @@
 //! - [`xlsx`]: `soa.xlsx`, the SoA and the risk register as an Excel workbook;
 //! - [`site`]: `site/`, the static HTML site (policies, controls, risk heat map, SoA);
 //! - [`pdf`]: `pdf/`, the policies, the SoA and the risk register as PDF, typeset in-process;
+//! - [`docx`]: `docx/`, the policies, procedures, standards and guidelines as Word files;
 //! - [`oscal`]: `oscal/`, the OSCAL 1.2.1 document set (catalog, profile, SSP, POA&M, mapping).
 //!
 //! **Architecture Invariant:** this crate reads the core's analysis and DTOs and never the
@@ -12,6 +13,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod docx;
 pub mod oscal;
 pub mod pdf;
 pub mod site;
@@ -44,6 +46,7 @@ pub fn output_names() -> impl Iterator<Item = &'static str> {
         xlsx::FILE,
         site::DIR,
         pdf::DIR,
+        docx::DIR,
         oscal::DIR,
     ])
 }
@@ -62,11 +65,25 @@ pub enum Output {
     Pdf,
     /// `oscal/`: the OSCAL document set.
     Oscal,
+    /// `docx/`: the policies, procedures, standards and guidelines as Word documents (only
+    /// when asked for).
+    Docx,
 }
 
 impl Output {
     /// Every kind, in build order.
-    pub const ALL: [Output; 5] = [
+    pub const ALL: [Output; 6] = [
+        Output::Data,
+        Output::Xlsx,
+        Output::Site,
+        Output::Pdf,
+        Output::Oscal,
+        Output::Docx,
+    ];
+
+    /// What a build writes when no `--format` is given: all but the Word documents, which
+    /// are for those who edit there and are asked for with `--format docx`.
+    pub const DEFAULT: [Output; 5] = [
         Output::Data,
         Output::Xlsx,
         Output::Site,
@@ -91,7 +108,7 @@ pub struct BuildOptions {
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
-            outputs: Output::ALL.to_vec(),
+            outputs: Output::DEFAULT.to_vec(),
             timestamp: None,
             history: None,
         }
@@ -152,7 +169,13 @@ pub fn build_with_progress(
     } else {
         Vec::new()
     };
-    let kinds = [Output::Data, Output::Xlsx, Output::Site, Output::Oscal];
+    let kinds = [
+        Output::Data,
+        Output::Xlsx,
+        Output::Site,
+        Output::Oscal,
+        Output::Docx,
+    ];
     progress.start(kinds.iter().filter(|o| wants(**o)).count() + pdfs.len());
     let mut files = Vec::new();
     // Each output adds its files here, in the order of `Output::ALL`.
@@ -192,6 +215,10 @@ pub fn build_with_progress(
     if wants(Output::Oscal) {
         files.extend(oscal::files(analysis, &docs, options));
         progress.step("oscal/");
+    }
+    if wants(Output::Docx) {
+        files.extend(docx::files(analysis, options));
+        progress.step("docx/");
     }
     Some(Built {
         files,

@@ -435,6 +435,8 @@ pub fn policy_source(
     let title = e.display();
     let classification = p.classification.as_ref().map(|c| c.text.as_str());
     let version = p.version.as_deref();
+    // "policy", "procedure", "standard", "guideline": the same document under its own name.
+    let noun = p.written.as_str();
     let mut src = String::from(PREAMBLE);
     let header_left = match organization {
         Some(o) => format!("{} #h(0.4em)·#h(0.4em) {}", escape(o), escape(title)),
@@ -468,7 +470,7 @@ pub fn policy_source(
     });
     let rows: Vec<(&str, String)> = vec![
         ("Organization", or_missing(organization.map(str::to_string))),
-        ("Policy", escape(title)),
+        (p.written.label(), escape(title)),
         ("Document ID", escape(&e.id)),
         ("Owner", who(model, p.owner.as_ref())),
         ("Approved by", who(model, approved.map(|a| &a.who))),
@@ -494,7 +496,7 @@ pub fn policy_source(
         ));
     }
     src.push_str("#v(-2pt)\n#line(length: 100%, stroke: 1.4pt + accent)\n#v(2.6cm)\n");
-    src.push_str("#caps[Information security policy]\n#v(2pt)\n");
+    src.push_str(&format!("#caps[Information security {noun}]\n#v(2pt)\n"));
     src.push_str(&format!(
         "#block(text(size: 26pt, weight: \"bold\", fill: accent, hyphenate: false)[{}])\n",
         escape(title)
@@ -507,11 +509,11 @@ pub fn policy_source(
     }
     match state.state {
         State::Approved => {}
-        State::Draft => src.push_str(
-            "#v(0.6cm)\n#banner[*DRAFT* — this policy has no recorded approval. It is not in force and this is not a controlled copy.]\n",
-        ),
+        State::Draft => src.push_str(&format!(
+            "#v(0.6cm)\n#banner[*DRAFT* — this {noun} has no recorded approval. It is not in force and this is not a controlled copy.]\n",
+        )),
         State::Overdue => src.push_str(&format!(
-            "#v(0.6cm)\n#banner[*OVERDUE* — this policy was due for review on {}. Until it is reviewed and approved again, this is not a controlled copy.]\n",
+            "#v(0.6cm)\n#banner[*OVERDUE* — this {noun} was due for review on {}. Until it is reviewed and approved again, this is not a controlled copy.]\n",
             state
                 .next_review
                 .map(|d| d.to_string())
@@ -536,7 +538,7 @@ pub fn policy_source(
     match p.text.as_ref().filter(|t| !t.content.trim().is_empty()) {
         Some(text) => src.push_str(&markup::markdown(&text.content, 0, Some(title))),
         None => src.push_str(&format!(
-            "#heading(level: 2)[{}]\n#note[The text of this policy is not recorded in the ISMS.]\n",
+            "#heading(level: 2)[{}]\n#note[The text of this {noun} is not recorded in the ISMS.]\n",
             escape(title)
         )),
     }
@@ -556,7 +558,7 @@ pub fn policy_source(
         })
         .collect();
     if covered.is_empty() {
-        src.push_str("#note[This policy covers no Annex A control.]\n");
+        src.push_str(&format!("#note[This {noun} covers no Annex A control.]\n"));
     } else {
         src.push_str("#table(columns: (2.2cm, 1fr), table.header([Control], [Title]),\n");
         for (id, title) in covered {

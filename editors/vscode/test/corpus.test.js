@@ -23,7 +23,7 @@ function isms(dir) {
 }
 
 const files = ROOTS.flatMap((r) => isms(path.join(REPO, r)));
-const ITEM = /^(isms|person|team|party|asset|scope|classification|risk_method|risk|control|policy|obligation|context|objective|audit|nonconformity|review|role|competence|applicability|framework|mapping|clauses)\b/;
+const ITEM = /^(isms|person|team|party|asset|scope|classification|risk_method|risk|control|policy|procedure|standard|guideline|obligation|context|objective|audit|nonconformity|review|role|competence|applicability|framework|mapping|clauses)\b/;
 const BLOCK = /^\s+(residual|evidence|result|action|inputs|group|requirement|clause|documented|matrix)\s+[^=\s]/;
 
 test('the repository has .isms files to check', { skip: files.length === 0 && 'not inside the ismsc repository' }, () => {

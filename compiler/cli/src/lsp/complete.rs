@@ -45,6 +45,17 @@ const ITEMS: &[(&str, &str, bool)] = &[
     ("control", "a control", true),
     ("policy", "a policy", true),
     (
+        "procedure",
+        "a procedure: how a task is done, under document control",
+        true,
+    ),
+    (
+        "standard",
+        "a standard: mandatory rules that implement a policy",
+        true,
+    ),
+    ("guideline", "a guideline: recommended practice", true),
+    (
         "obligation",
         "a legal, regulatory or contractual obligation",
         true,

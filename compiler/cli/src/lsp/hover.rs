@@ -165,7 +165,7 @@ fn entity(cx: &Ctx<'_>, e: EntityId) -> Option<String> {
     let a = cx.analysis;
     let m = &a.model;
     let x = m.entity(e)?;
-    let mut s = format!("{} **`{}`**", x.kind.keyword(), x.id);
+    let mut s = format!("{} **`{}`**", x.noun(), x.id);
     if let Some(t) = &x.title {
         let _ = write!(s, " — {t}");
     }

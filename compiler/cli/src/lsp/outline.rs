@@ -18,7 +18,7 @@ pub const MAX_SYMBOLS: usize = 500;
 
 fn symbol_kind(keyword: &str) -> lsp::SymbolKind {
     use lsp::SymbolKind as S;
-    match Kind::from_keyword(keyword) {
+    match Kind::of_item_keyword(keyword) {
         Some(Kind::Person) => S::VARIABLE,
         Some(Kind::Team) => S::CLASS,
         Some(Kind::Party) => S::INTERFACE,
@@ -548,7 +548,7 @@ impl Tokens<'_> {
     fn item(&mut self, item: &Item) {
         self.add(item.keyword.span, 0, 0);
         match &item.name {
-            Some(HeadName::Id(n)) => match Kind::from_keyword(&item.keyword.text) {
+            Some(HeadName::Id(n)) => match Kind::of_item_keyword(&item.keyword.text) {
                 Some(k) => {
                     let (t, m) = kind_token(k);
                     self.add(n.span, t, m | DECLARATION);

@@ -108,7 +108,7 @@ fn control(model: &Model, facts: &Facts, diags: &mut Diagnostics) {
                     _ => "`version`, `classification` or `effective` date".to_string(),
                 };
                 diags.push(
-                    Diagnostic::new(Code::W0704, e.id_span, format!("policy `{}` has no {list}", e.id))
+                    Diagnostic::new(Code::W0704, e.id_span, format!("{} `{}` has no {list}", e.noun(), e.id))
                         .primary_label(format!("missing {}", missing.join(", ")))
                         .help("identify the controlled document (ISO/IEC 27001 7.5.2 a): write its `version = \"1.0\"`, its `classification = internal` and the date it takes `effective = 2026-02-01`"),
                 );

@@ -279,10 +279,7 @@ fn independence(
                         _ => None,
                     };
                     if owns(model, owner, person) {
-                        own.push((
-                            l.span,
-                            format!("{} `{}`, as its owner", t.kind.keyword(), t.id),
-                        ));
+                        own.push((l.span, format!("{} `{}`, as its owner", t.noun(), t.id)));
                     }
                 }
                 Subject::Requirement(r) => {

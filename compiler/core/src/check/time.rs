@@ -12,7 +12,7 @@ pub(super) fn check(model: &Model, today: Date, diags: &mut Diagnostics) {
                     // An approval that could not be read was reported as such.
                     None if e.recovered => {}
                     None => diags.push(
-                        Diagnostic::new(Code::W0602, e.id_span, format!("policy `{}` has no approval", e.id))
+                        Diagnostic::new(Code::W0602, e.id_span, format!("{} `{}` has no approval", e.noun(), e.id))
                             .primary_label("no `approved`")
                             .help("record the approval by top management: `approved = ceo @ 2026-02-01` (ISO/IEC 27001 5.2, 7.5.2 c)"),
                     ),
@@ -21,9 +21,9 @@ pub(super) fn check(model: &Model, today: Date, diags: &mut Diagnostics) {
                             let due = a.date.plus(every);
                             if due < today {
                                 diags.push(
-                                    Diagnostic::new(Code::W0601, a.span, format!("policy `{}` was due for review on {due}", e.id))
+                                    Diagnostic::new(Code::W0601, a.span, format!("{} `{}` was due for review on {due}", e.noun(), e.id))
                                         .primary_label(format!("approved {}, reviewed every {every}", a.date))
-                                        .help("review the policy and record the new approval date in `approved`"),
+                                        .help(format!("review the {} and record the new approval date in `approved`", e.noun())),
                                 );
                             }
                         }

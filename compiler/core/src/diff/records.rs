@@ -331,6 +331,10 @@ fn entity(model: &Model, e: &Entity) -> Option<Record> {
             Section::Control
         }
         Data::Policy(p) => {
+            // A procedure, standard or guideline says so; a policy, as before, does not.
+            if p.written != crate::model::WrittenKind::Policy {
+                put(&mut f, "kind", opt(&Some(p.written.as_str().to_string())));
+            }
             put(&mut f, "owner", link_opt(model, p.owner.as_ref()));
             put(&mut f, "approved", sign_off(model, p.approved.as_ref()));
             put(&mut f, "version", opt(&p.version));

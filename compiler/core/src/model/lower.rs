@@ -15,7 +15,7 @@ use super::{
     ObjectiveStatus, Obligation, ObligationKind, Party, Person, Policy, Qualification, Rating,
     Relation, ReqId, ReqLink, Requirement, Review, ReviewInputs, Risk, RiskMethod, Role, Scale,
     Scope, SignOff, Source, SourceKind, Spanned, Subject, Team, Text, Treatment, Verdict, Word,
-    OWNER, REVIEW_INPUTS,
+    WrittenKind, OWNER, REVIEW_INPUTS,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Origin, SourceMap, Span};
@@ -237,7 +237,7 @@ pub fn body_fields(path: &[&str]) -> Option<(&'static [FieldSpec], &'static [&'s
         ["control"] => (CONTROL_FIELDS, CONTROL_BLOCKS),
         ["control", "evidence"] => (EVIDENCE_FIELDS, &[]),
         ["control", "result"] | ["objective", "result"] => (RESULT_FIELDS, &[]),
-        ["policy"] => (POLICY_FIELDS, &[]),
+        ["policy"] | ["procedure"] | ["standard"] | ["guideline"] => (POLICY_FIELDS, &[]),
         ["obligation"] => (OBLIGATION_FIELDS, &[]),
         ["context"] => (CONTEXT_FIELDS, &[]),
         ["objective"] => (OBJECTIVE_FIELDS, OBJECTIVE_BLOCKS),
@@ -257,7 +257,11 @@ pub fn body_fields(path: &[&str]) -> Option<(&'static [FieldSpec], &'static [&'s
 /// What a field means, in one line, for the language server's hover and completion: `path`
 /// as in [`body_fields`]. Empty for a field the language does not know.
 pub fn field_doc(path: &[&str], field: &str) -> &'static str {
-    let item = path.first().copied().unwrap_or("");
+    let item = match path.first().copied().unwrap_or("") {
+        // The written documents share the policy's fields.
+        "procedure" | "standard" | "guideline" => "policy",
+        other => other,
+    };
     let block = path.get(1).copied();
     match (item, block, field) {
         ("isms", _, "organization") => "The organisation whose ISMS this is.",
@@ -273,7 +277,7 @@ pub fn field_doc(path: &[&str], field: &str) -> &'static str {
         ("team", _, "lead") => "The person who leads the team.",
         ("team", _, "members") => "The people in the team.",
         ("team", _, "parent") => "The team this team belongs to (the hierarchy must be acyclic).",
-        ("policy", _, "parent") => "The policy this policy belongs to (the hierarchy must be acyclic).",
+        ("policy", _, "parent") => "The policy (or other document) this document belongs to (the hierarchy must be acyclic).",
         ("party", _, "needs") => "The party's needs and expectations (clause 4.2).",
         ("asset", _, "type") => "What kind of asset it is; `supplier`, `site`, `people` … make some exclusions suspicious (W0407).",
         (_, _, "levels") => "The levels of the classification scheme, lowest first.",
@@ -343,10 +347,10 @@ pub fn field_doc(path: &[&str], field: &str) -> &'static str {
         ("review", Some(_), _) => "What the review considered on this input of clause 9.3.2.",
         ("role", _, "holders") => "The people and teams who hold the role.",
         ("role", _, "requires") => "The competences the role requires (clause 7.2).",
-        ("policy", _, "approved") => "Who approved the policy, and when.",
+        ("policy", _, "approved") => "Who approved the document, and when.",
         ("policy", _, "review") => "The review interval, counted from the approval (W0601 when overdue).",
-        ("policy", _, "covers") => "The requirements the policy covers.",
-        ("policy", _, "text") => "The policy text: a string, a text block or `file(\"…\")`.",
+        ("policy", _, "covers") => "The requirements the document covers.",
+        ("policy", _, "text") => "The document's text: a string, a text block or `file(\"…\")`.",
         ("obligation", _, "kind") => "Legal, regulatory or contractual: the kind of reason it gives for inclusion.",
         ("obligation", _, "controls") => "The controls it calls for; their Annex A controls get it as a reason for inclusion.",
         ("obligation", _, "reference") => "Where it comes from: an article, a contract clause, a URL.",
@@ -593,6 +597,9 @@ const DOCUMENTED_FIELDS: &[FieldSpec] = &[
 
 /// Item keywords that are not named entities.
 const BLOCK_KEYWORDS: &[&str] = &[
+    "procedure",
+    "standard",
+    "guideline",
     "isms",
     "scope",
     "classification",
@@ -783,6 +790,11 @@ impl Lower<'_> {
     fn dispatch(&mut self, kw: &str, item: &Item) -> bool {
         if let Some(kind) = Kind::from_keyword(kw) {
             self.entity(kind, item);
+            return true;
+        }
+        if WrittenKind::parse(kw).is_some() {
+            // `procedure`, `standard`, `guideline`: policies in all but their keyword.
+            self.entity(Kind::Policy, item);
             return true;
         }
         match kw {
@@ -1425,12 +1437,19 @@ impl Lower<'_> {
                 Diagnostic::new(
                     Code::E0108,
                     span,
-                    format!("{} needs an id", kind.with_article()),
+                    match WrittenKind::parse(&item.keyword.text) {
+                        // "a procedure", "a standard", "a guideline".
+                        Some(w) if kind == Kind::Policy => format!("a {} needs an id", w.as_str()),
+                        _ => format!("{} needs an id", kind.with_article()),
+                    },
                 )
                 .primary_label("expected an id after the keyword")
                 .help(format!(
                     "write `{} my-id \"Title\" {{ … }}`; ids start with a letter and go on with letters, digits, `-` and `_`",
-                    kind.keyword()
+                    match WrittenKind::parse(&item.keyword.text) {
+                        Some(w) if kind == Kind::Policy => w.as_str(),
+                        _ => kind.keyword(),
+                    }
                 )),
             );
             return;
@@ -1490,6 +1509,7 @@ impl Lower<'_> {
             Kind::Policy => {
                 let (mut fl, _) = self.read_fields(item, POLICY_FIELDS, &[]);
                 Data::Policy(Box::new(Policy {
+                    written: WrittenKind::parse(&item.keyword.text).unwrap_or_default(),
                     owner: fl.link("owner"),
                     approved: fl.sign_off("approved"),
                     version: fl.str("version"),
@@ -2628,6 +2648,9 @@ fn word(n: &ast::Name) -> Word {
 fn describe_item(item: &Item) -> String {
     match (&item.name, Kind::from_keyword(&item.keyword.text)) {
         (Some(HeadName::Id(id)), Some(kind)) => format!("{} `{}`", kind.keyword(), id.text),
+        (Some(HeadName::Id(id)), None) if WrittenKind::parse(&item.keyword.text).is_some() => {
+            format!("{} `{}`", item.keyword.text, id.text)
+        }
         (Some(HeadName::Id(id)), None) => format!("`{} {}`", item.keyword.text, id.text),
         _ => format!("the `{}` block", item.keyword.text),
     }

@@ -10,8 +10,11 @@ use crate::suggest::did_you_mean;
 
 /// Resolves every reference of the model in place.
 pub fn resolve(model: &mut Model, diags: &mut Diagnostics) {
-    let kinds: Vec<(Kind, crate::source::Span)> =
-        model.entities.iter().map(|e| (e.kind, e.id_span)).collect();
+    let kinds: Vec<(Kind, crate::source::Span, &'static str)> = model
+        .entities
+        .iter()
+        .map(|e| (e.kind, e.id_span, e.noun()))
+        .collect();
     let names = Names {
         index: &model.index,
         kinds: &kinds,
@@ -324,7 +327,8 @@ enum LevelKind {
 
 struct Names<'a> {
     index: &'a rustc_hash::FxHashMap<String, EntityId>,
-    kinds: &'a [(Kind, crate::source::Span)],
+    /// Each entity's kind, where its id is written, and how messages name it.
+    kinds: &'a [(Kind, crate::source::Span, &'static str)],
 }
 
 impl Names<'_> {
@@ -337,7 +341,7 @@ impl Names<'_> {
                 .filter(|(_, id)| {
                     self.kinds
                         .get(id.0 as usize)
-                        .is_some_and(|(k, _)| link.expects.contains(*k))
+                        .is_some_and(|(k, _, _)| link.expects.contains(*k))
                 })
                 .map(|(n, _)| n.as_str());
             let mut d = Diagnostic::new(
@@ -355,7 +359,7 @@ impl Names<'_> {
             diags.push(d);
             return;
         };
-        let Some((kind, def)) = self.kinds.get(id.0 as usize) else {
+        let Some((kind, def, noun)) = self.kinds.get(id.0 as usize) else {
             return;
         };
         if !link.expects.contains(*kind) {
@@ -366,11 +370,15 @@ impl Names<'_> {
                     format!(
                         "expected {}, found {} `{}`",
                         link.expects.describe(),
-                        kind.keyword(),
+                        noun,
                         link.name
                     ),
                 )
-                .primary_label(format!("this is {}", kind.with_article()))
+                .primary_label(match *noun {
+                    // "a procedure", "a standard", "a guideline".
+                    n if n != kind.keyword() => format!("this is a {n}"),
+                    _ => format!("this is {}", kind.with_article()),
+                })
                 .label(*def, format!("`{}` is defined here", link.name))
                 .help(format!("this field takes {}", link.expects.describe())),
             );

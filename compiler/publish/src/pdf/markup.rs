@@ -95,7 +95,7 @@ pub fn markdown(text: &str, heading_offset: u8, skip_title: Option<&str>) -> Str
 }
 
 /// The events after a leading level-1 heading whose text is `title`, else all of them.
-fn without_title<'a, 'e>(events: &'a [Event<'e>], title: &str) -> &'a [Event<'e>] {
+pub(crate) fn without_title<'a, 'e>(events: &'a [Event<'e>], title: &str) -> &'a [Event<'e>] {
     let Some(Event::Start(Tag::Heading {
         level: HeadingLevel::H1,
         ..

@@ -161,7 +161,7 @@ pub fn policy(
         None => String::new(),
     };
     let document = dict(vec![
-        ("kind", text(Some("policy".to_string()))),
+        ("kind", text(Some(p.written.as_str().to_string()))),
         ("id", text(Some(e.id.clone()))),
         ("title", text(Some(title))),
         ("organization", text(organization)),

@@ -507,7 +507,7 @@ pub(super) fn index(s: &Site) -> OutputFile {
                         Some(format!(
                             " · <a href=\"{}\">{} {}</a>",
                             escape(&href),
-                            e.kind.keyword(),
+                            e.noun(),
                             escape(&e.id)
                         ))
                     })

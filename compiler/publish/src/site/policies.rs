@@ -8,7 +8,7 @@ use super::{
     chips_or_dash, escape, interval, revisions, slug, status_badge, Nav, OutputFile, Site,
 };
 use ismsc_core::facts::control::State;
-use ismsc_core::model::{Data, Entity, EntityId, Kind, Policy};
+use ismsc_core::model::{Data, Entity, EntityId, Kind, Policy, WrittenKind};
 use ismsc_core::syntax::ast::Date;
 
 /// When a policy is next due for review: approval (else the effective date) plus the review
@@ -91,11 +91,24 @@ fn index(s: &Site) -> OutputFile {
         h.push_str("<p>The project has no policies yet.</p>\n");
         return s.page("policies/index.html", Nav::Policies, "Policies", &h);
     }
-    h.push_str(&format!(
-        "<p>{} {}, with their owner, approval, version and next review. Sub-policies are listed under the policy they belong to.</p>\n",
-        list.len(),
-        if list.len() == 1 { "policy" } else { "policies" }
-    ));
+    let others = list
+        .iter()
+        .filter(|(_, _, _, p)| p.written != WrittenKind::Policy)
+        .count();
+    let policies = list.len() - others;
+    if others == 0 {
+        h.push_str(&format!(
+            "<p>{} {}, with their owner, approval, version and next review. Sub-policies are listed under the policy they belong to.</p>\n",
+            list.len(),
+            if list.len() == 1 { "policy" } else { "policies" }
+        ));
+    } else {
+        h.push_str(&format!(
+            "<p>{policies} {} and {others} other controlled {} (procedures, standards, guidelines), with their owner, approval, version and next review. Each is listed under the policy it belongs to.</p>\n",
+            if policies == 1 { "policy" } else { "policies" },
+            if others == 1 { "document" } else { "documents" }
+        ));
+    }
     h.push_str("<div class=\"table-wrap\"><table class=\"reflow policies\">\n<thead><tr><th>Policy</th><th>Status</th><th>Owner</th><th>Version</th><th>Classification</th><th>Approved</th><th>Next review</th><th>Covers</th></tr></thead>\n<tbody>\n");
     for (depth, id, e, p) in &list {
         let href = s
@@ -116,7 +129,10 @@ fn index(s: &Site) -> OutputFile {
             (*depth).min(3),
             escape(href),
             escape(e.display()),
-            escape(&e.id),
+            match p.written {
+                WrittenKind::Policy => escape(&e.id),
+                other => format!("{} · {}", other.as_str(), escape(&e.id)),
+            },
             state_badge(s.control.policy(p).state),
             p.owner.as_ref().map(|l| s.link_name(root, l)).unwrap_or_else(|| "—".into()),
             escape(p.version.as_deref().unwrap_or("—")),
@@ -225,16 +241,18 @@ fn page(s: &Site, id: EntityId, e: &Entity, p: &Policy) -> OutputFile {
     let state = s.control.policy(p);
     sub.insert(0, state_badge(state.state).to_string());
     h.push_str(&format!(
-        "<header class=\"doc-head\"><p class=\"eyebrow\">Policy · <code>{}</code></p><h1>{}</h1><p class=\"doc-sub\">{}</p></header>\n",
+        "<header class=\"doc-head\"><p class=\"eyebrow\">{} · <code>{}</code></p><h1>{}</h1><p class=\"doc-sub\">{}</p></header>\n",
+        p.written.label(),
         escape(&e.id),
         escape(e.display()),
         sub.join(" <span class=\"sep\" aria-hidden=\"true\">·</span> ")
     ));
     match state.state {
         State::Approved => {}
-        State::Draft => h.push_str("<p class=\"callout draft\"><strong>DRAFT</strong> — this policy has no recorded approval. It is not in force, and this page is not a controlled copy.</p>\n"),
+        State::Draft => h.push_str(&format!("<p class=\"callout draft\"><strong>DRAFT</strong> — this {} has no recorded approval. It is not in force, and this page is not a controlled copy.</p>\n", e.noun())),
         State::Overdue => h.push_str(&format!(
-            "<p class=\"callout draft\"><strong>OVERDUE</strong> — this policy was due for review on {}. Until it is reviewed and approved again, this page is not a controlled copy.</p>\n",
+            "<p class=\"callout draft\"><strong>OVERDUE</strong> — this {} was due for review on {}. Until it is reviewed and approved again, this page is not a controlled copy.</p>\n",
+            e.noun(),
             state.next_review.map(|d| d.to_string()).unwrap_or_default()
         )),
     }
@@ -280,18 +298,26 @@ fn page(s: &Site, id: EntityId, e: &Entity, p: &Policy) -> OutputFile {
     if let Some(parent) = &p.parent {
         row(&mut dl, "Part of", &s.link_name(root, parent));
     }
+    let mut all_policies = true;
     let subs: Vec<String> = s
         .model
         .of_kind(Kind::Policy)
-        .filter(|(_, c)| {
-            matches!(&c.data, Data::Policy(cp) if cp.parent.as_ref().and_then(|l| l.target) == Some(id))
+        .filter_map(|(cid, c)| match &c.data {
+            Data::Policy(cp) if cp.parent.as_ref().and_then(|l| l.target) == Some(id) => {
+                all_policies &= cp.written == WrittenKind::Policy;
+                Some(format!("<li>{}</li>", s.ref_name(root, cid)))
+            }
+            _ => None,
         })
-        .map(|(cid, _)| format!("<li>{}</li>", s.ref_name(root, cid)))
         .collect();
     if !subs.is_empty() {
         row(
             &mut dl,
-            "Sub-policies",
+            if all_policies {
+                "Sub-policies"
+            } else {
+                "Documents under it"
+            },
             &format!("<ul class=\"plain\">{}</ul>", subs.join("")),
         );
     }
