@@ -363,3 +363,91 @@ fn brand_files_are_read_inside_the_project_only() {
         found[0].message
     );
 }
+
+/// A part of a Word package, as text (empty when the package has no such part).
+fn docx_part(docx: &[u8], name: &str) -> String {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(docx)) else {
+        panic!("not a zip package");
+    };
+    let Ok(mut file) = zip.by_name(name) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text).expect("UTF-8 part");
+    text
+}
+
+#[test]
+fn word_documents_carry_the_colour_the_footer_and_a_png_logo() {
+    let dir = variant("docx-png", |t| {
+        t.replace("brand/logo.svg", "brand/logo.png")
+    });
+    let files = build(&dir, &[Output::Docx]);
+    let docs: Vec<_> = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("docx/"))
+        .collect();
+    assert!(!docs.is_empty(), "no Word files: {:?}", files.keys());
+    let logo = std::fs::read(dir.join("brand/logo.png")).expect("logo");
+    for (name, docx) in docs {
+        let styles = docx_part(docx, "word/styles.xml");
+        assert!(
+            styles.contains("w:val=\"0B5FFF\""),
+            "{name}: no accent colour"
+        );
+        assert!(
+            !styles.contains("1F3864"),
+            "{name}: the default colour is left"
+        );
+        let footer = docx_part(docx, "word/footer1.xml");
+        assert!(
+            footer.contains("Northwind Labs · Internal"),
+            "{name}: {footer}"
+        );
+        let document = docx_part(docx, "word/document.xml");
+        assert!(document.contains("<w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>"));
+        assert!(document.contains("<w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/>"));
+        let header = docx_part(docx, "word/header1.xml");
+        assert!(header.contains("r:embed=\"rIdLogo\""), "{name}: {header}");
+        assert!(
+            roxmltree::Document::parse(&header).is_ok(),
+            "{name}: header XML"
+        );
+        assert!(
+            roxmltree::Document::parse(&footer).is_ok(),
+            "{name}: footer XML"
+        );
+        let rels = docx_part(docx, "word/_rels/header1.xml.rels");
+        assert!(rels.contains("media/logo.png"), "{name}: {rels}");
+        let types = docx_part(docx, "[Content_Types].xml");
+        assert!(types.contains("/word/header1.xml") && types.contains("/word/footer1.xml"));
+        let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(docx.as_slice())) else {
+            panic!("{name}: not a zip");
+        };
+        let mut bytes = Vec::new();
+        let mut media = zip.by_name("word/media/logo.png").expect("the logo's part");
+        std::io::Read::read_to_end(&mut media, &mut bytes).expect("logo bytes");
+        assert_eq!(bytes, logo, "{name}: the logo is not the project's");
+    }
+    // An SVG logo has no place in a Word file without a PNG beside it: left out; the colour
+    // and the footer stay. A project without [publish] gets none of it.
+    let svg = build(&fixture(), &[Output::Docx]);
+    for (name, docx) in svg.iter().filter(|(n, _)| n.starts_with("docx/")) {
+        assert!(docx_part(docx, "word/header1.xml").is_empty(), "{name}");
+        assert!(!docx_part(docx, "word/footer1.xml").is_empty(), "{name}");
+    }
+    let plain = variant("docx-plain", |_| {
+        "[project]\nname = \"plain\"\n".to_string()
+    });
+    for (name, docx) in build(&plain, &[Output::Docx])
+        .iter()
+        .filter(|(n, _)| n.starts_with("docx/"))
+    {
+        assert!(
+            docx_part(docx, "word/styles.xml").contains("1F3864"),
+            "{name}"
+        );
+        assert!(docx_part(docx, "word/footer1.xml").is_empty(), "{name}");
+        assert!(!docx_part(docx, "word/document.xml").contains("headerReference"));
+    }
+}

@@ -17,6 +17,7 @@ use std::io::{Cursor, Write};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::{web_link, BuildOptions};
+use ismsc_core::brand::{Brand, ImageFormat};
 use ismsc_core::driver::Analysis;
 use ismsc_core::emit::OutputFile;
 use ismsc_core::facts::control::{Controlled, State};
@@ -34,7 +35,7 @@ pub fn files(analysis: &Analysis, options: &BuildOptions) -> Vec<OutputFile> {
         let Data::Policy(p) = &e.data else { continue };
         let state = analysis.facts.control.policy(p);
         let doc = document_xml(model, e, p, state, options.timestamp.as_deref());
-        if let Some(content) = package(model, e, p, &doc) {
+        if let Some(content) = package(model, e, p, &doc, &analysis.manifest.publish.brand) {
             out.push(OutputFile {
                 name: format!("{DIR}/{}.docx", e.id),
                 content,
@@ -673,11 +674,14 @@ fn level_number(l: HeadingLevel) -> u8 {
 
 /// The zip package of one document; `None` only if the zip writer fails (it writes to
 /// memory, so it does not).
-fn package(model: &Model, e: &Entity, p: &Policy, doc: &Doc) -> Option<Vec<u8>> {
-    let body = doc.xml.as_str();
+fn package(model: &Model, e: &Entity, p: &Policy, doc: &Doc, brand: &Brand) -> Option<Vec<u8>> {
+    let parts = BrandParts::of(brand);
+    let body = parts.section(&doc.xml);
+    let body = body.as_str();
     let links = &doc.links;
     let mut rels = String::from(XML_DECL);
     rels.push_str("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"rIdNumbering\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>");
+    rels.push_str(&parts.relationships);
     for (i, url) in links.iter().enumerate() {
         rels.push_str(&format!("<Relationship Id=\"rIdLink{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"{}\" TargetMode=\"External\"/>", xml(url)));
     }
@@ -695,15 +699,20 @@ fn package(model: &Model, e: &Entity, p: &Policy, doc: &Doc) -> Option<Vec<u8>> 
             .unwrap_or_default(),
     );
     let numbering = numbering_xml(&doc.nums);
-    let files: [(&str, &str); 7] = [
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", ROOT_RELS),
-        ("docProps/core.xml", &core),
-        ("word/document.xml", body),
-        ("word/_rels/document.xml.rels", &rels),
-        ("word/styles.xml", STYLES),
-        ("word/numbering.xml", &numbering),
+    let styles = styles_xml(brand.color.as_deref());
+    let content_types = CONTENT_TYPES.replace("</Types>", &format!("{}</Types>", parts.types));
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", content_types.as_bytes()),
+        ("_rels/.rels", ROOT_RELS.as_bytes()),
+        ("docProps/core.xml", core.as_bytes()),
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
     ];
+    for (name, content) in &parts.files {
+        files.push((name, content.as_slice()));
+    }
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -711,7 +720,7 @@ fn package(model: &Model, e: &Entity, p: &Policy, doc: &Doc) -> Option<Vec<u8>> 
         .unix_permissions(0o644);
     for (name, content) in files {
         zip.start_file(name, options).ok()?;
-        zip.write_all(content.as_bytes()).ok()?;
+        zip.write_all(content).ok()?;
     }
     zip.finish().ok().map(Cursor::into_inner)
 }
@@ -749,6 +758,119 @@ fn numbering_xml(nums: &[(u32, bool, u64)]) -> String {
     }
     out.push_str("</w:numbering>");
     out
+}
+
+/// `word/styles.xml`: the built-in styles, with the project's accent colour (`[publish]
+/// color`) on the title and the headings in place of the default dark blue.
+fn styles_xml(color: Option<&str>) -> String {
+    match color.map(|c| c.trim_start_matches('#').to_ascii_uppercase()) {
+        Some(hex) if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            STYLES.replace("w:val=\"1F3864\"", &format!("w:val=\"{hex}\""))
+        }
+        _ => STYLES.to_string(),
+    }
+}
+
+/// What the branding adds to a document's package: a header with the logo (a PNG; Word
+/// shows SVG only beside a PNG fallback, so an SVG logo is left out, as in the workbook), a
+/// footer with the footer line, their relationships, content types and section references.
+#[derive(Default)]
+struct BrandParts {
+    /// `<Relationship …/>` elements for `word/_rels/document.xml.rels`.
+    relationships: String,
+    /// `<Default …/>` and `<Override …/>` elements for `[Content_Types].xml`.
+    types: String,
+    /// `<w:headerReference …/>` and `<w:footerReference …/>` for the section.
+    references: String,
+    /// The parts themselves.
+    files: Vec<(&'static str, Vec<u8>)>,
+}
+
+const HEADER_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml";
+const FOOTER_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml";
+const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+impl BrandParts {
+    fn of(brand: &Brand) -> BrandParts {
+        let mut parts = BrandParts::default();
+        let png = brand
+            .logo
+            .as_ref()
+            .filter(|l| l.format == ImageFormat::Png)
+            .and_then(|l| png_size(&l.asset.bytes).map(|size| (l, size)));
+        if let Some((logo, (w, h))) = png {
+            // At most 12 mm high and 50 mm wide, in proportion (EMU: 36,000 per mm).
+            let (max_w, max_h) = (50u64 * 36_000, 12u64 * 36_000);
+            let (w, h) = (u64::from(w.max(1)), u64::from(h.max(1)));
+            let (cx, cy) = if w * max_h > h * max_w {
+                (max_w, h * max_w / w)
+            } else {
+                (w * max_h / h, max_h)
+            };
+            let header = format!(
+                "{XML_DECL}<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"{REL}\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:p><w:pPr><w:pStyle w:val=\"Header\"/><w:jc w:val=\"right\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"1\" name=\"Logo\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"0\" name=\"logo.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdLogo\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:hdr>"
+            );
+            let header_rels = format!(
+                "{XML_DECL}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdLogo\" Type=\"{REL}/image\" Target=\"media/logo.png\"/></Relationships>"
+            );
+            parts.relationships.push_str(&format!(
+                "<Relationship Id=\"rIdHeader\" Type=\"{REL}/header\" Target=\"header1.xml\"/>"
+            ));
+            parts.types.push_str(&format!(
+                "<Default Extension=\"png\" ContentType=\"image/png\"/><Override PartName=\"/word/header1.xml\" ContentType=\"{HEADER_TYPE}\"/>"
+            ));
+            parts
+                .references
+                .push_str("<w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/>");
+            parts.files.push(("word/header1.xml", header.into_bytes()));
+            parts
+                .files
+                .push(("word/_rels/header1.xml.rels", header_rels.into_bytes()));
+            parts
+                .files
+                .push(("word/media/logo.png", logo.asset.bytes.as_ref().clone()));
+        }
+        if let Some(footer) = brand.footer.as_deref().filter(|f| !f.trim().is_empty()) {
+            let xml_footer = format!(
+                "{XML_DECL}<w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"{REL}\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:ftr>",
+                xml(footer)
+            );
+            parts.relationships.push_str(&format!(
+                "<Relationship Id=\"rIdFooter\" Type=\"{REL}/footer\" Target=\"footer1.xml\"/>"
+            ));
+            parts.types.push_str(&format!(
+                "<Override PartName=\"/word/footer1.xml\" ContentType=\"{FOOTER_TYPE}\"/>"
+            ));
+            parts
+                .references
+                .push_str("<w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>");
+            parts
+                .files
+                .push(("word/footer1.xml", xml_footer.into_bytes()));
+        }
+        parts
+    }
+
+    /// The document with the header and footer referenced from its section (they come first
+    /// in `w:sectPr`).
+    fn section(&self, document: &str) -> String {
+        if self.references.is_empty() {
+            return document.to_string();
+        }
+        document.replacen("<w:sectPr>", &format!("<w:sectPr>{}", self.references), 1)
+    }
+}
+
+/// The width and height of a PNG from its header (`IHDR`), if it is one.
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.get(..8)? != b"\x89PNG\r\n\x1a\n" || bytes.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let w = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
+    let h = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
+    Some((w, h))
 }
 
 const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/><Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/><Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/></Types>";
