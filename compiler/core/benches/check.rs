@@ -54,7 +54,7 @@ pub fn realistic(n: usize) -> Vec<(String, String)> {
         s.push_str(&format!(
             "person p{i} \"Person {i}\" {{ role = \"Engineer\" }}\n\
              asset a{i} \"Asset {i}\" {{ type = information owner = p{i} classification = internal }}\n\
-             policy pol{i} \"Policy {i}\" {{ owner = p{i} approved = p0 @ 2026-06-01 review = 12mo covers = [{req}] }}\n\
+             policy pol{i} \"Policy {i}\" {{ owner = p{i} approved = p0 @ 2026-06-01 review = 12mo covers = [{req}] version = \"1.0\" classification = internal effective = 2026-06-01 }}\n\
              control c{i} \"Control {i}\" {{ satisfies = [{req}] owner = p{i} status = implemented policy = pol{i} }}\n\
              risk r{i} \"Risk {i}\" {{ owner = p{i} assets = [a{i}] likelihood = high impact = high treatment = mitigate controls = [c{i}]\n  residual {{ likelihood = low impact = high }} }}\n"
         ));
@@ -98,7 +98,7 @@ pub fn workload(n: usize) -> Vec<(String, String)> {
     }
     for p in 0..n / 10 {
         s.push_str(&format!(
-            "policy pol{p} \"Policy {p}\" {{ owner = p{} approved = p0 @ 2026-06-01 review = 12mo covers = [R.{}] }}\n",
+            "policy pol{p} \"Policy {p}\" {{ owner = p{} approved = p0 @ 2026-06-01 review = 12mo covers = [R.{}] version = \"1.0\" classification = internal effective = 2026-06-01 }}\n",
             p % people,
             p * 10
         ));
@@ -128,12 +128,20 @@ pub fn workload(n: usize) -> Vec<(String, String)> {
         ));
     }
     applicability.push_str("}\n");
+    // Each risk names the requirements of its control in `requires`, so that they are
+    // justified by it (a risk justifies only what it needs).
     for k in 0..n / 2 {
+        let c = k % n.div_ceil(2);
+        let needs: Vec<String> = [2 * c, 2 * c + 1]
+            .into_iter()
+            .filter(|r| *r < n && r % 10 != 9)
+            .map(|r| format!("R.{r}"))
+            .collect();
         s.push_str(&format!(
-            "risk rk{k} \"Risk {k}\" {{ owner = p{} assets = [a{}] likelihood = high impact = high treatment = mitigate controls = [c{}]\n  residual {{ likelihood = low impact = high }} }}\n",
+            "risk rk{k} \"Risk {k}\" {{ owner = p{} assets = [a{}] likelihood = high impact = high treatment = mitigate controls = [c{c}] requires = [{}]\n  residual {{ likelihood = low impact = high }} }}\n",
             k % people,
             k % (n / 5).max(1),
-            k % n.div_ceil(2)
+            needs.join(", ")
         ));
     }
     vec![

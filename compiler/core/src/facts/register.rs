@@ -166,6 +166,8 @@ impl Plan {
         let mut actions = Vec::new();
         let mut open: Vec<(EntityId, Vec<usize>)> = Vec::new();
         let mut implemented: Vec<(EntityId, Vec<usize>)> = Vec::new();
+        // Where each control is in `open` or `implemented` (first seen, first listed).
+        let mut at: rustc_hash::FxHashMap<EntityId, usize> = Default::default();
         for (i, a) in register.risks.iter().enumerate() {
             let controls: Vec<EntityId> = match model.entity(a.risk).map(|e| &e.data) {
                 Some(Data::Risk(r)) => r
@@ -188,10 +190,14 @@ impl Plan {
                 } else {
                     &mut implemented
                 };
-                match list.iter_mut().find(|(x, _)| x == c) {
-                    Some((_, risks)) if !risks.contains(&i) => risks.push(i),
+                match at.get(c).and_then(|&k| list.get_mut(k)) {
+                    // Risks come in order: a risk naming a control twice is listed once.
+                    Some((_, risks)) if risks.last() != Some(&i) => risks.push(i),
                     Some(_) => {}
-                    None => list.push((*c, vec![i])),
+                    None => {
+                        at.insert(*c, list.len());
+                        list.push((*c, vec![i]));
+                    }
                 }
             }
             actions.extend(controls.into_iter().map(|c| Action {
