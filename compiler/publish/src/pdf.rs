@@ -438,10 +438,7 @@ pub fn policy_source(
     // "policy", "procedure", "standard", "guideline": the same document under its own name.
     let noun = p.written.as_str();
     let mut src = String::from(PREAMBLE);
-    let header_left = match organization {
-        Some(o) => format!("{} #h(0.4em)·#h(0.4em) {}", escape(o), escape(title)),
-        None => escape(title),
-    };
+    let header_left = header_left(organization, title);
     let footer_left = match version {
         Some(v) => format!(
             "{} #h(0.4em)·#h(0.4em) Version {}",
@@ -737,7 +734,7 @@ fn title_block(
 }
 
 /// The header's left part: organisation and title.
-fn header_left(organization: Option<&str>, title: &str) -> String {
+pub(super) fn header_left(organization: Option<&str>, title: &str) -> String {
     match organization {
         Some(o) => format!("{} #h(0.4em)·#h(0.4em) {}", escape(o), escape(title)),
         None => escape(title),

@@ -219,8 +219,8 @@ fn text(t: Option<&crate::model::Text>) -> Value {
 }
 
 /// What an audit covers or a nonconformity is against, as written, sorted.
-fn subjects(model: &Model, list: &[crate::model::Subject]) -> Value {
-    let mut v: Vec<String> = list
+fn subjects(model: &Model, items: &[crate::model::Subject]) -> Value {
+    let mut v: Vec<String> = items
         .iter()
         .map(|s| match s {
             crate::model::Subject::Clause(c) => c.id.clone(),
@@ -230,11 +230,7 @@ fn subjects(model: &Model, list: &[crate::model::Subject]) -> Value {
         .collect();
     v.sort();
     v.dedup();
-    list_of(v)
-}
-
-fn list_of(v: Vec<String>) -> Value {
-    Value::Array(v.into_iter().map(Value::String).collect())
+    list(v.into_iter())
 }
 
 /// Corrective or review actions, in written order.

@@ -5,7 +5,7 @@
 //! escaped.
 
 use super::markup::{self, escape};
-use super::{capitalize, cover, ids, or_missing, page_setup, PREAMBLE};
+use super::{capitalize, cover, header_left, ids, or_missing, page_setup, PREAMBLE};
 use ismsc_core::emit::dto::{
     ActionEntry, AuditProgrammeDoc, ManagementReviewsDoc, NonconformityRegisterDoc, ReviewEntry,
 };
@@ -47,6 +47,30 @@ fn state(s: &str) -> String {
     escape(&capitalize(&s.replace('-', " ")))
 }
 
+/// The start of a record's register (A4 landscape, small type): the preamble and the page
+/// set-up, the organisation and `title` in the header, the ISMS in the footer.
+fn register_start(
+    title: &str,
+    organization: Option<&str>,
+    isms: Option<&str>,
+    stamp: Option<&str>,
+) -> String {
+    let mut src = String::from(PREAMBLE);
+    src.push_str("#set text(size: 8.5pt)\n#set par(justify: false)\n");
+    let footer = isms.map(escape).unwrap_or_else(|| escape(title));
+    src.push_str(&page_setup(
+        title,
+        organization,
+        true,
+        &header_left(organization, title),
+        &footer,
+        None,
+        None,
+        stamp,
+    ));
+    src
+}
+
 /// The typst source of the audit programme (A4 landscape).
 pub fn audit_programme_source(
     model: &Model,
@@ -55,27 +79,7 @@ pub fn audit_programme_source(
 ) -> String {
     let organization = doc.organization.as_deref();
     let title = "Internal audit programme";
-    let mut src = String::from(PREAMBLE);
-    src.push_str("#set text(size: 8.5pt)\n#set par(justify: false)\n");
-    let header_left = match organization {
-        Some(o) => format!("{} #h(0.4em)·#h(0.4em) {title}", escape(o)),
-        None => title.to_string(),
-    };
-    let footer = doc
-        .isms
-        .as_deref()
-        .map(escape)
-        .unwrap_or_else(|| title.to_string());
-    src.push_str(&page_setup(
-        title,
-        organization,
-        true,
-        &header_left,
-        &footer,
-        None,
-        None,
-        stamp,
-    ));
+    let mut src = register_start(title, organization, doc.isms.as_deref(), stamp);
     let sum = &doc.summary;
     let mut lines = Vec::new();
     if let Some(i) = &doc.isms {
@@ -230,27 +234,7 @@ pub fn nonconformities_source(
 ) -> String {
     let organization = doc.organization.as_deref();
     let title = "Nonconformities and corrective actions";
-    let mut src = String::from(PREAMBLE);
-    src.push_str("#set text(size: 8.5pt)\n#set par(justify: false)\n");
-    let header_left = match organization {
-        Some(o) => format!("{} #h(0.4em)·#h(0.4em) {title}", escape(o)),
-        None => title.to_string(),
-    };
-    let footer = doc
-        .isms
-        .as_deref()
-        .map(escape)
-        .unwrap_or_else(|| title.to_string());
-    src.push_str(&page_setup(
-        title,
-        organization,
-        true,
-        &header_left,
-        &footer,
-        None,
-        None,
-        stamp,
-    ));
+    let mut src = register_start(title, organization, doc.isms.as_deref(), stamp);
     let sum = &doc.summary;
     let mut lines = Vec::new();
     if let Some(i) = &doc.isms {
@@ -342,15 +326,11 @@ pub fn review_source(
     let organization = doc.organization.as_deref();
     let title = r.title.clone().unwrap_or_else(|| r.id.clone());
     let mut src = String::from(PREAMBLE);
-    let header_left = match organization {
-        Some(o) => format!("{} #h(0.4em)·#h(0.4em) {}", escape(o), escape(&title)),
-        None => escape(&title),
-    };
     src.push_str(&page_setup(
         &title,
         organization,
         false,
-        &header_left,
+        &header_left(organization, &title),
         &escape(&r.id),
         None,
         None,
