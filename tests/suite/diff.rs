@@ -256,6 +256,34 @@ fn realistic_change(project: &Path) {
     );
 }
 
+/// The changes `ismsc diff OLD NEW --format json` reports between two folders (exit 0).
+fn folder_changes(old: &Path, new: &Path) -> Vec<Value> {
+    let (code, out, err) = ismsc(&[
+        "diff",
+        &path_str(old),
+        &path_str(new),
+        "--format",
+        "json",
+        "--today",
+        DATE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    changes_of(&out)
+}
+
+/// `(kind, id)` of each change.
+fn kinds_and_ids(changes: &[Value]) -> BTreeSet<(String, String)> {
+    changes
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap_or("").to_string(),
+                c["id"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
 fn changes_of(json: &str) -> Vec<Value> {
     let doc: Value = serde_json::from_str(json).expect("JSON");
     doc["changes"].as_array().cloned().unwrap_or_default()
@@ -268,26 +296,8 @@ fn a_realistic_change_from_folders_and_from_git() {
     copy_dir(&repo().join("examples/startup"), &old);
     copy_dir(&old, &new);
     realistic_change(&new);
-    let (code, out, err) = ismsc(&[
-        "diff",
-        &path_str(&old),
-        &path_str(&new),
-        "--format",
-        "json",
-        "--today",
-        DATE,
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let changes = changes_of(&out);
-    let things: BTreeSet<(String, String)> = changes
-        .iter()
-        .map(|c| {
-            (
-                c["kind"].as_str().unwrap_or("").to_string(),
-                c["id"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let changes = folder_changes(&old, &new);
+    let things = kinds_and_ids(&changes);
     let expected: BTreeSet<(String, String)> = [
         ("soa", "A.8.30"),
         ("risk", "R-02"),
@@ -300,7 +310,7 @@ fn a_realistic_change_from_folders_and_from_git() {
     .into_iter()
     .map(|(k, i)| (k.to_string(), i.to_string()))
     .collect();
-    assert_eq!(things, expected, "{out}");
+    assert_eq!(things, expected, "{changes:#?}");
     let class = |kind: &str, id: &str| -> Vec<&str> {
         changes
             .iter()
@@ -418,26 +428,8 @@ fn records_of_clauses_9_and_10_are_compared() {
         "    improvement      = \"Automate",
         "    improvement      = \"Automate soon",
     );
-    let (code, out, err) = ismsc(&[
-        "diff",
-        &path_str(&old),
-        &path_str(&new),
-        "--format",
-        "json",
-        "--today",
-        DATE,
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let changes = changes_of(&out);
-    let kinds: BTreeSet<(String, String)> = changes
-        .iter()
-        .map(|c| {
-            (
-                c["kind"].as_str().unwrap_or("").to_string(),
-                c["id"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let changes = folder_changes(&old, &new);
+    let kinds = kinds_and_ids(&changes);
     for (kind, id) in [
         ("nonconformity", "NC-2026-03"),
         ("audit", "IA-2026-2"),
